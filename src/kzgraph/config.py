@@ -1,0 +1,77 @@
+"""Settings: the base IRI, the content folder and the default language.
+
+They are read from ``kzgraph.toml`` (top-level keys) or from the ``[tool.kzgraph]`` table of a
+``pyproject.toml``, searched for from the working folder upwards. Nothing else in kzgraph knows
+the base IRI: every module receives it through :class:`Settings`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+
+DEFAULT_BASE = "https://kzgraph.example/"
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run needs to know besides the content itself.
+
+    :param base: the base IRI every data IRI is minted under; ends with ``/``
+    :param content: the content folder
+    :param default_language: the language of ``index.md`` files (those with no language suffix)
+    """
+
+    base: str = DEFAULT_BASE
+    content: Path = Path("content")
+    default_language: str = DEFAULT_LANGUAGE
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.base)
+        if parts.scheme not in ("http", "https") or not parts.netloc or not self.base.endswith("/"):
+            raise ConfigError(
+                f"The base IRI {self.base!r} must be an absolute http(s) IRI ending with '/'."
+            )
+
+    def with_content(self, content: Path | str | None) -> Settings:
+        return self if content is None else replace(self, content=Path(content))
+
+
+def _table(path: Path) -> dict[str, object] | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the settings: {exc}") from exc
+    if path.name == "kzgraph.toml":
+        return data
+    tool = data.get("tool", {})
+    table = tool.get("kzgraph") if isinstance(tool, dict) else None
+    return table if isinstance(table, dict) else None
+
+
+def find_settings(start: Path | None = None) -> Settings:
+    """Settings from the nearest ``kzgraph.toml`` or ``pyproject.toml`` with ``[tool.kzgraph]``.
+
+    Relative paths in the file are taken relative to the file's folder. Without such a file,
+    the defaults apply, with ``content`` relative to the working folder.
+    """
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for name in ("kzgraph.toml", "pyproject.toml"):
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            table = _table(candidate)
+            if table is None:
+                continue
+            return Settings(
+                base=str(table.get("base", DEFAULT_BASE)),
+                content=folder / str(table.get("content", "content")),
+                default_language=str(table.get("default_language", DEFAULT_LANGUAGE)),
+            )
+    return Settings()

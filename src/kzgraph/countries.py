@@ -1,0 +1,64 @@
+"""Countries from ISO 3166-1 through pycountry, named in English or in a local language."""
+
+from __future__ import annotations
+
+import gettext
+import unicodedata
+from functools import lru_cache
+
+import pycountry
+
+
+def _norm(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+@lru_cache(maxsize=None)
+def _translation(lang: str) -> gettext.NullTranslations | None:
+    try:
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+    except OSError:
+        return None
+
+
+@lru_cache(maxsize=None)
+def _index(lang: str) -> dict[str, str]:
+    """Normalised name -> alpha-2, for English names, codes and the names in ``lang``."""
+    index: dict[str, str] = {}
+    translation = _translation(lang) if lang != "en" else None
+    for country in pycountry.countries:
+        names = {country.alpha_2, country.alpha_3, country.name}
+        for attr in ("official_name", "common_name"):
+            if hasattr(country, attr):
+                names.add(getattr(country, attr))
+        if translation is not None:
+            names |= {translation.gettext(n) for n in list(names)}
+        for name in names:
+            index.setdefault(_norm(name), country.alpha_2)
+    return index
+
+
+def resolve_country(name: str, lang: str = "en") -> str | None:
+    """The ISO 3166-1 alpha-2 code for a name in English or in ``lang``, or None."""
+    return _index(lang).get(_norm(name)) or _index("en").get(_norm(name))
+
+
+def country_name(alpha_2: str, lang: str) -> str:
+    """The country's common name in ``lang`` (English when there is no translation)."""
+    country = pycountry.countries.get(alpha_2=alpha_2)
+    english = getattr(country, "common_name", None) or country.name
+    translation = _translation(lang) if lang != "en" else None
+    if translation is None:
+        return english
+    return translation.gettext(english) if translation.gettext(english) != english \
+        else translation.gettext(country.name)
+
+
+def alpha_3(alpha_2: str) -> str:
+    return pycountry.countries.get(alpha_2=alpha_2).alpha_3
+
+
+def language_name(code: str) -> str | None:
+    """The English name of an ISO 639-1 language, or None when the code is unknown."""
+    language = pycountry.languages.get(alpha_2=code)
+    return None if language is None else language.name

@@ -1,0 +1,248 @@
+"""Read the content folder into located records. No RDF here.
+
+Every page is one Markdown file with YAML front matter, in a layout of
+``<kind>/<slug>/index[.<lang>].md``. Each front-matter key keeps the line it was written on, so
+later steps can point an editor at it. A file that cannot be read becomes a :class:`Problem`,
+and the other files still load.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import pycountry
+import yaml
+
+from .errors import Problem
+
+#: folder name -> kind of page
+KINDS = {
+    "guides": "guide",
+    "sources": "source",
+    "categories": "category",
+    "perspectives": "perspective",
+}
+FILE_NAME = re.compile(r"index(?:\.(?P<lang>[^.]+))?\.md")
+SLUG = re.compile(r"[^\W_][\w-]*")
+LANG_TAG = re.compile(r"(?P<primary>[a-z]{2})(?:-(?P<region>[a-z]{2}|[0-9]{3}))?")
+BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter key: its value as YAML gave it (dates stay strings) and its line."""
+
+    key: str
+    value: Any
+    line: int
+
+
+@dataclass
+class Page:
+    """One content file, with everything located.
+
+    :param path: the file
+    :param rel: the file's path as shown to editors (relative to the content folder's parent)
+    :param kind: ``guide``, ``source``, ``category`` or ``perspective``
+    :param slug: the folder name, which the IRI is minted from
+    :param lang: the file's language (from its name)
+    :param fields: front-matter keys in the order written
+    :param body: the Markdown after the front matter
+    :param body_line: the file line the body starts on
+    :param front_line: the file line the front matter starts on
+    """
+
+    path: Path
+    rel: str
+    kind: str
+    slug: str
+    lang: str
+    fields: dict[str, Field] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    front_line: int = 1
+
+    def problem(self, message: str, *, line: int | None = None, key: str | None = None,
+                stage: str = "map", severity: str = "error") -> Problem:
+        """A problem located in this page; the line defaults to the key's line."""
+        if line is None and key is not None and key in self.fields:
+            line = self.fields[key].line
+        return Problem(self.rel, line, key, message, lang=self.lang, stage=stage,
+                       severity=severity)
+
+
+@dataclass
+class Content:
+    """Everything loaded from a content folder, and what could not be."""
+
+    root: Path
+    pages: list[Page]
+    problems: list[Problem]
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML that keeps dates as written (so a bad date is reported, not a crash) and
+    refuses duplicate keys (so no value is silently overwritten)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _is_language(tag: str) -> bool:
+    m = LANG_TAG.fullmatch(tag)
+    return bool(m) and pycountry.languages.get(alpha_2=m.group("primary")) is not None
+
+
+def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
+               lang: str) -> tuple[Page | None, list[Problem]]:
+    """Split one file's text into front matter (with key lines) and body."""
+    def fail(message: str, line: int | None = None, key: str | None = None):
+        return None, [Problem(rel, line, key, message, lang=lang)]
+
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return fail("The file is empty. Add front matter between '---' lines and a body.", 1)
+    first = text.split("\n", 1)[0].strip()
+    if first.startswith("+++"):
+        return fail("TOML front matter ('+++') is not supported: write the front matter as "
+                    "YAML between '---' lines.", 1)
+    if first.startswith("{"):
+        return fail("JSON front matter is not supported: write the front matter as YAML "
+                    "between '---' lines.", 1)
+    opening = BOUNDARY.match(text)
+    if not opening:
+        return fail("The file has no front matter: it must start with a '---' line, then YAML "
+                    "keys such as 'title:', then another '---' line.", 1)
+    closing = BOUNDARY.search(text, opening.end())
+    if not closing:
+        return fail("The front matter is not closed: add a '---' line after the last key.", 1)
+    front = text[opening.end():closing.start()]
+    front_line = text.count("\n", 0, opening.end()) + 1
+    if front.startswith("\n"):
+        front, front_line = front[1:], front_line + 1
+    body_start = closing.end() + 1 if text[closing.end():closing.end() + 1] == "\n" else closing.end()
+    body_line = text.count("\n", 0, body_start) + 1
+
+    if "\t" in front:
+        n = front[: front.index("\t")].count("\n")
+        return fail("The front matter contains a tab; YAML indents with spaces only. Replace "
+                    "the tab with spaces.", front_line + n)
+    loader = _Loader(front)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = front_line + mark.line if mark is not None else front_line
+        what = getattr(exc, "problem", None) or str(exc)
+        return fail(f"The front matter is not valid YAML ({what}). Check the indentation, "
+                    "colons and quotes on this line.", line)
+    finally:
+        loader.dispose()
+    page = Page(path, rel, kind, slug, lang, body=text[body_start:], body_line=body_line,
+                front_line=front_line)
+    if node is None:
+        return page, []
+    if not isinstance(node, yaml.MappingNode):
+        return fail("The front matter must be a list of 'key: value' lines.", front_line)
+    problems: list[Problem] = []
+    for key_node, value_node in node.value:
+        line = front_line + key_node.start_mark.line
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(Problem(rel, line, None, "A front-matter key must be a plain word.",
+                                    lang=lang))
+            continue
+        key = key_node.value
+        if key in page.fields:
+            problems.append(Problem(
+                rel, line, key,
+                f"The key '{key}' is written twice (first on line {page.fields[key].line}). "
+                "Keep one and merge the values.", lang=lang))
+            continue
+        try:
+            value = _Loader(front).construct_document(value_node)
+        except yaml.YAMLError as exc:
+            problems.append(Problem(rel, line, key, f"This value is not valid YAML: {exc}",
+                                    lang=lang))
+            continue
+        page.fields[key] = Field(key, value, line)
+    return page, problems
+
+
+def _walk(root: Path) -> list[Path]:
+    """Every Markdown file under root, in a stable order, not following symlinked folders."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs.sort()
+        found.extend(Path(folder) / name for name in sorted(files) if name.endswith(".md"))
+    return found
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root.parent).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_file(path: Path, root: Path, default_language: str) -> tuple[Page | None, list[Problem]]:
+    """Load one file of the content folder, or say why it cannot be loaded."""
+    rel = _display(path, root)
+    parts = path.relative_to(root).parts
+    if len(parts) != 3 or parts[0] not in KINDS:
+        return None, [Problem(rel, None, None,
+                              "This file is not where kzgraph looks for pages: put it at "
+                              "<guides|sources|categories|perspectives>/<slug>/index[.<lang>].md.")]
+    folder, slug, name = parts
+    m = FILE_NAME.fullmatch(name)
+    if not m:
+        return None, [Problem(rel, None, None,
+                              f"The file name '{name}' should be 'index.md' or "
+                              "'index.<language>.md' (for example 'index.ru.md').")]
+    lang = m.group("lang") or default_language
+    if not _is_language(lang):
+        return None, [Problem(rel, None, None,
+                              f"'{lang}' in the file name is not an ISO 639-1 language code "
+                              "(such as 'en', 'ru', 'kk').")]
+    if not SLUG.fullmatch(slug):
+        return None, [Problem(rel, None, None,
+                              f"The folder name '{slug}' cannot be used as a slug: use letters, "
+                              "digits, '-' and '_' only, starting with a letter or digit.",
+                              lang=lang)]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(rel, None, None, f"The file cannot be read: {exc.strerror}.",
+                              lang=lang)]
+    if b"\0" in data:
+        return None, [Problem(rel, None, None, "This is a binary file, not Markdown text.",
+                              lang=lang)]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(rel, line, None,
+                              f"The file is not UTF-8 text (byte {exc.start}). Save it as UTF-8.",
+                              lang=lang)]
+    return parse_page(text, path=path, rel=rel, kind=KINDS[folder], slug=slug, lang=lang)
+
+
+def load_content(root: Path, default_language: str = "en") -> Content:
+    """Load every page under ``root``; problems are collected, never raised."""
+    pages: list[Page] = []
+    problems: list[Problem] = []
+    for path in _walk(root):
+        page, found = load_file(path, root, default_language)
+        problems.extend(found)
+        if page is not None:
+            pages.append(page)
+    return Content(root, pages, problems)

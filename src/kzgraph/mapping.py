@@ -1,0 +1,424 @@
+"""Turn loaded pages into RDF. No file is read here.
+
+Each page file's statements go into a named graph of its own (``{base}graph/<kind>/<slug>/<lang>``);
+statements about shared reference resources (countries, languages, the concept schemes) go into
+``{base}graph/reference``. The union of all graphs is the published default graph.
+
+Every front-matter key either becomes statements or is reported; :class:`Origins` remembers
+which file, key and line each statement came from, so validation results can be reported in
+the editor's terms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+from urllib.parse import urlsplit
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .config import Settings
+from .countries import alpha_3, country_name, language_name, resolve_country
+from .errors import WARNING, Problem
+from .guidebody import parse_guide_body
+from .load import SLUG, Content, Page
+from .vocab import (DCTERMS, EU_COUNTRY, FOAF, KZ, LANGUAGE_IRI, RDF, RDFS, SCHEMA, SKOS, XSD)
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+Triple = tuple[Node, Node, Node]
+
+SCHEME_TITLES = {
+    "category": {"en": "Categories of information sources", "ru": "Категории источников информации"},
+    "perspective": {"en": "Perspectives of information sources",
+                    "ru": "Точки зрения источников информации"},
+}
+
+
+class Minter:
+    """Mints every data IRI from slugs under the configured base."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def guide(self, slug: str) -> URIRef:
+        return URIRef(f"{self.base}guides/{slug}/")
+
+    def source(self, slug: str) -> URIRef:
+        return URIRef(f"{self.base}sources/sources/{slug}/")
+
+    def category(self, slug: str) -> URIRef:
+        return URIRef(f"{self.base}category/{slug}")
+
+    def perspective(self, slug: str) -> URIRef:
+        return URIRef(f"{self.base}perspective/{slug}")
+
+    def scheme(self, kind: str) -> URIRef:
+        return URIRef(f"{self.base}{kind}/")
+
+    def country(self, alpha_2: str) -> URIRef:
+        return URIRef(f"{self.base}country/{alpha_2.lower()}")
+
+    def person(self, name: str) -> URIRef:
+        slug = "-".join(re.findall(r"[^\W_]+", name.casefold()))
+        return URIRef(f"{self.base}people/{slug}")
+
+    def section(self, guide: URIRef, position: int) -> URIRef:
+        return URIRef(f"{guide}#section-{position}")
+
+    def mention(self, guide: URIRef, source_slug: str) -> URIRef:
+        return URIRef(f"{guide}#mention-{source_slug}")
+
+    def page(self, kind: str, slug: str) -> URIRef:
+        return getattr(self, kind)(slug)
+
+    def page_graph(self, page: Page) -> URIRef:
+        folder = {"guide": "guides", "source": "sources", "category": "categories",
+                  "perspective": "perspectives"}[page.kind]
+        return URIRef(f"{self.base}graph/{folder}/{page.slug}/{page.lang}")
+
+    def reference_graph(self) -> URIRef:
+        return URIRef(f"{self.base}graph/reference")
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """How one front-matter key maps: the pages it is for, its predicate per kind, its value type."""
+
+    key: str
+    kinds: frozenset[str]
+    value: str
+    predicates: dict[str, URIRef]
+
+    def predicate(self, kind: str) -> URIRef:
+        return self.predicates.get(kind) or self.predicates["*"]
+
+
+ALL = frozenset({"guide", "source", "category", "perspective"})
+KEYS: dict[str, KeySpec] = {spec.key: spec for spec in [
+    KeySpec("title", ALL, "text", {"*": DCTERMS.title, "category": SKOS.prefLabel,
+                                   "perspective": SKOS.prefLabel}),
+    KeySpec("linkTitle", ALL, "text", {"*": KZ.linkTitle}),
+    KeySpec("description", ALL, "text", {"*": DCTERMS.description,
+                                         "category": SKOS.definition,
+                                         "perspective": SKOS.definition}),
+    KeySpec("countries", frozenset({"guide", "source"}), "countries", {"*": KZ.country}),
+    KeySpec("categories", frozenset({"source"}), "categories", {"*": KZ.category}),
+    KeySpec("languages", frozenset({"source"}), "languages", {"*": DCTERMS.language}),
+    KeySpec("homepage", frozenset({"source"}), "url", {"*": FOAF.homepage}),
+    KeySpec("contributor", ALL, "people", {"*": DCTERMS.contributor}),
+    KeySpec("tags", ALL, "texts", {"*": SCHEMA.keywords}),
+    KeySpec("created", ALL, "date", {"*": DCTERMS.created}),
+    KeySpec("date", ALL, "date", {"*": DCTERMS.modified}),
+    KeySpec("weight", ALL, "integer", {"*": KZ.weight}),
+    KeySpec("perspectives", frozenset({"category"}), "perspectives", {"*": KZ.offersPerspective}),
+    KeySpec("blind_spots", frozenset({"category"}), "perspectives", {"*": KZ.missesPerspective}),
+    KeySpec("broader", frozenset({"perspective"}), "perspective", {"*": SKOS.broader}),
+]}
+REQUIRED_KEYS = ("title",)
+CLASSES = {"guide": KZ.Guide, "source": KZ.Source, "category": KZ.Category,
+           "perspective": KZ.Perspective}
+BODY = SCHEMA.text
+
+
+def key_for(kind: str, predicate: Node) -> str | None:
+    """The front-matter key that a predicate comes from on a page of this kind."""
+    for spec in KEYS.values():
+        if kind in spec.kinds and spec.predicate(kind) == predicate:
+            return spec.key
+    return None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a statement came from: a file, a key (or None for the body) and a line."""
+
+    path: str
+    lang: str
+    key: str | None
+    line: int | None
+
+
+@dataclass
+class Origins:
+    """Statement -> origin, and resource -> the pages that describe it."""
+
+    by_triple: dict[Triple, list[Origin]] = field(default_factory=lambda: defaultdict(list))
+    by_subject_predicate: dict[tuple[Node, Node], list[Origin]] = field(
+        default_factory=lambda: defaultdict(list))
+    pages: dict[Node, list[Page]] = field(default_factory=lambda: defaultdict(list))
+    kinds: dict[Node, str] = field(default_factory=dict)
+
+    def add(self, triple: Triple, origin: Origin) -> None:
+        self.by_triple[triple].append(origin)
+        self.by_subject_predicate[(triple[0], triple[1])].append(origin)
+
+
+@dataclass
+class Mapped:
+    """The result of mapping: the dataset, where each statement came from, and the problems."""
+
+    dataset: Dataset
+    origins: Origins
+    problems: list[Problem]
+    minter: Minter
+
+    @property
+    def graph(self) -> Graph:
+        """The union of every named graph, as a plain graph."""
+        union = Graph()
+        for prefix, ns in self.dataset.namespaces():
+            union.bind(prefix, ns, override=True)
+        for s, p, o, _ in self.dataset.quads((None, None, None, None)):
+            union.add((s, p, o))
+        return union
+
+
+class _Mapper:
+    def __init__(self, content: Content, settings: Settings) -> None:
+        self.content = content
+        self.settings = settings
+        self.mint = Minter(settings.base)
+        self.dataset = Dataset()
+        self.origins = Origins()
+        self.problems: list[Problem] = []
+        self.known: dict[str, set[str]] = defaultdict(set)
+        for page in content.pages:
+            self.known[page.kind].add(page.slug)
+        self.languages_used = sorted({p.lang for p in content.pages} | {"en"})
+        self.reference = self.dataset.graph(self.mint.reference_graph())
+        self._countries: set[str] = set()
+        self._languages: set[str] = set()
+
+    # -- emitting -----------------------------------------------------------------------------
+    def emit(self, graph: Graph, triple: Triple, page: Page | None = None,
+             key: str | None = None, line: int | None = None) -> None:
+        graph.add(triple)
+        if page is not None:
+            self.origins.add(triple, Origin(page.rel, page.lang, key, line))
+
+    # -- the pages ----------------------------------------------------------------------------
+    def run(self) -> Mapped:
+        for kind in ("category", "perspective"):
+            if self.known[kind]:
+                self._scheme(kind)
+        for page in sorted(self.content.pages, key=lambda p: (p.kind, p.slug, p.lang, p.rel)):
+            self._page(page)
+        return Mapped(self.dataset, self.origins, self.problems, self.mint)
+
+    def _scheme(self, kind: str) -> None:
+        scheme = self.mint.scheme(kind)
+        self.emit(self.reference, (scheme, RDF.type, SKOS.ConceptScheme))
+        for lang, title in SCHEME_TITLES[kind].items():
+            self.emit(self.reference, (scheme, DCTERMS.title, Literal(title, lang=lang)))
+
+    def _page(self, page: Page) -> None:
+        subject = self.mint.page(page.kind, page.slug)
+        graph = self.dataset.graph(self.mint.page_graph(page))
+        self.origins.pages[subject].append(page)
+        self.origins.kinds[subject] = page.kind
+        self.emit(graph, (subject, RDF.type, CLASSES[page.kind]), page, None, page.front_line)
+        if page.kind in ("category", "perspective"):
+            scheme = self.mint.scheme(page.kind)
+            self.emit(graph, (subject, RDF.type, SKOS.Concept), page, None, page.front_line)
+            self.emit(graph, (subject, SKOS.inScheme, scheme), page, None, page.front_line)
+            self.emit(graph, (subject, SKOS.topConceptOf, scheme), page, None, page.front_line)
+        for key in REQUIRED_KEYS:
+            if key not in page.fields:
+                self.problems.append(page.problem(
+                    f"This page has no '{key}'. Add a '{key}:' line to the front matter.",
+                    line=page.front_line, key=key))
+        for key, fld in page.fields.items():
+            spec = KEYS.get(key)
+            if spec is None or page.kind not in spec.kinds:
+                allowed = ", ".join(k for k, s in KEYS.items() if page.kind in s.kinds)
+                self.problems.append(page.problem(
+                    f"kzgraph does not know the key '{key}' on a {page.kind} page, so its value "
+                    f"would be lost. Use one of: {allowed}.", key=key))
+                continue
+            for obj in self._values(page, spec, fld.value, graph):
+                self.emit(graph, (subject, spec.predicate(page.kind), obj), page, key, fld.line)
+        if page.kind == "guide":
+            self._guide_body(page, subject, graph)
+        elif page.body.strip():
+            self.emit(graph, (subject, BODY, Literal(page.body.strip(), lang=page.lang)),
+                      page, None, page.body_line)
+
+    # -- values -------------------------------------------------------------------------------
+    def _values(self, page: Page, spec: KeySpec, value: Any, graph: Graph) -> Iterable[Node]:
+        key = spec.key
+        if value is None or value == "" or value == []:
+            self.problems.append(page.problem(
+                f"'{key}' has no value. Fill it in or remove the line.", key=key))
+            return []
+        many = spec.value in ("countries", "categories", "languages", "people", "texts",
+                              "perspectives")
+        if many:
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                self.problems.append(page.problem(
+                    f"'{key}' should be a list, like {key}: [\"{value}\"]; it was read as a "
+                    "list of one.", key=key, severity=WARNING))
+                value = [value]
+            if not isinstance(value, list):
+                self.problems.append(page.problem(
+                    f"'{key}' must be a list of words, like {key}: [\"a\", \"b\"].", key=key))
+                return []
+            items = value
+        else:
+            if isinstance(value, (list, dict)):
+                what = "a list" if isinstance(value, list) else "a set of keys"
+                self.problems.append(page.problem(
+                    f"'{key}' must be a single value, not {what}.", key=key))
+                return []
+            items = [value]
+        out: list[Node] = []
+        for item in items:
+            if isinstance(item, (list, dict)) or item is None or isinstance(item, bool):
+                self.problems.append(page.problem(
+                    f"Each entry of '{key}' must be a word or a sentence; {item!r} is not.",
+                    key=key))
+                continue
+            node = self._convert(page, spec, item, graph)
+            if node is not None:
+                out.append(node)
+        return out
+
+    def _convert(self, page: Page, spec: KeySpec, item: Any, graph: Graph) -> Node | None:
+        kind, key, text = spec.value, spec.key, str(item)
+        if kind in ("text", "texts"):
+            return Literal(text, lang=page.lang)
+        if kind == "date":
+            if DATE.fullmatch(text):
+                try:
+                    return Literal(dt.date.fromisoformat(text), datatype=XSD.date)
+                except ValueError:
+                    pass
+            return Literal(text)  # kept as written; the shapes report it as not a date
+        if kind == "integer":
+            if isinstance(item, int):
+                return Literal(item, datatype=XSD.integer)
+            return Literal(text)  # the shapes report it as not a whole number
+        if kind == "url":
+            parts = urlsplit(text)
+            if parts.scheme in ("http", "https") and parts.netloc and \
+                    not re.search(r"[\s<>\"{}|\\^`]", text):
+                return URIRef(text)
+            return Literal(text)  # the shapes report that a web address is expected
+        if kind == "countries":
+            code = resolve_country(text, page.lang)
+            if code is None:
+                self.problems.append(page.problem(
+                    f"'{text}' is not a country kzgraph knows. Use its English or local name "
+                    "or its ISO 3166-1 code (for example 'Kazakhstan', 'Казахстан' or 'KZ').",
+                    key=key))
+                return None
+            return self._country(code)
+        if kind == "languages":
+            code = text.lower()
+            if language_name(code) is None:
+                self.problems.append(page.problem(
+                    f"'{text}' is not an ISO 639-1 language code (such as 'kk', 'ru', 'en').",
+                    key=key))
+                return None
+            return self._language(code)
+        if kind in ("categories", "perspectives", "perspective"):
+            target = "category" if kind == "categories" else "perspective"
+            if not SLUG.fullmatch(text):
+                self.problems.append(page.problem(
+                    f"'{text}' is not a {target} slug: use the folder name, such as "
+                    f"'{sorted(self.known[target])[0] if self.known[target] else 'local-ngo'}'.",
+                    key=key))
+                return None
+            return self.mint.page(target, text)
+        if kind == "people":
+            person = self.mint.person(text)
+            if person == self.mint.person(""):
+                self.problems.append(page.problem(
+                    f"'{text}' is not a name.", key=key))
+                return None
+            self.emit(graph, (person, RDF.type, SCHEMA.Person), page, key)
+            self.emit(graph, (person, RDF.type, FOAF.Person), page, key)
+            self.emit(graph, (person, FOAF.name, Literal(text)), page, key)
+            return person
+        raise AssertionError(f"no conversion for {kind}")
+
+    def _country(self, code: str) -> URIRef:
+        iri = self.mint.country(code)
+        if code not in self._countries:
+            self._countries.add(code)
+            g = self.reference
+            g.add((iri, RDF.type, KZ.Country))
+            g.add((iri, SKOS.notation, Literal(code)))
+            g.add((iri, DCTERMS.identifier, Literal(code)))
+            g.add((iri, SKOS.exactMatch, EU_COUNTRY[alpha_3(code)]))
+            for lang in self.languages_used:
+                g.add((iri, SKOS.prefLabel, Literal(country_name(code, lang), lang=lang)))
+        return iri
+
+    def _language(self, code: str) -> URIRef:
+        iri = URIRef(LANGUAGE_IRI + code)
+        if code not in self._languages:
+            self._languages.add(code)
+            self.reference.add((iri, RDF.type, DCTERMS.LinguisticSystem))
+            self.reference.add((iri, RDFS.label, Literal(language_name(code) or code, lang="en")))
+        return iri
+
+    # -- guide bodies -------------------------------------------------------------------------
+    def _guide_body(self, page: Page, guide: URIRef, graph: Graph) -> None:
+        body = parse_guide_body(page.body, page.body_line)
+        emit: Callable[..., None] = lambda t, line: self.emit(graph, t, page, None, line)
+        if body.intro:
+            emit((guide, BODY, Literal("\n\n".join(body.intro), lang=page.lang)), page.body_line)
+        for section in body.sections:
+            node = self.mint.section(guide, section.position)
+            emit((node, RDF.type, KZ.GuideSection), section.line)
+            emit((guide, DCTERMS.hasPart, node), section.line)
+            emit((node, DCTERMS.isPartOf, guide), section.line)
+            emit((node, SCHEMA.position, Literal(section.position, datatype=XSD.integer)),
+                 section.line)
+            emit((node, DCTERMS.title, Literal(section.title, lang=page.lang)), section.line)
+            if section.text:
+                emit((node, BODY, Literal(section.text, lang=page.lang)), section.line)
+            for link in section.links:
+                if link.category_slug is not None:
+                    if self._link_ok(page, link.line, "category", link.category_slug, link.href):
+                        emit((node, KZ.aboutCategory, self.mint.category(link.category_slug)),
+                             link.line)
+                elif link.source_slug is not None:
+                    self._link_ok(page, link.line, "source", link.source_slug, link.href)
+            for item in section.items:
+                for index, link in enumerate(item.links):
+                    slug = link.source_slug
+                    if slug is None or slug not in self.known["source"]:
+                        continue
+                    source = self.mint.source(slug)
+                    mention = self.mint.mention(guide, slug)
+                    emit((guide, KZ.mentions, source), link.line)
+                    emit((guide, KZ.mention, mention), link.line)
+                    emit((mention, RDF.type, KZ.Mention), link.line)
+                    emit((mention, KZ.mentionedSource, source), link.line)
+                    emit((mention, KZ.inSection, node), link.line)
+                    words = item.after.get(index, "").lstrip(" ,;:—–-").strip()
+                    if words:
+                        emit((mention, SKOS.note, Literal(words, lang=page.lang)), link.line)
+            for link in section.links:
+                slug = link.source_slug
+                if slug is not None and slug in self.known["source"]:
+                    emit((guide, KZ.mentions, self.mint.source(slug)), link.line)
+
+    def _link_ok(self, page: Page, line: int, kind: str, slug: str, href: str) -> bool:
+        if slug in self.known[kind]:
+            return True
+        folder = {"source": "sources", "category": "categories"}[kind]
+        self.problems.append(page.problem(
+            f"The link to '{href}' leads nowhere: there is no {kind} '{slug}' "
+            f"(no {folder}/{slug}/ folder). Fix the link or add the {kind}.", line=line))
+        return False
+
+
+def map_content(content: Content, settings: Settings) -> Mapped:
+    """Map every loaded page to RDF, collecting problems instead of raising."""
+    return _Mapper(content, settings).run()
