@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -166,12 +167,10 @@ class Mapped:
     problems: list[Problem]
     minter: Minter
 
-    @property
+    @cached_property
     def graph(self) -> Graph:
-        """The union of every named graph, as a plain graph."""
+        """The union of every named graph, as a plain graph (built once)."""
         union = Graph()
-        for prefix, ns in self.dataset.namespaces():
-            union.bind(prefix, ns, override=True)
         for s, p, o, _ in self.dataset.quads((None, None, None, None)):
             union.add((s, p, o))
         return union

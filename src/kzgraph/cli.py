@@ -1,0 +1,133 @@
+"""The ``kzgraph`` command: a thin shell over :mod:`kzgraph.pipeline`.
+
+Exit codes, for every command: 0 success (the content conforms), 1 the content has errors
+(nothing was published), 2 kzgraph could not run (bad options, missing folder, broken install).
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import wraps
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .config import Settings, find_settings
+from .errors import ContentError, KzgraphError, Problem
+from .formats import format_names, get_format
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
+EPILOG = ("Exit codes: 0 the content conforms, 1 the content has errors (nothing published), "
+          "2 kzgraph could not run.")
+
+
+def content_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--content", "-c", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="The content folder (default: from kzgraph.toml / pyproject.toml, else ./content).",
+    )(f)
+
+
+def lang_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--lang", default="en", show_default=True,
+                        help="Language of the messages (en or ru).")(f)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        click.echo(str(p), err=True)
+
+
+def handles_errors(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn kzgraph's own errors into messages and exit codes, never tracebacks."""
+    @wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except ContentError as exc:
+            _print_problems(exc.problems)
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        except KzgraphError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_FAILED)
+    return wrapper
+
+
+def _settings(content: Path | None) -> Settings:
+    return find_settings().with_content(content)
+
+
+@click.group(epilog=EPILOG)
+@click.version_option(__version__, prog_name="kzgraph")
+def cli() -> None:
+    """Publish a country sources guide (Markdown with YAML front matter) as a validated,
+    multilingual RDF knowledge graph."""
+
+
+@cli.command(epilog=EPILOG)
+@content_option
+@click.option("--format", "-f", "fmt", type=click.Choice(format_names(), case_sensitive=False),
+              default="turtle", show_default=True, help="The RDF format to write.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
+@handles_errors
+def export(content: Path | None, fmt: str, output: Path | None) -> None:
+    """Write the content's graph in one RDF format."""
+    from .export import write_atomic
+    from .pipeline import export as run_export
+
+    data, problems = run_export(_settings(content), get_format(fmt))
+    _print_problems(problems)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(output, data)
+        click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
+
+
+@cli.command(epilog=EPILOG)
+@content_option
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "turtle"]),
+              default="text", show_default=True, help="How to write the report.")
+@lang_option
+@handles_errors
+def validate(content: Path | None, fmt: str, lang: str) -> None:
+    """Check the content against the SHACL shapes and report every problem by file, key and line."""
+    from .pipeline import check
+    from .report import as_json, as_text, as_turtle
+
+    settings = _settings(content)
+    result = check(settings, lang)
+    if fmt == "json":
+        click.echo(as_json(result.problems), nl=False)
+    elif fmt == "turtle":
+        click.echo(as_turtle(result.problems, settings.base), nl=False)
+    else:
+        click.echo(as_text(result.problems), nl=False)
+    sys.exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
+
+
+@cli.command(epilog=EPILOG)
+@content_option
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("public"), show_default=True, help="The folder to publish into.")
+@lang_option
+@handles_errors
+def build(content: Path | None, output: Path, lang: str) -> None:
+    """Load, validate and write every format, the JSON-LD context, the ontology and the shapes
+    into one folder, replacing it atomically. Content with errors is not published."""
+    from .pipeline import build as run_build
+
+    result = run_build(_settings(content), output, lang)
+    _print_problems(result.problems)
+    files = sorted(p.name for p in output.iterdir())
+    click.echo(f"Built {output}/ : {len(result.mapped.graph)} triples in "
+               f"{len(files)} files ({', '.join(files)}).", err=True)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    cli()
