@@ -6,11 +6,14 @@ Dataset) and a :class:`~kzgraph.formats.Format`.
 
 from __future__ import annotations
 
+import json
 import os
+from io import BytesIO
 import tempfile
 from pathlib import Path
 
 from rdflib import Dataset, Graph
+from rdflib.plugins.serializers.trig import TrigSerializer
 
 from .formats import Format
 from .resources import context
@@ -48,6 +51,24 @@ def canonical_dataset(dataset: Dataset) -> Dataset:
     return out
 
 
+class _SortedTrigSerializer(TrigSerializer):
+    """rdflib's TriG writer, with the named graphs in IRI order instead of store order."""
+
+    def __init__(self, store: Graph) -> None:
+        super().__init__(store)
+        self.contexts = sorted(self.contexts, key=lambda g: g.identifier.n3())
+
+
+def _sorted_json(value: object) -> object:
+    """JSON-LD with every array and the node list in a stable order (none of ours is a @list)."""
+    if isinstance(value, dict):
+        return {k: _sorted_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
 def _sorted_lines(text: str) -> bytes:
     lines = sorted({line for line in text.splitlines() if line.strip()})
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
@@ -63,12 +84,16 @@ def serialize(dataset: Dataset, graph: Graph, fmt: Format) -> bytes:
         return _sorted_lines(graph.serialize(format="nt", encoding="utf-8").decode("utf-8"))
     if fmt.name == "nquads":
         return _sorted_lines(dataset.serialize(format="nquads", encoding="utf-8").decode("utf-8"))
-    if fmt.dataset:
-        return canonical_dataset(dataset).serialize(format=fmt.rdflib, encoding="utf-8")
+    if fmt.name == "trig":
+        out = BytesIO()
+        _SortedTrigSerializer(canonical_dataset(dataset)).serialize(out, encoding="utf-8")
+        return out.getvalue()
     if fmt.name == "jsonld":
         text = canonical_graph(graph).serialize(format="json-ld", context=context(),
-                                                auto_compact=True, indent=2)
-        return (text.rstrip("\n") + "\n").encode("utf-8")
+                                                auto_compact=True)
+        document = _sorted_json(json.loads(text))
+        return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
+                + "\n").encode("utf-8")
     return canonical_graph(graph).serialize(format=fmt.rdflib, encoding="utf-8")
 
 

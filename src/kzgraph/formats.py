@@ -35,7 +35,7 @@ FORMATS: tuple[Format, ...] = (
     Format("ntriples", ("nt",), "application/n-triples", "nt", "nt"),
     Format("nquads", ("nq",), "application/n-quads", "nq", "nquads", dataset=True),
     Format("trig", (), "application/trig", "trig", "trig", dataset=True),
-    Format("xml", ("rdfxml", "rdf/xml"), "application/rdf+xml", "rdf", "pretty-xml"),
+    Format("xml", ("rdfxml", "rdf/xml"), "application/rdf+xml", "rdf", "xml"),
 )
 _BY_NAME = {n: f for f in FORMATS for n in (f.name, *f.aliases)}
 
