@@ -51,6 +51,19 @@ def canonical_dataset(dataset: Dataset) -> Dataset:
     return out
 
 
+class _SortedGraph(Graph):
+    """A graph that hands out subjects and their statements in sorted order, for rdflib's
+    RDF/XML writer, which walks ``subjects()`` and ``predicate_objects()`` in store order."""
+
+    def subjects(self, predicate=None, object=None, unique=False):  # type: ignore[override]
+        found = super().subjects(predicate, object, unique=True)
+        return iter(sorted(found, key=lambda t: t.n3()))
+
+    def predicate_objects(self, subject=None, unique=False):  # type: ignore[override]
+        found = set(super().predicate_objects(subject, unique))
+        return iter(sorted(found, key=lambda po: (po[0].n3(), po[1].n3())))
+
+
 class _SortedTrigSerializer(TrigSerializer):
     """rdflib's TriG writer, with the named graphs in IRI order instead of store order."""
 
@@ -94,6 +107,12 @@ def serialize(dataset: Dataset, graph: Graph, fmt: Format) -> bytes:
         document = _sorted_json(json.loads(text))
         return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
                 + "\n").encode("utf-8")
+    if fmt.name == "xml":
+        ordered = _SortedGraph()
+        _bind(ordered)
+        for triple in graph:
+            ordered.add(triple)
+        return ordered.serialize(format=fmt.rdflib, encoding="utf-8")
     return canonical_graph(graph).serialize(format=fmt.rdflib, encoding="utf-8")
 
 

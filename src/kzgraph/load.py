@@ -101,6 +101,18 @@ def _is_language(tag: str) -> bool:
     return bool(m) and pycountry.languages.get(alpha_2=m.group("primary")) is not None
 
 
+def _unclosed_quote(front: str, last: int) -> int | None:
+    """The index of the first line up to ``last`` whose value opens a quote it does not close."""
+    for index, line in enumerate(front.split("\n")[: last + 1]):
+        _, sep, value = line.partition(": ")
+        value = value.strip() if sep else line.strip().removeprefix("- ")
+        if value[:1] == '"' and len(re.findall(r'(?<!\\)"', value)) % 2:
+            return index
+        if value[:1] == "'" and value.count("'") % 2:
+            return index
+    return None
+
+
 def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
                lang: str) -> tuple[Page | None, list[Problem]]:
     """Split one file's text into front matter (with key lines) and body."""
@@ -141,11 +153,19 @@ def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = front_line + mark.line if mark is not None else front_line
-        what = getattr(exc, "problem", None) or str(exc)
+        # an unclosed quote or bracket is reported where it was opened, anything else where
+        # the parser stopped
+        context = getattr(exc, "context", None) or ""
+        mark = getattr(exc, "context_mark", None) if "scanning" in context else None
+        mark = mark or getattr(exc, "problem_mark", None)
+        stop = mark.line if mark is not None else 0
+        unclosed = _unclosed_quote(front, stop)
+        if unclosed is not None:
+            return fail("The front matter is not valid YAML: the quote opened on this line is "
+                        "never closed. Add the closing quote.", front_line + unclosed)
+        what = "; ".join(x for x in (context, getattr(exc, "problem", None)) if x) or str(exc)
         return fail(f"The front matter is not valid YAML ({what}). Check the indentation, "
-                    "colons and quotes on this line.", line)
+                    "colons and quotes on this line.", front_line + stop)
     finally:
         loader.dispose()
     page = Page(path, rel, kind, slug, lang, body=text[body_start:], body_line=body_line,
