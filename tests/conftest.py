@@ -48,3 +48,13 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory):
+    """A real Oxigraph server on 127.0.0.1, shared by the session; tests call ``clear()``."""
+    from servers import OxigraphServer
+
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph")).start()
+    yield server
+    server.stop()
