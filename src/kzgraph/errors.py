@@ -7,7 +7,18 @@ problems in this one shape, so the CLI has one way to print them.
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import asdict, dataclass, field
+
+_repr = reprlib.Repr()
+_repr.maxlevel, _repr.maxlist, _repr.maxdict = 2, 4, 4
+_repr.maxstring = _repr.maxother = 80
+
+
+def brief(value: object) -> str:
+    """A short repr for messages: a 1 MB string or a billion-element list prints in one line."""
+    return _repr.repr(value)
+
 
 ERROR = "error"
 WARNING = "warning"

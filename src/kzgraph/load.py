@@ -8,8 +8,10 @@ and the other files still load.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ import frontmatter
 import pycountry
 import yaml
 
-from .errors import Problem
+from .errors import WARNING, Problem
 
 #: folder name -> kind of page
 KINDS = {
@@ -31,6 +33,8 @@ FILE_NAME = re.compile(r"index(?:\.(?P<lang>[^.]+))?\.md")
 SLUG = re.compile(r"[^\W_][\w-]*")
 LANG_TAG = re.compile(r"(?P<primary>[a-z]{2})(?:-(?P<region>[a-z]{2}|[0-9]{3}))?")
 BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
+#: a page file larger than this is refused rather than read
+MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -117,11 +121,20 @@ def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
                lang: str) -> tuple[Page | None, list[Problem]]:
     """Split one file's text into front matter (with key lines) and body."""
     def fail(message: str, line: int | None = None, key: str | None = None):
-        return None, [Problem(rel, line, key, message, lang=lang)]
+        return None, notes + [Problem(rel, line, key, message, lang=lang)]
 
+    notes: list[Problem] = []
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+        notes.append(Problem(rel, 1, None, "The file starts with a byte-order mark; it was "
+                             "ignored. Save the file as UTF-8 without BOM.", lang=lang,
+                             severity=WARNING))
+    if "\r" in text:
+        line = text.count("\n", 0, text.index("\r")) + 1
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        notes.append(Problem(rel, line, None, "The file has Windows (CR LF) or old Mac (CR) "
+                             "line endings; they were read as LF, and published text uses LF.",
+                             lang=lang, severity=WARNING))
     if not text.strip():
         return fail("The file is empty. Add front matter between '---' lines and a body.", 1)
     first = text.split("\n", 1)[0].strip()
@@ -152,6 +165,8 @@ def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
     loader = _Loader(front)
     try:
         node = loader.get_single_node()
+    except RecursionError:
+        return fail("The front matter is nested too deeply to read. Flatten it.", front_line)
     except yaml.YAMLError as exc:
         # an unclosed quote or bracket is reported where it was opened, anything else where
         # the parser stopped
@@ -171,10 +186,10 @@ def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
     page = Page(path, rel, kind, slug, lang, body=text[body_start:], body_line=body_line,
                 front_line=front_line)
     if node is None:
-        return page, []
+        return page, notes
     if not isinstance(node, yaml.MappingNode):
         return fail("The front matter must be a list of 'key: value' lines.", front_line)
-    problems: list[Problem] = []
+    problems: list[Problem] = notes
     for key_node, value_node in node.value:
         line = front_line + key_node.start_mark.line
         if not isinstance(key_node, yaml.ScalarNode):
@@ -190,6 +205,10 @@ def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
             continue
         try:
             value = _Loader(front).construct_document(value_node)
+        except RecursionError:
+            problems.append(Problem(rel, line, key, "This value is nested too deeply to read.",
+                                    lang=lang))
+            continue
         except yaml.YAMLError as exc:
             problems.append(Problem(rel, line, key, f"This value is not valid YAML: {exc}",
                                     lang=lang))
@@ -198,13 +217,22 @@ def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
     return page, problems
 
 
-def _walk(root: Path) -> list[Path]:
-    """Every Markdown file under root, in a stable order, not following symlinked folders."""
+def _walk(root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every Markdown file under root, in a stable order. Symlinked folders are not followed
+    (a link can loop back on itself); each one is reported."""
     found: list[Path] = []
+    problems: list[Problem] = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
+        for name in list(dirs):
+            if (Path(folder) / name).is_symlink():
+                problems.append(Problem(
+                    _display(Path(folder) / name, root), None, None,
+                    "This folder is a symbolic link; kzgraph does not follow linked folders "
+                    "(they can loop). Move the pages into the content folder.",
+                    severity=WARNING))
         found.extend(Path(folder) / name for name in sorted(files) if name.endswith(".md"))
-    return found
+    return found, problems
 
 
 def _display(path: Path, root: Path) -> str:
@@ -239,9 +267,21 @@ def load_file(path: Path, root: Path, default_language: str) -> tuple[Page | Non
                               "digits, '-' and '_' only, starting with a letter or digit.",
                               lang=lang)]
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return None, [Problem(rel, None, None, "This is not a regular file (a folder, a "
+                                  "pipe or a device), so it cannot be a page.", lang=lang)]
+        if info.st_size > MAX_FILE_BYTES:
+            return None, [Problem(rel, None, None,
+                                  f"The file is {info.st_size:,} bytes; pages over "
+                                  f"{MAX_FILE_BYTES:,} bytes are not read. Split it.",
+                                  lang=lang)]
         data = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(rel, None, None, f"The file cannot be read: {exc.strerror}.",
+        reason = {errno.ELOOP: "its symbolic links loop",
+                  errno.ENOENT: "it is a symbolic link to a file that does not exist",
+                  errno.EACCES: "permission denied"}.get(exc.errno, exc.strerror)
+        return None, [Problem(rel, None, None, f"The file cannot be read: {reason}.",
                               lang=lang)]
     if b"\0" in data:
         return None, [Problem(rel, None, None, "This is a binary file, not Markdown text.",
@@ -258,11 +298,22 @@ def load_file(path: Path, root: Path, default_language: str) -> tuple[Page | Non
 
 def load_content(root: Path, default_language: str = "en") -> Content:
     """Load every page under ``root``; problems are collected, never raised."""
+    paths, problems = _walk(root)
     pages: list[Page] = []
-    problems: list[Problem] = []
-    for path in _walk(root):
+    seen: dict[tuple[str, str, str], Page] = {}
+    for path in paths:
         page, found = load_file(path, root, default_language)
         problems.extend(found)
-        if page is not None:
-            pages.append(page)
+        if page is None:
+            continue
+        twin = seen.get((page.kind, page.slug.casefold(), page.lang))
+        if twin is not None:
+            same = "the same page" if twin.slug == page.slug else \
+                f"a page whose slug differs only in case ('{twin.slug}')"
+            problems.append(page.problem(
+                f"{twin.rel} already describes {same} in language '{page.lang}'; this file "
+                "was not loaded. Merge the two or remove one.", line=1, stage="load"))
+            continue
+        seen[(page.kind, page.slug.casefold(), page.lang)] = page
+        pages.append(page)
     return Content(root, pages, problems)

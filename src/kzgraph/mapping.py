@@ -24,12 +24,16 @@ from rdflib.term import Node
 
 from .config import Settings
 from .countries import alpha_3, country_name, language_name, resolve_country
-from .errors import WARNING, Problem
+from .errors import WARNING, Problem, brief
 from .guidebody import parse_guide_body
 from .load import SLUG, Content, Page
 from .vocab import (DCTERMS, EU_COUNTRY, FOAF, KZ, LANGUAGE_IRI, RDF, RDFS, SCHEMA, SKOS, XSD)
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: characters no RDF/XML (XML 1.0) document can carry, and lone surrogates
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+LONG_TEXT = 10_000
+GUIDE_LINK = re.compile(r"/guides/(?P<slug>[^/?#]+)/?(?:[?#].*)?")
 Triple = tuple[Node, Node, Node]
 
 SCHEME_TITLES = {
@@ -83,6 +87,30 @@ class Minter:
 
     def reference_graph(self) -> URIRef:
         return URIRef(f"{self.base}graph/reference")
+
+    def graph(self, name: str) -> URIRef:
+        """A graph of kzgraph's own: ``provenance``, ``ontology``, ``push-manifest``."""
+        return URIRef(f"{self.base}graph/{name}")
+
+    def build(self, digest: str) -> URIRef:
+        """The build activity that read content with this digest."""
+        return URIRef(f"{self.base}build/{digest}")
+
+    def dataset(self) -> URIRef:
+        """The dataset the VoID/DCAT description is about."""
+        return URIRef(f"{self.base}dataset")
+
+    def dataset_part(self, kind: str, name: str) -> URIRef:
+        """A part of the dataset description: a distribution, a class or property partition."""
+        return URIRef(f"{self.base}dataset/{kind}/{name}")
+
+    def publisher(self) -> URIRef:
+        return URIRef(f"{self.base}publisher")
+
+    def download(self, file_name: str) -> URIRef:
+        """Where a file ``build`` writes is downloaded from, once the output folder is
+        published at the base."""
+        return URIRef(f"{self.base}{file_name}")
 
 
 @dataclass(frozen=True)
@@ -242,7 +270,7 @@ class _Mapper:
                 self.emit(graph, (subject, spec.predicate(page.kind), obj), page, key, fld.line)
         if page.kind == "guide":
             self._guide_body(page, subject, graph)
-        elif page.body.strip():
+        elif page.body.strip() and self._writable(page, page.body, None, page.body_line):
             self.emit(graph, (subject, BODY, Literal(page.body.strip(), lang=page.lang)),
                       page, None, page.body_line)
 
@@ -277,7 +305,7 @@ class _Mapper:
         for item in items:
             if isinstance(item, (list, dict)) or item is None or isinstance(item, bool):
                 self.problems.append(page.problem(
-                    f"Each entry of '{key}' must be a word or a sentence; {item!r} is not.",
+                    f"Each entry of '{key}' must be a word or a sentence; {brief(item)} is not.",
                     key=key))
                 continue
             node = self._convert(page, spec, item, graph)
@@ -288,6 +316,13 @@ class _Mapper:
     def _convert(self, page: Page, spec: KeySpec, item: Any, graph: Graph) -> Node | None:
         kind, key, text = spec.value, spec.key, str(item)
         if kind in ("text", "texts"):
+            if not self._writable(page, text, key):
+                return None
+            if len(text) > LONG_TEXT:
+                self.problems.append(page.problem(
+                    f"'{key}' is {len(text):,} characters long; it is published, but it is "
+                    "meant to be short: move long text into the page body.", key=key,
+                    severity=WARNING))
             return Literal(text, lang=page.lang)
         if kind == "date":
             if DATE.fullmatch(text):
@@ -344,6 +379,17 @@ class _Mapper:
             return person
         raise AssertionError(f"no conversion for {kind}")
 
+    def _writable(self, page: Page, text: str, key: str | None,
+                  line: int | None = None) -> bool:
+        bad = UNWRITABLE.search(text)
+        if bad is None:
+            return True
+        where = "the body" if key is None else f"'{key}'"
+        self.problems.append(page.problem(
+            f"{where} contains the control character U+{ord(bad.group()):04X}, which RDF "
+            "formats cannot all carry. Remove it.", key=key, line=line))
+        return False
+
     def _country(self, code: str) -> URIRef:
         iri = self.mint.country(code)
         if code not in self._countries:
@@ -367,6 +413,8 @@ class _Mapper:
 
     # -- guide bodies -------------------------------------------------------------------------
     def _guide_body(self, page: Page, guide: URIRef, graph: Graph) -> None:
+        if not self._writable(page, page.body, None, page.body_line):
+            return
         body = parse_guide_body(page.body, page.body_line)
         emit: Callable[..., None] = lambda t, line: self.emit(graph, t, page, None, line)
         if body.intro:
@@ -388,6 +436,10 @@ class _Mapper:
                              link.line)
                 elif link.source_slug is not None:
                     self._link_ok(page, link.line, "source", link.source_slug, link.href)
+                elif (m := GUIDE_LINK.fullmatch(link.href)) and m.group("slug") == page.slug:
+                    self.problems.append(page.problem(
+                        f"The link '{link.href}' points to this guide itself.", line=link.line,
+                        severity=WARNING))
             for item in section.items:
                 for index, link in enumerate(item.links):
                     slug = link.source_slug

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import ERROR, WARNING, Problem
+from .errors import ERROR, WARNING, Problem, brief
 from .mapping import Mapped, Origin, key_for
 from .resources import ontology_file, shapes_file
 from .vocab import SH
@@ -88,7 +88,7 @@ def locate_report(mapped: Mapped, report: Graph, lang: str = "en") -> list[Probl
         message = _message(report, result, lang)
         shown = _show(value, base)
         if shown is not None:
-            message = f"{message} (found: {shown!r})"
+            message = f"{message} (found: {brief(shown)})"
         origins = _origins(mapped, focus, path, value)
         if not origins:
             problems.append(Problem(str(focus), None, None, message, severity=severity,
