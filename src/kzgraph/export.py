@@ -83,7 +83,9 @@ def _sorted_json(value: object) -> object:
 
 
 def _sorted_lines(text: str) -> bytes:
-    lines = sorted({line for line in text.splitlines() if line.strip()})
+    # split on LF only: str.splitlines() would also cut at U+2028, U+0085 and friends, which
+    # N-Triples allows raw inside literals
+    lines = sorted({line for line in text.split("\n") if line.strip()})
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
