@@ -9,7 +9,9 @@ import pytest
 from kzgraph.cli import cli
 from kzgraph.formats import FORMATS
 from rdfcheck import oxigraph_quads, oxigraph_triples, rdflib_quads, rdflib_triples
-from conftest import CONTENT
+from conftest import BASE, CONTENT
+
+DATASET_FORMATS = {f.name for f in FORMATS if f.dataset}
 
 
 @pytest.fixture(scope="module")
@@ -25,20 +27,49 @@ def exported():
     return out
 
 
-@pytest.mark.parametrize("fmt", [f.name for f in FORMATS])
-def test_format_parses_back_in_rdflib(exported, mapped, fmt):
-    assert rdflib_triples(exported[fmt], fmt) == set(mapped.graph)
+@pytest.fixture(scope="module")
+def extra_graphs(mapped):
+    """The graphs the dataset formats carry besides the data: the ontology (as the shipped
+    file says) and the provenance of each page graph."""
+    from rdflib import Graph, URIRef
+
+    from kzgraph.config import Settings
+    from kzgraph.load import load_content
+    from kzgraph.provenance import provenance_graph
+    from kzgraph.resources import ontology_file
+
+    ontology = Graph(identifier=URIRef(BASE + "graph/ontology")).parse(ontology_file())
+    pages = load_content(CONTENT).pages
+    provenance = provenance_graph(mapped, pages, Settings(base=BASE, content=CONTENT),
+                                  other_graphs=[URIRef(BASE + "graph/reference"),
+                                                ontology.identifier])
+    return [ontology, provenance]
+
+
+def _expected_triples(mapped, extra_graphs, fmt):
+    """Single-graph formats carry the data; N-Quads and TriG also the ontology and provenance."""
+    triples = set(mapped.graph)
+    if fmt in DATASET_FORMATS:
+        for graph in extra_graphs:
+            triples |= set(graph)
+    return triples
 
 
 @pytest.mark.parametrize("fmt", [f.name for f in FORMATS])
-def test_format_parses_back_in_oxigraph(exported, mapped, fmt):
-    assert oxigraph_triples(exported[fmt], fmt) == set(mapped.graph)
+def test_format_parses_back_in_rdflib(exported, mapped, extra_graphs, fmt):
+    assert rdflib_triples(exported[fmt], fmt) == _expected_triples(mapped, extra_graphs, fmt)
+
+
+@pytest.mark.parametrize("fmt", [f.name for f in FORMATS])
+def test_format_parses_back_in_oxigraph(exported, mapped, extra_graphs, fmt):
+    assert oxigraph_triples(exported[fmt], fmt) == _expected_triples(mapped, extra_graphs, fmt)
 
 
 @pytest.mark.parametrize("fmt", ["nquads", "trig"])
-def test_named_graphs_survive(exported, mapped, fmt):
-    expected = {(s, p, o, g.identifier) for g in mapped.dataset.graphs()
+def test_named_graphs_survive(exported, mapped, extra_graphs, fmt):
+    expected = {(s, p, o, g.identifier) for g in [*mapped.dataset.graphs(), *extra_graphs]
                 for s, p, o in g}
+    assert len(extra_graphs[0]) > 100 and len(extra_graphs[1]) > 100
     assert oxigraph_quads(exported[fmt], fmt) == expected
     assert rdflib_quads(exported[fmt], fmt) == expected
 

@@ -16,6 +16,8 @@ from .errors import ConfigError
 
 DEFAULT_BASE = "https://kzgraph.example/"
 DEFAULT_LANGUAGE = "en"
+DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+DEFAULT_PUBLISHER = "kzgraph contributors"
 
 
 @dataclass(frozen=True)
@@ -25,11 +27,17 @@ class Settings:
     :param base: the base IRI every data IRI is minted under; ends with ``/``
     :param content: the content folder
     :param default_language: the language of ``index.md`` files (those with no language suffix)
+    :param license: the IRI of the licence the published data is under (DCAT ``dcterms:license``)
+    :param publisher: who publishes the data: a name, or the IRI of an agent
+    :param sparql_endpoint: the public SPARQL endpoint serving the data, where there is one
     """
 
     base: str = DEFAULT_BASE
     content: Path = Path("content")
     default_language: str = DEFAULT_LANGUAGE
+    license: str = DEFAULT_LICENSE
+    publisher: str = DEFAULT_PUBLISHER
+    sparql_endpoint: str | None = None
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base)
@@ -37,9 +45,21 @@ class Settings:
             raise ConfigError(
                 f"The base IRI {self.base!r} must be an absolute http(s) IRI ending with '/'."
             )
+        for key in ("license", "sparql_endpoint"):
+            value = getattr(self, key)
+            if value is not None and not _is_web_iri(value):
+                raise ConfigError(f"The setting '{key}' ({value!r}) must be an absolute http(s) "
+                                  "IRI, such as 'https://creativecommons.org/licenses/by/4.0/'.")
+        if not self.publisher.strip():
+            raise ConfigError("The setting 'publisher' is empty: give a name or an IRI.")
 
     def with_content(self, content: Path | str | None) -> Settings:
         return self if content is None else replace(self, content=Path(content))
+
+
+def _is_web_iri(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
 
 
 def _table(path: Path) -> dict[str, object] | None:
@@ -73,5 +93,9 @@ def find_settings(start: Path | None = None) -> Settings:
                 base=str(table.get("base", DEFAULT_BASE)),
                 content=folder / str(table.get("content", "content")),
                 default_language=str(table.get("default_language", DEFAULT_LANGUAGE)),
+                license=str(table.get("license", DEFAULT_LICENSE)),
+                publisher=str(table.get("publisher", DEFAULT_PUBLISHER)),
+                sparql_endpoint=(str(table["sparql_endpoint"])
+                                 if table.get("sparql_endpoint") else None),
             )
     return Settings()

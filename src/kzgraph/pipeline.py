@@ -10,11 +10,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Dataset
+
 from .config import Settings
 from .errors import ContentError, Problem, has_errors, sort_problems
 from .export import serialize, write_atomic
 from .formats import FORMATS, Format
-from .load import load_content
+from .load import Content, load_content
 from .mapping import Mapped, map_content
 from .resources import context_file, ontology_file, shapes_file
 
@@ -25,6 +27,7 @@ class Result:
 
     mapped: Mapped
     problems: list[Problem] = field(default_factory=list)
+    content: Content | None = None
 
     @property
     def ok(self) -> bool:
@@ -38,7 +41,31 @@ def load_and_map(settings: Settings) -> Result:
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
     content = load_content(settings.content, settings.default_language)
     mapped = map_content(content, settings)
-    return Result(mapped, sort_problems(content.problems + mapped.problems))
+    return Result(mapped, sort_problems(content.problems + mapped.problems), content)
+
+
+def published_dataset(result: Result, settings: Settings) -> Dataset:
+    """The named graphs as the dataset formats (N-Quads, TriG) and ``push`` publish them: every
+    page graph and the reference graph, plus ``{base}graph/provenance`` (PROV-O, see
+    :mod:`kzgraph.provenance`) and ``{base}graph/ontology``. The single-graph formats carry the
+    data graphs only (:attr:`Mapped.graph`)."""
+    from .provenance import ontology_graph, provenance_graph
+
+    mapped = result.mapped
+    out = Dataset()
+    for graph in mapped.dataset.graphs():
+        if len(graph):
+            target = out.graph(graph.identifier)
+            target.addN((s, p, o, target) for s, p, o in graph)
+    ontology = ontology_graph(mapped.minter)
+    pages = result.content.pages if result.content is not None else []
+    provenance = provenance_graph(mapped, pages, settings,
+                                  other_graphs=[mapped.minter.reference_graph(),
+                                                ontology.identifier])
+    for extra in (ontology, provenance):
+        target = out.graph(extra.identifier)
+        target.addN((s, p, o, target) for s, p, o in extra)
+    return out
 
 
 def check(settings: Settings, lang: str = "en") -> Result:
@@ -56,13 +83,16 @@ def export(settings: Settings, fmt: Format) -> tuple[bytes, list[Problem]]:
     result = load_and_map(settings)
     if not result.ok:
         raise ContentError(result.problems, "Cannot export")
-    return serialize(result.mapped.dataset, result.mapped.graph, fmt), result.problems
+    dataset = published_dataset(result, settings) if fmt.dataset else result.mapped.dataset
+    return serialize(dataset, result.mapped.graph, fmt), result.problems
 
 
 #: the files ``build`` writes besides one file per format
 EXTRA_FILES = {"context.jsonld": context_file, "ontology.ttl": ontology_file,
                "shapes.ttl": shapes_file}
 DATA_STEM = "kzgraph"
+#: the VoID + DCAT description of the dumps, written by ``build`` beside them
+DESCRIPTION_FILE = "void.ttl"
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -93,8 +123,8 @@ def publish_dir(staging: Path, target: Path) -> None:
 
 
 def build(settings: Settings, output: Path, lang: str = "en") -> Result:
-    """Load, map, validate and write every format plus the context, ontology and shapes to
-    ``output``. Content that violates the shapes is not published: ContentError is raised and
+    """Load, map, validate and write every format plus the context, ontology, shapes and the
+    VoID/DCAT description (``void.ttl``) to ``output``. Content that violates the shapes is not published: ContentError is raised and
     ``output`` stays as it was."""
     result = check(settings, lang)
     if not result.ok:
@@ -103,9 +133,19 @@ def build(settings: Settings, output: Path, lang: str = "en") -> Result:
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))
     try:
+        from .describe import describe
+        from .formats import get_format
+
+        dataset = published_dataset(result, settings)
+        sizes: dict[str, int] = {}
         for fmt in FORMATS:
-            data = serialize(result.mapped.dataset, result.mapped.graph, fmt)
-            write_atomic(staging / f"{DATA_STEM}.{fmt.extension}", data)
+            data = serialize(dataset, result.mapped.graph, fmt)
+            name = f"{DATA_STEM}.{fmt.extension}"
+            write_atomic(staging / name, data)
+            sizes[name] = len(data)
+        description = describe(result.mapped.graph, settings, sizes)
+        write_atomic(staging / DESCRIPTION_FILE,
+                     serialize(Dataset(), description, get_format("turtle")))
         for name, source in EXTRA_FILES.items():
             write_atomic(staging / name, source().read_bytes())
         os.chmod(staging, 0o755)

@@ -1,0 +1,191 @@
+"""The dataset description published with every build: VoID statistics and a DCAT 3 record.
+
+One resource, ``{base}dataset``, is both a ``void:Dataset`` and a ``dcat:Dataset``. It describes
+the data: the union of the page graphs and the reference graph, which is what ``kzgraph.ttl``,
+``kzgraph.nt``, ``kzgraph.jsonld`` and ``kzgraph.rdf`` hold (the N-Quads and TriG dumps carry the
+same data plus the provenance and ontology graphs). Every count is computed from that graph, so it
+equals what a SPARQL query over the loaded data returns; the distributions list the dumps
+``build`` wrote, with their media types and byte sizes. No wall-clock time is used: the modified
+date is the latest ``date`` in the content.
+
+Partitions and distributions get IRIs under ``{base}dataset/``; nothing here is a blank node.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from typing import Mapping
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .config import Settings
+from .formats import FORMATS
+from .mapping import Minter
+from .vocab import DCAT, DCTERMS, FOAF, LANGUAGE_IRI, PREFIXES, RDF, VOID, XSD
+
+TITLE = {"en": "kzgraph: a country sources guide as a knowledge graph",
+         "ru": "kzgraph: путеводитель по источникам о стране в виде графа знаний"}
+DESCRIPTION = {
+    "en": "Country guides and the information sources they point readers to (news outlets, "
+          "NGOs, state bodies, international organisations), with the kinds of sources and the "
+          "perspectives each brings or misses, in several languages. Made from Markdown pages "
+          "with YAML front matter; each page file's statements are in a named graph of their own.",
+    "ru": "Страновые путеводители и источники информации, на которые они указывают читателям "
+          "(СМИ, НКО, государственные органы, международные организации), с типами источников и "
+          "точками зрения, которые каждый из них отражает или упускает, на нескольких языках. "
+          "Получено из страниц Markdown с YAML-заголовками; утверждения каждого файла страницы "
+          "лежат в собственном именованном графе.",
+}
+#: W3C's format IRIs (https://www.w3.org/ns/formats/), by kzgraph format name
+FORMAT_IRI = {"turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples",
+              "nquads": "N-Quads", "trig": "TriG", "xml": "RDF_XML"}
+MEDIA_TYPE_BASE = "https://www.iana.org/assignments/media-types/"
+_LOCAL = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def _part_name(term: Node) -> str:
+    """A readable, collision-free name for a class or property: ``kz-Source`` for a term in a
+    namespace kzgraph knows, else a digest of the IRI."""
+    iri = str(term)
+    for prefix, ns in PREFIXES.items():
+        local = iri[len(ns):]
+        if iri.startswith(ns) and _LOCAL.fullmatch(local):
+            return f"{prefix}-{local}"
+    return hashlib.sha256(iri.encode("utf-8")).hexdigest()[:16]
+
+
+def _namespace(term: Node) -> str:
+    iri = str(term)
+    for ns in PREFIXES.values():
+        if iri.startswith(ns):
+            return ns
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[:cut + 1]
+
+
+def _count(n: int) -> Literal:
+    return Literal(n, datatype=XSD.integer)
+
+
+def statistics(graph: Graph, base: str) -> dict[str, object]:
+    """The VoID figures of ``graph``: triples, entities (subjects under ``base``), distinct
+    subjects and objects, classes and properties, and the counts per class and per property."""
+    subjects = {s for s in graph.subjects(unique=True)}
+    classes: dict[Node, set[Node]] = {}
+    for s, o in graph.subject_objects(RDF.type):
+        classes.setdefault(o, set()).add(s)
+    properties = Counter(p for _, p, _ in graph)
+    return {
+        "triples": len(graph),
+        "entities": sum(1 for s in subjects if isinstance(s, URIRef) and str(s).startswith(base)),
+        "distinctSubjects": len(subjects),
+        "distinctObjects": len({o for _, _, o in graph}),
+        "classes": {c: len(members) for c, members in classes.items()},
+        "properties": dict(properties),
+    }
+
+
+def latest_date(graph: Graph) -> Literal | None:
+    """The latest ``dcterms:modified`` date (a page's ``date``) in ``graph``."""
+    dates = [o for o in graph.objects(None, DCTERMS.modified)
+             if isinstance(o, Literal) and o.datatype == XSD.date]
+    return max(dates, key=str) if dates else None
+
+
+def describe(graph: Graph, settings: Settings, files: Mapping[str, int]) -> Graph:
+    """The VoID + DCAT description of ``graph`` (the published data).
+
+    :param graph: the data: the union of the page graphs and the reference graph
+    :param settings: base IRI, licence, publisher and SPARQL endpoint
+    :param files: the dumps ``build`` wrote, file name -> size in bytes; each file named
+        ``<stem>.<extension of a format>`` becomes a distribution
+    """
+    mint = Minter(settings.base)
+    ds = mint.dataset()
+    out = Graph()
+    add = out.add
+    add((ds, RDF.type, VOID.Dataset))
+    add((ds, RDF.type, DCAT.Dataset))
+    for lang in sorted(TITLE):
+        add((ds, DCTERMS.title, Literal(TITLE[lang], lang=lang)))
+        add((ds, DCTERMS.description, Literal(DESCRIPTION[lang], lang=lang)))
+    license = URIRef(settings.license)
+    add((ds, DCTERMS.license, license))
+    if settings.publisher.startswith(("http://", "https://")):
+        add((ds, DCTERMS.publisher, URIRef(settings.publisher)))
+    else:
+        publisher = mint.publisher()
+        add((ds, DCTERMS.publisher, publisher))
+        add((publisher, RDF.type, FOAF.Agent))
+        add((publisher, FOAF.name, Literal(settings.publisher)))
+    modified = latest_date(graph)
+    if modified is not None:
+        add((ds, DCTERMS.modified, modified))
+    languages = {o.language.split("-")[0] for o in graph.objects()
+                 if isinstance(o, Literal) and o.language}
+    for code in sorted(languages):
+        add((ds, DCTERMS.language, URIRef(LANGUAGE_IRI + code)))
+
+    stats = statistics(graph, settings.base)
+    for key in ("triples", "entities", "distinctSubjects", "distinctObjects"):
+        add((ds, VOID[key], _count(stats[key])))  # type: ignore[arg-type]
+    classes: dict[Node, int] = stats["classes"]  # type: ignore[assignment]
+    properties: dict[Node, int] = stats["properties"]  # type: ignore[assignment]
+    add((ds, VOID.classes, _count(len(classes))))
+    add((ds, VOID.properties, _count(len(properties))))
+    add((ds, VOID.uriSpace, Literal(settings.base)))
+    for cls, n in classes.items():
+        part = mint.dataset_part("class", _part_name(cls))
+        add((ds, VOID.classPartition, part))
+        add((part, RDF.type, VOID.Dataset))
+        add((part, VOID["class"], cls))
+        add((part, VOID.entities, _count(n)))
+    for prop, n in properties.items():
+        part = mint.dataset_part("property", _part_name(prop))
+        add((ds, VOID.propertyPartition, part))
+        add((part, RDF.type, VOID.Dataset))
+        add((part, VOID.property, prop))
+        add((part, VOID.triples, _count(n)))
+    for ns in sorted({_namespace(t) for t in (*classes, *properties)}):
+        add((ds, VOID.vocabulary, URIRef(ns)))
+    if settings.sparql_endpoint:
+        endpoint = URIRef(settings.sparql_endpoint)
+        add((ds, VOID.sparqlEndpoint, endpoint))
+        service = mint.dataset_part("service", "sparql")
+        dist = mint.dataset_part("distribution", "sparql")
+        add((ds, DCAT.distribution, dist))
+        add((dist, RDF.type, DCAT.Distribution))
+        add((dist, DCAT.accessURL, endpoint))
+        add((dist, DCAT.accessService, service))
+        add((service, RDF.type, DCAT.DataService))
+        add((service, DCAT.endpointURL, endpoint))
+        add((service, DCAT.servesDataset, ds))
+        add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+
+    by_extension = {f.extension: f for f in FORMATS}
+    for name, size in sorted(files.items()):
+        fmt = by_extension.get(name.rsplit(".", 1)[-1])
+        if fmt is None:
+            continue
+        dist = mint.dataset_part("distribution", fmt.extension)
+        url = mint.download(name)
+        add((ds, DCAT.distribution, dist))
+        add((ds, VOID.dataDump, url))
+        add((ds, VOID.feature, URIRef(f"http://www.w3.org/ns/formats/{FORMAT_IRI[fmt.name]}")))
+        add((dist, RDF.type, DCAT.Distribution))
+        add((dist, DCTERMS.title, Literal(name)))
+        add((dist, DCAT.downloadURL, url))
+        add((dist, DCAT.accessURL, url))
+        add((dist, DCAT.mediaType, URIRef(MEDIA_TYPE_BASE + fmt.media_type)))
+        add((dist, DCTERMS["format"],
+             URIRef(f"http://www.w3.org/ns/formats/{FORMAT_IRI[fmt.name]}")))
+        add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
+        add((dist, DCTERMS.license, license))
+        if fmt.dataset:
+            add((dist, DCTERMS.description, Literal(
+                "The data with each page file's statements in a named graph of its own, plus "
+                "the provenance and ontology graphs.", lang="en")))
+    return out
