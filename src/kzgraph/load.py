@@ -14,7 +14,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import frontmatter
 import pycountry
@@ -89,7 +89,7 @@ class Content:
     problems: list[Problem]
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """YAML that keeps dates as written (so a bad date is reported, not a crash) and
     refuses duplicate keys (so no value is silently overwritten)."""
 
@@ -166,30 +166,49 @@ def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
     try:
         node = loader.get_single_node()
     except RecursionError:
+        loader.dispose()
         return fail("The front matter is nested too deeply to read. Flatten it.", front_line)
     except yaml.YAMLError as exc:
-        # an unclosed quote or bracket is reported where it was opened, anything else where
-        # the parser stopped
-        context = getattr(exc, "context", None) or ""
-        mark = getattr(exc, "context_mark", None) if "scanning" in context else None
-        mark = mark or getattr(exc, "problem_mark", None)
-        stop = mark.line if mark is not None else 0
-        unclosed = _unclosed_quote(front, stop)
-        if unclosed is not None:
-            return fail("The front matter is not valid YAML: the quote opened on this line is "
-                        "never closed. Add the closing quote.", front_line + unclosed)
-        what = "; ".join(x for x in (context, getattr(exc, "problem", None)) if x) or str(exc)
-        return fail(f"The front matter is not valid YAML ({what}). Check the indentation, "
-                    "colons and quotes on this line.", front_line + stop)
-    finally:
         loader.dispose()
+        return _yaml_failure(exc, front, front_line, fail)
     page = Page(path, rel, kind, slug, lang, body=text[body_start:], body_line=body_line,
                 front_line=front_line)
+    try:
+        return _fields(page, node, loader, front_line, notes, fail)
+    finally:
+        loader.dispose()
+
+
+def _yaml_failure(exc: yaml.YAMLError, front: str, front_line: int,
+                  fail: Callable[..., tuple[None, list[Problem]]]) -> tuple[None, list[Problem]]:
+    """Report a YAML syntax error where an editor will find it: an unclosed quote where it was
+    opened, anything else where the parser stopped."""
+    context = getattr(exc, "context", None) or ""
+    mark = getattr(exc, "context_mark", None) if "scanning" in context else None
+    mark = mark or getattr(exc, "problem_mark", None)
+    stop = mark.line if mark is not None else 0
+    if "nesting depth" in str(exc):
+        return fail("The front matter is nested too deeply to read. Flatten it.",
+                    front_line + stop)
+    unclosed = _unclosed_quote(front, stop)
+    if unclosed is not None:
+        return fail("The front matter is not valid YAML: the quote opened on this line is "
+                    "never closed. Add the closing quote.", front_line + unclosed)
+    what = "; ".join(x for x in (context, getattr(exc, "problem", None)) if x) or str(exc)
+    return fail(f"The front matter is not valid YAML ({what}). Check the indentation, "
+                "colons and quotes on this line.", front_line + stop)
+
+
+def _fields(page: Page, node: yaml.Node | None, loader: _Loader, front_line: int,
+            notes: list[Problem], fail: Callable[..., tuple[None, list[Problem]]]
+            ) -> tuple[Page | None, list[Problem]]:
+    """Each top-level key of the composed front matter, with its line, into ``page.fields``."""
     if node is None:
         return page, notes
     if not isinstance(node, yaml.MappingNode):
         return fail("The front matter must be a list of 'key: value' lines.", front_line)
     problems: list[Problem] = notes
+    rel, lang = page.rel, page.lang
     for key_node, value_node in node.value:
         line = front_line + key_node.start_mark.line
         if not isinstance(key_node, yaml.ScalarNode):
@@ -204,7 +223,7 @@ def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
                 "Keep one and merge the values.", lang=lang))
             continue
         try:
-            value = _Loader(front).construct_document(value_node)
+            value = loader.construct_document(value_node)
         except RecursionError:
             problems.append(Problem(rel, line, key, "This value is nested too deeply to read.",
                                     lang=lang))
