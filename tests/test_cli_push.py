@@ -132,7 +132,8 @@ def test_push_after_a_change_removes_what_was_deleted(runner, store, content):
     assert not gone & {g for *_, g in held}
     feminita = URIRef(BASE + "sources/sources/feminita/")
     titles = {o for s, p, o, g in held if s == feminita and str(p).endswith("/title")}
-    assert Literal("Feminita!", lang="en") in titles and Literal("Feminita", lang="en") not in titles
+    assert Literal("Feminita!", lang="en") in titles
+    assert Literal("Feminita", lang="en") not in titles
 
 
 def _put(store_url: str, graph: str, ntriples: str) -> None:
@@ -184,6 +185,17 @@ def test_push_of_a_dump_file_equals_push_of_the_content(runner, store, tmp_path)
     assert result.exit_code == 0, result.output
     assert without_manifest(store_quads(store.query_url)) == rdflib_quads(dump.read_bytes(),
                                                                            "nquads")
+
+
+def test_an_empty_dump_is_refused(runner, store, tmp_path):
+    assert run_push(runner, store.store_url).exit_code == 0
+    before = store_quads(store.query_url)
+    empty = tmp_path / "empty.nq"
+    empty.write_text("# nothing\n")
+    result = runner.invoke(cli, ["push", "--endpoint", store.store_url, "--dump", str(empty)])
+    assert result.exit_code == 2
+    assert "holds no statements" in result.output
+    assert store_quads(store.query_url) == before
 
 
 def test_ntriples_dump_needs_a_graph(runner, store, tmp_path):
@@ -324,8 +336,8 @@ class Proxy:
                 answer = conn.getresponse()
                 data = answer.read()
                 conn.close()
-                self._answer(answer.status, data,
-                             [(k, v) for k, v in answer.getheaders() if k.lower() == "content-type"])
+                self._answer(answer.status, data, [(k, v) for k, v in answer.getheaders()
+                                                   if k.lower() == "content-type"])
 
             do_GET = do_PUT = do_DELETE = do_POST = _handle
 

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from servers import free_port
 
-SHIPPED_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+#: the configuration the package installs, and the template it is made from
+SHIPPED_INI = (Path("/etc/virtuoso-opensource-7/virtuoso.ini"),
+               Path("/usr/share/virtuoso-opensource-7/virtuoso.ini"))
 USER, PASSWORD = "dba", "dba"  # the fresh database's administrator
 
 
@@ -60,7 +62,10 @@ class VirtuosoServer:
         return f"{self.url}/sparql-graph-crud-auth"
 
     def _ini(self) -> Path:
-        text = SHIPPED_INI.read_text(encoding="utf-8")
+        shipped = next((p for p in SHIPPED_INI if p.is_file()), None)
+        if shipped is None:
+            raise RuntimeError("virtuoso.ini is missing: apt-get install virtuoso-opensource-7")
+        text = shipped.read_text(encoding="utf-8")
         db = self.location
         for section, prefix in (("Database", "virtuoso"), ("TempDatabase", "virtuoso-temp")):
             text = _set(text, section, "DatabaseFile", str(db / f"{prefix}.db"))

@@ -213,6 +213,9 @@ def payloads_from_dump(path: Path, workdir: Path, graph: str | None = None) -> l
         raise ConfigError(f"{path}: not UTF-8 text ({exc}).") from exc
     finally:
         spool.close()
+    if not spool.files:
+        raise ConfigError(f"{path} holds no statements; pushing it would empty every graph of the "
+                          "previous push. Check the file.")
     return [_file_payload(iri, spool.files[iri], spool.counts[iri]) for iri in sorted(spool.files)]
 
 
@@ -533,6 +536,14 @@ def push(store: GraphStore, payloads: Sequence[GraphPayload], manifest: str,
     :param progress: where to draw a progress line (a terminal), or None for silence
     :raises PushError: a step failed; the message says what was and was not replaced
     """
+    try:
+        return _push(store, payloads, manifest, progress)
+    finally:
+        store.close()
+
+
+def _push(store: GraphStore, payloads: Sequence[GraphPayload], manifest: str,
+          progress: TextIO | None) -> PushReport:
     started = time.monotonic()
     names = [p.iri for p in payloads]
     if len(set(names)) != len(names):
@@ -569,10 +580,11 @@ def push(store: GraphStore, payloads: Sequence[GraphPayload], manifest: str,
                 f"Push to {where} failed at graph {index} of {len(names)}: {exc}\n"
                 f"Replaced ({len(replaced)}): {_listing(replaced)}.\n"
                 f"Not replaced ({len(rest)}): {_listing(rest)}.\n"
-                f"Not removed ({len(stale)}): graphs of the previous push that are no longer in "
-                f"the content: {_listing(stale)}.\n"
-                f"The store now holds part of this push and part of the previous one. The manifest "
-                f"<{manifest}> names every graph of both, so the next push finishes the job.",
+                + (f"Not removed ({len(stale)}): graphs of the previous push that are no longer "
+                   f"in the content: {_listing(stale)}.\n" if stale else "")
+                + f"The store now holds part of this push and part of the previous one. The "
+                f"manifest <{manifest}> names every graph of both, so the next push finishes "
+                "the job.",
                 replaced, rest, [], stale) from exc
         replaced.append(payload.iri)
     bar.finish()
@@ -596,7 +608,6 @@ def push(store: GraphStore, payloads: Sequence[GraphPayload], manifest: str,
             f"Push to {where}: all {len(names)} graphs were replaced and {len(deleted)} removed, "
             f"but the manifest could not be rewritten: {exc} It still names the removed graphs; "
             "the next push rewrites it.", replaced, [], deleted, []) from exc
-    store.close()
     triples = [p.triples for p in payloads]
     return PushReport(where, replaced, deleted,
                       None if None in triples else sum(t for t in triples if t is not None),

@@ -1,0 +1,193 @@
+"""PROV-O provenance: each page graph names its file, its contributors and the build; the build
+carries the commit and time from git or SOURCE_DATE_EPOCH, never from the wall clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import FOAF, PROV, RDF, RDFS, XSD
+
+from kzgraph.cli import cli
+from kzgraph.errors import ConfigError
+from kzgraph.provenance import BuildInfo, build_info
+from conftest import BASE, ROOT, replace_in
+from rdfcheck import rdflib_quads
+
+KZ = "https://kzgraph.example/ontology#"
+SOURCE_FILE, SOURCE_COMMIT = URIRef(KZ + "sourceFile"), URIRef(KZ + "sourceCommit")
+PROVENANCE = URIRef(BASE + "graph/provenance")
+ONTOLOGY = URIRef(BASE + "graph/ontology")
+FOLDERS = ("guides", "sources", "categories", "perspectives")
+WHEN = "2024-05-06T07:08:09+00:00"
+
+
+def git(repo: Path, *args: str, when: str = WHEN) -> str:
+    env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "PATH": "/usr/bin:/bin",
+           "HOME": str(repo)}
+    run = subprocess.run(["git", "-C", str(repo), "-c", "user.name=Test", "-c",
+                          "user.email=test@example.org", *args], capture_output=True, text=True,
+                         env=env, check=True)
+    return run.stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path, content: Path) -> Path:
+    """The copied content inside a fresh git repository, committed at WHEN."""
+    target = tmp_path / "repo"
+    target.mkdir()
+    content.rename(target / "content")
+    (target / "README.md").write_text("not content\n")
+    git(target, "init", "-q")
+    git(target, "add", ".")
+    git(target, "commit", "-q", "-m", "content")
+    return target
+
+
+def export_nq(runner, content: Path, epoch: str | None = None) -> bytes:
+    result = runner.invoke(cli, ["export", "-f", "nq", "-c", str(content)],
+                           env={"SOURCE_DATE_EPOCH": epoch})
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes
+
+
+def graph_of(quads: set[tuple], name: URIRef) -> Graph:
+    g = Graph()
+    for s, p, o, c in quads:
+        if c == name:
+            g.add((s, p, o))
+    return g
+
+
+def page_files(content: Path) -> dict[URIRef, str]:
+    """Graph IRI -> file path as kzgraph shows it, worked out from the file names alone."""
+    out = {}
+    for path in sorted(content.glob("*/*/index*.md")):
+        folder, slug = path.parent.parent.name, path.parent.name
+        m = re.fullmatch(r"index(?:\.(\w+))?\.md", path.name)
+        lang = m.group(1) or "en"
+        out[URIRef(f"{BASE}graph/{folder}/{slug}/{lang}")] = \
+            path.relative_to(content.parent).as_posix()
+    return out
+
+
+def test_build_info_without_git_or_epoch_has_no_time(tmp_path):
+    assert build_info(tmp_path, environ={}) == BuildInfo(commit=None, time=None)
+
+
+def test_source_date_epoch_gives_the_time(tmp_path):
+    info = build_info(tmp_path, environ={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert info.commit is None
+    assert info.time == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.timezone.utc)
+
+
+def test_a_bad_source_date_epoch_is_refused(tmp_path, runner, content):
+    with pytest.raises(ConfigError, match="SOURCE_DATE_EPOCH='yesterday'"):
+        build_info(tmp_path, environ={"SOURCE_DATE_EPOCH": "yesterday"})
+    result = runner.invoke(cli, ["export", "-f", "nq", "-c", str(content)],
+                           env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert result.exit_code == 2
+    assert "is not a number of seconds since 1970-01-01 UTC" in result.output
+
+
+def test_git_gives_the_last_commit_that_touched_the_content(repo):
+    sha = git(repo, "rev-parse", "HEAD")
+    info = build_info(repo / "content", environ={})
+    assert info.commit == sha
+    assert info.time == dt.datetime.fromisoformat(WHEN)
+    # a later commit that does not touch the content changes nothing
+    (repo / "README.md").write_text("changed\n")
+    git(repo, "commit", "-q", "-am", "docs", when="2025-01-01T00:00:00+00:00")
+    assert build_info(repo / "content", environ={}) == info
+    # SOURCE_DATE_EPOCH overrides the time, not the commit
+    assert build_info(repo / "content", environ={"SOURCE_DATE_EPOCH": "0"}).time == \
+        dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def test_uncommitted_changes_have_no_commit(repo):
+    replace_in(repo / "content/sources/feminita/index.md", 'title: "Feminita"', 'title: "F"')
+    assert build_info(repo / "content", environ={}).commit is None
+    assert build_info(repo / "content", environ={}).time is None
+    git(repo, "commit", "-q", "-am", "retitle", when="2024-06-01T00:00:00+00:00")
+    assert build_info(repo / "content", environ={}).time == \
+        dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc)
+
+
+def test_every_page_graph_says_its_file_contributors_and_build(runner, repo):
+    content = repo / "content"
+    quads = rdflib_quads(export_nq(runner, content), "nquads")
+    prov = graph_of(quads, PROVENANCE)
+    files = page_files(content)
+    assert len(files) > 50
+    [build] = set(prov.subjects(RDF.type, PROV.Activity))
+    assert str(build).startswith(BASE + "build/")
+    assert set(prov.objects(build, SOURCE_COMMIT)) == {Literal(git(repo, "rev-parse", "HEAD"))}
+    when = Literal(WHEN, datatype=XSD.dateTime)
+    assert set(prov.objects(build, PROV.endedAtTime)) == {when}
+    for graph_iri, rel in files.items():
+        assert (graph_iri, RDF.type, PROV.Entity) in prov
+        assert set(prov.objects(graph_iri, SOURCE_FILE)) == {Literal(rel)}
+        assert (repo / rel).is_file()
+        assert set(prov.objects(graph_iri, PROV.wasGeneratedBy)) == {build}
+        assert set(prov.objects(graph_iri, PROV.generatedAtTime)) == {when}
+        front = yaml.safe_load((repo / rel).read_text(encoding="utf-8").split("---")[1])
+        people = {URIRef(BASE + "people/" + "-".join(re.findall(r"[^\W_]+", n.casefold()))): n
+                  for n in front.get("contributor") or []}
+        assert set(prov.objects(graph_iri, PROV.wasAttributedTo)) == set(people), rel
+        for person, name in people.items():
+            assert (person, FOAF.name, Literal(name), graph_iri) in quads, \
+                "the person is described in the page's own graph"
+    attributed = {s for s in prov.subjects(PROV.wasAttributedTo, None)}
+    assert attributed, "the guide names a contributor"
+    for other in (URIRef(BASE + "graph/reference"), ONTOLOGY):
+        assert set(prov.objects(other, PROV.wasGeneratedBy)) == {build}
+
+
+def test_provenance_stays_out_of_the_page_graphs(runner, content):
+    quads = rdflib_quads(export_nq(runner, content), "nquads")
+    prov_terms = {SOURCE_FILE, SOURCE_COMMIT} | {p for _, p, _, _ in quads if p in PROV}
+    assert prov_terms
+    assert {g for _, p, _, g in quads if p in prov_terms} == {PROVENANCE}
+    assert not any(isinstance(t, BNode) for q in quads for t in q)
+
+
+def test_outside_git_and_without_epoch_there_is_no_time(runner, content):
+    prov = graph_of(rdflib_quads(export_nq(runner, content), "nquads"), PROVENANCE)
+    assert not set(prov.subject_objects(PROV.endedAtTime))
+    assert not set(prov.subject_objects(PROV.generatedAtTime))
+    assert not set(prov.subject_objects(SOURCE_COMMIT))
+    prov = graph_of(rdflib_quads(export_nq(runner, content, epoch="1700000000"), "nquads"),
+                    PROVENANCE)
+    assert set(prov.objects(None, PROV.endedAtTime)) == \
+        {Literal("2023-11-14T22:13:20+00:00", datatype=XSD.dateTime)}
+
+
+def test_the_build_iri_follows_the_content(runner, content):
+    def build_of(data: bytes) -> URIRef:
+        prov = graph_of(rdflib_quads(data, "nquads"), PROVENANCE)
+        [build] = set(prov.subjects(RDF.type, PROV.Activity))
+        return build
+
+    first = export_nq(runner, content)
+    assert export_nq(runner, content) == first
+    replace_in(content / "sources/feminita/index.md", 'title: "Feminita"', 'title: "F"')
+    assert build_of(export_nq(runner, content)) != build_of(first)
+
+
+def test_the_ontology_graph_is_the_shipped_ontology(runner, content):
+    quads = rdflib_quads(export_nq(runner, content), "nquads")
+    shipped = Graph().parse(ROOT / "ontology/kzgraph.ttl")
+    assert set(graph_of(quads, ONTOLOGY)) == set(shipped)
+
+
+def test_the_ontology_declares_the_new_properties():
+    onto = Graph().parse(ROOT / "ontology/kzgraph.ttl")
+    for prop in (SOURCE_FILE, SOURCE_COMMIT):
+        for what in (RDFS.label, RDFS.comment):
+            assert {o.language for o in onto.objects(prop, what)} >= {"en", "ru"}, (prop, what)
+        assert (prop, RDFS.isDefinedBy, URIRef("https://kzgraph.example/ontology")) in onto
