@@ -70,7 +70,7 @@ def _from_graph(ds: Dataset, kind: str, slug: str, lang: str) -> dict[str, objec
         elif spec.value == "languages":
             fields[key] = sorted(str(v)[len(LANGUAGE_IRI):] for v in values)
         elif spec.value == "people":
-            fields[key] = sorted(str(g.value(v, FOAF.name)) for v in values)
+            fields[key] = sorted(str(reference.value(v, FOAF.name)) for v in values)
     return fields
 
 

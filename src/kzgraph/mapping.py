@@ -171,70 +171,114 @@ class Origin:
     line: int | None
 
 
-@dataclass
 class Origins:
-    """Statement -> origin, and resource -> the pages that describe it."""
+    """Where each statement came from, and which pages describe each resource.
 
-    by_triple: dict[Triple, list[Origin]] = field(default_factory=lambda: defaultdict(list))
-    by_subject_predicate: dict[tuple[Node, Node], list[Origin]] = field(
-        default_factory=lambda: defaultdict(list))
-    pages: dict[Node, list[Page]] = field(default_factory=lambda: defaultdict(list))
-    kinds: dict[Node, str] = field(default_factory=dict)
+    Mapping records one small tuple per statement; the lookups used to locate validation
+    results are answered from the records of the one subject asked about, so a build of two
+    million statements does not pay for an index it rarely reads.
+    """
 
-    def add(self, triple: Triple, origin: Origin) -> None:
-        self.by_triple[triple].append(origin)
-        self.by_subject_predicate[(triple[0], triple[1])].append(origin)
+    def __init__(self) -> None:
+        self._records: dict[Node, list[tuple[Triple, Page, str | None, int | None]]] = \
+            defaultdict(list)
+        self.pages: dict[Node, list[Page]] = defaultdict(list)
+        self.kinds: dict[Node, str] = {}
+
+    def add(self, triple: Triple, page: Page, key: str | None, line: int | None) -> None:
+        self._records[triple[0]].append((triple, page, key, line))
+
+    def _origins(self, subject: Node, match: Callable[[Triple], bool]) -> list[Origin]:
+        return [Origin(page.rel, page.lang, key, line)
+                for triple, page, key, line in self._records.get(subject, ()) if match(triple)]
+
+    def for_triple(self, triple: Triple) -> list[Origin]:
+        return self._origins(triple[0], lambda t: t == triple)
+
+    def for_subject_predicate(self, subject: Node, predicate: Node) -> list[Origin]:
+        return self._origins(subject, lambda t: t[1] == predicate)
+
+    @property
+    def by_triple(self) -> dict[Triple, list[Origin]]:
+        """Every statement with its origins (a full index: for tests and small content)."""
+        out: dict[Triple, list[Origin]] = defaultdict(list)
+        for records in self._records.values():
+            for triple, page, key, line in records:
+                out[triple].append(Origin(page.rel, page.lang, key, line))
+        return out
 
 
 @dataclass
 class Mapped:
-    """The result of mapping: the dataset, where each statement came from, and the problems."""
+    """The result of mapping: statements by named graph, where each came from, the problems.
 
-    dataset: Dataset
+    ``quads`` maps each graph IRI to its statements in the order mapping emitted them (with
+    repeats); :attr:`dataset` and :attr:`graph` are rdflib views built on first use.
+    """
+
+    quads: dict[URIRef, list[Triple]]
     origins: Origins
     problems: list[Problem]
     minter: Minter
+
+    def triples(self, graph: URIRef) -> list[Triple]:
+        """One graph's statements, each once, in a stable order."""
+        return sorted(set(self.quads.get(graph, ())), key=lambda t: (t[0], t[1], t[2].n3()))
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """Every named graph as an rdflib Dataset (built once)."""
+        ds = Dataset()
+        for name in sorted(self.quads):
+            target = ds.graph(name)
+            target.addN((s, p, o, target) for s, p, o in self.quads[name])
+        return ds
 
     @cached_property
     def graph(self) -> Graph:
         """The union of every named graph, as a plain graph (built once)."""
         union = Graph()
-        for s, p, o, _ in self.dataset.quads((None, None, None, None)):
-            union.add((s, p, o))
+        union.addN((s, p, o, union) for triples in self.quads.values() for s, p, o in triples)
         return union
 
 
+#: the languages every country is labelled in, whatever the pages at hand
+LABEL_LANGUAGES = ("en", "kk", "ru")
+
+
 class _Mapper:
-    def __init__(self, content: Content, settings: Settings) -> None:
+    def __init__(self, content: Content, settings: Settings,
+                 known: dict[str, set[str]] | None = None) -> None:
         self.content = content
         self.settings = settings
         self.mint = Minter(settings.base)
-        self.dataset = Dataset()
+        self.quads: dict[URIRef, list[Triple]] = defaultdict(list)
         self.origins = Origins()
         self.problems: list[Problem] = []
-        self.known: dict[str, set[str]] = defaultdict(set)
-        for page in content.pages:
-            self.known[page.kind].add(page.slug)
-        self.languages_used = sorted({p.lang for p in content.pages} | {"en"})
-        self.reference = self.dataset.graph(self.mint.reference_graph())
+        if known is None:
+            known = defaultdict(set)
+            for page in content.pages:
+                known[page.kind].add(page.slug)
+        self.known = known
+        self.reference = self.quads[self.mint.reference_graph()]
         self._countries: set[str] = set()
         self._languages: set[str] = set()
 
     # -- emitting -----------------------------------------------------------------------------
-    def emit(self, graph: Graph, triple: Triple, page: Page | None = None,
+    def emit(self, graph: list[Triple], triple: Triple, page: Page | None = None,
              key: str | None = None, line: int | None = None) -> None:
-        graph.add(triple)
+        graph.append(triple)
         if page is not None:
-            self.origins.add(triple, Origin(page.rel, page.lang, key, line))
+            self.origins.add(triple, page, key, line)
 
     # -- the pages ----------------------------------------------------------------------------
     def run(self) -> Mapped:
         for kind in ("category", "perspective"):
-            if self.known[kind]:
+            if self.known.get(kind):
                 self._scheme(kind)
         for page in sorted(self.content.pages, key=lambda p: (p.kind, p.slug, p.lang, p.rel)):
             self._page(page)
-        return Mapped(self.dataset, self.origins, self.problems, self.mint)
+        return Mapped(dict(self.quads), self.origins, self.problems, self.mint)
 
     def _scheme(self, kind: str) -> None:
         scheme = self.mint.scheme(kind)
@@ -244,7 +288,7 @@ class _Mapper:
 
     def _page(self, page: Page) -> None:
         subject = self.mint.page(page.kind, page.slug)
-        graph = self.dataset.graph(self.mint.page_graph(page))
+        graph = self.quads[self.mint.page_graph(page)]
         self.origins.pages[subject].append(page)
         self.origins.kinds[subject] = page.kind
         self.emit(graph, (subject, RDF.type, CLASSES[page.kind]), page, None, page.front_line)
@@ -275,7 +319,8 @@ class _Mapper:
                       page, None, page.body_line)
 
     # -- values -------------------------------------------------------------------------------
-    def _values(self, page: Page, spec: KeySpec, value: Any, graph: Graph) -> Iterable[Node]:
+    def _values(self, page: Page, spec: KeySpec, value: Any,
+                graph: list[Triple]) -> Iterable[Node]:
         key = spec.key
         if value is None or value == "" or value == []:
             self.problems.append(page.problem(
@@ -313,7 +358,8 @@ class _Mapper:
                 out.append(node)
         return out
 
-    def _convert(self, page: Page, spec: KeySpec, item: Any, graph: Graph) -> Node | None:
+    def _convert(self, page: Page, spec: KeySpec, item: Any,
+                 graph: list[Triple]) -> Node | None:
         kind, key, text = spec.value, spec.key, str(item)
         if kind in ("text", "texts"):
             if not self._writable(page, text, key):
@@ -373,9 +419,10 @@ class _Mapper:
                 self.problems.append(page.problem(
                     f"'{text}' is not a name.", key=key))
                 return None
-            self.emit(graph, (person, RDF.type, SCHEMA.Person), page, key)
-            self.emit(graph, (person, RDF.type, FOAF.Person), page, key)
-            self.emit(graph, (person, FOAF.name, Literal(text)), page, key)
+            # the person is shared by every page naming them: described in the reference graph
+            self.emit(self.reference, (person, RDF.type, SCHEMA.Person))
+            self.emit(self.reference, (person, RDF.type, FOAF.Person))
+            self.emit(self.reference, (person, FOAF.name, Literal(text)))
             return person
         raise AssertionError(f"no conversion for {kind}")
 
@@ -394,25 +441,26 @@ class _Mapper:
         iri = self.mint.country(code)
         if code not in self._countries:
             self._countries.add(code)
-            g = self.reference
-            g.add((iri, RDF.type, KZ.Country))
-            g.add((iri, SKOS.notation, Literal(code)))
-            g.add((iri, DCTERMS.identifier, Literal(code)))
-            g.add((iri, SKOS.exactMatch, EU_COUNTRY[alpha_3(code)]))
-            for lang in self.languages_used:
-                g.add((iri, SKOS.prefLabel, Literal(country_name(code, lang), lang=lang)))
+            add = self.reference.append
+            add((iri, RDF.type, KZ.Country))
+            add((iri, SKOS.notation, Literal(code)))
+            add((iri, DCTERMS.identifier, Literal(code)))
+            add((iri, SKOS.exactMatch, EU_COUNTRY[alpha_3(code)]))
+            for lang in LABEL_LANGUAGES:
+                add((iri, SKOS.prefLabel, Literal(country_name(code, lang), lang=lang)))
         return iri
 
     def _language(self, code: str) -> URIRef:
         iri = URIRef(LANGUAGE_IRI + code)
         if code not in self._languages:
             self._languages.add(code)
-            self.reference.add((iri, RDF.type, DCTERMS.LinguisticSystem))
-            self.reference.add((iri, RDFS.label, Literal(language_name(code) or code, lang="en")))
+            self.reference.append((iri, RDF.type, DCTERMS.LinguisticSystem))
+            self.reference.append((iri, RDFS.label,
+                                   Literal(language_name(code) or code, lang="en")))
         return iri
 
     # -- guide bodies -------------------------------------------------------------------------
-    def _guide_body(self, page: Page, guide: URIRef, graph: Graph) -> None:
+    def _guide_body(self, page: Page, guide: URIRef, graph: list[Triple]) -> None:
         if not self._writable(page, page.body, None, page.body_line):
             return
         body = parse_guide_body(page.body, page.body_line)
@@ -470,6 +518,11 @@ class _Mapper:
         return False
 
 
-def map_content(content: Content, settings: Settings) -> Mapped:
-    """Map every loaded page to RDF, collecting problems instead of raising."""
-    return _Mapper(content, settings).run()
+def map_content(content: Content, settings: Settings,
+                known: dict[str, set[str]] | None = None) -> Mapped:
+    """Map every loaded page to RDF, collecting problems instead of raising.
+
+    ``known`` is the set of slugs of each kind that links may point to (by default, those of
+    the pages given); a build that maps pages in parts passes the slugs of the whole folder.
+    """
+    return _Mapper(content, settings, known).run()

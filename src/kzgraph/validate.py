@@ -53,9 +53,11 @@ def _message(report: Graph, result: Node, lang: str) -> str:
 def _origins(mapped: Mapped, focus: Node, path: Node, value: Node | None) -> list[Origin]:
     """Where a result's statement came from, as precisely as the result allows."""
     origins = mapped.origins
-    if value is not None and (focus, path, value) in origins.by_triple:
-        return origins.by_triple[(focus, path, value)]
-    found = origins.by_subject_predicate.get((focus, path), [])
+    if value is not None:
+        exact = origins.for_triple((focus, path, value))
+        if exact:
+            return exact
+    found = origins.for_subject_predicate(focus, path)
     if found:
         if isinstance(value, Literal) and value.language:
             same_lang = [o for o in found if o.lang == value.language]

@@ -1,0 +1,40 @@
+"""Terms and statements in canonical N-Triples / N-Quads (RDF 1.1), fast and byte-stable.
+
+The chunked writers build every format from these lines: N-Triples and N-Quads directly, the
+others by handing the lines to pyoxigraph's serialisers.
+"""
+
+from __future__ import annotations
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_XSD_STRING = str(XSD.string)
+
+
+def term(node: Node) -> str:
+    """One term in canonical N-Triples syntax."""
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        text = f'"{str(node).translate(_ESCAPES)}"'
+        if node.language:
+            return f"{text}@{node.language}"
+        if node.datatype is not None and str(node.datatype) != _XSD_STRING:
+            return f"{text}^^<{node.datatype}>"
+        return text
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    raise TypeError(f"not an RDF term: {node!r}")
+
+
+def triple_line(s: Node, p: Node, o: Node) -> str:
+    return f"{term(s)} {term(p)} {term(o)} .\n"
+
+
+def quad_line(s: Node, p: Node, o: Node, g: Node | None) -> str:
+    if g is None:
+        return triple_line(s, p, o)
+    return f"{term(s)} {term(p)} {term(o)} {term(g)} .\n"
