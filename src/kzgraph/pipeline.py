@@ -109,6 +109,29 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(target: Path) -> list[Path]:
+    """Remove staging folders left beside ``target`` by builds that were killed (their PID,
+    part of the folder name, is gone). The published folder itself is never touched."""
+    removed = []
+    for leftover in target.parent.glob(f".{target.name}.*-*"):
+        kind, _, rest = leftover.name[len(target.name) + 2:].partition("-")
+        pid = rest.split("-", 1)[0]
+        if kind in ("build", "old") and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+            removed.append(leftover)
+    return removed
+
+
 def publish_dir(staging: Path, target: Path) -> None:
     """Put the finished ``staging`` folder at ``target``, replacing what was there at once."""
     if target.exists():
@@ -131,7 +154,9 @@ def build(settings: Settings, output: Path, lang: str = "en") -> Result:
         raise ContentError(result.problems, "Refusing to publish")
     output = Path(output).absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))
+    remove_stale_staging(output)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-{os.getpid()}-",
+                                    dir=output.parent))
     try:
         from .describe import describe
         from .formats import get_format
