@@ -73,7 +73,7 @@ def check(settings: Settings, lang: str = "en") -> Result:
     from .validate import validate_mapped
 
     result = load_and_map(settings)
-    _, located, _ = validate_mapped(result.mapped, lang)
+    _, located = validate_mapped(result.mapped, lang)
     result.problems = sort_problems(result.problems + located)
     return result
 

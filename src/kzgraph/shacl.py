@@ -257,23 +257,33 @@ class CompiledShapes:
         return out
 
     def validate(self, index: Index, focus: Iterable[Node] | None = None,
-                 types: Callable[[Node], set[Node]] | None = None) -> list[Result]:
-        """Results for every focus node (or only those in ``focus``). ``types`` answers
-        ``sh:class`` for value nodes whose triples are not in ``index`` (a partial index)."""
+                 types: Callable[[Node], set[Node] | None] | None = None,
+                 deferred: list[tuple[Result, Node]] | None = None) -> list[Result]:
+        """Results for every focus node (or only those in ``focus``).
+
+        ``types`` answers ``sh:class`` for value nodes (by default from ``index``). When it
+        answers None (the node is described elsewhere, in a part of the data not in this
+        index), the check is appended to ``deferred`` as (the result it would give, the class
+        required), for the caller to settle once every part's types are known.
+        """
         classes_of = types or index.classes_of
         targets = self.focus_nodes(index)
         wanted = targets.keys() if focus is None else [f for f in focus if f in targets]
         results: list[Result] = []
-        for node in wanted:
+        later = deferred if deferred is not None else []
+        for node in sorted(wanted, key=lambda n: n.n3()):
             for ns in targets[node]:
-                results.extend(self._check(ns.own, node, [node], classes_of))
+                results.extend(self._check(ns.own, node, [node], classes_of, later))
                 for ps in ns.properties:
                     results.extend(self._check(ps, node, index.objects(node, ps.path),
-                                               classes_of))
+                                               classes_of, later))
+        if deferred is None and later:
+            raise ValueError("class checks were deferred but no list was given for them")
         return results
 
     def _check(self, ps: _PropertyShape, focus: Node, values: list[Node],
-               classes_of: Callable[[Node], set[Node]]) -> Iterator[Result]:
+               classes_of: Callable[[Node], set[Node] | None],
+               deferred: list[tuple[Result, Node]]) -> Iterator[Result]:
         def result(component: URIRef, value: Node | None) -> Result:
             return Result(focus, ps.path, value, component, ps.shape, ps.severity, ps.messages)
 
@@ -298,7 +308,13 @@ class CompiledShapes:
                     yield result(component, v)
         for cls in ps.classes:
             for v in values:
-                if isinstance(v, Literal) or cls not in classes_of(v):
+                if isinstance(v, Literal):
+                    yield result(SH.ClassConstraintComponent, v)
+                    continue
+                known = classes_of(v)
+                if known is None:
+                    deferred.append((result(SH.ClassConstraintComponent, v), cls))
+                elif cls not in known:
                     yield result(SH.ClassConstraintComponent, v)
 
 

@@ -1,6 +1,14 @@
-"""Run the SHACL shapes with pyshacl and report every result in the editor's terms."""
+"""Run the SHACL shapes and report every result in the editor's terms.
+
+Two engines give the same results: kzgraph's own (:mod:`kzgraph.shacl`, fast, the default) and
+pyshacl (the reference, ``--engine pyshacl``). Either way each result is located: the file, the
+front-matter key or body line, the language, and the shape's message.
+"""
 
 from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -8,6 +16,7 @@ from rdflib.term import Node
 from .errors import ERROR, WARNING, Problem, brief
 from .mapping import Mapped, Origin, key_for
 from .resources import ontology_file, shapes_file
+from .shacl import CompiledShapes, Index, Result, results_from_report, superclass_closure
 from .vocab import SH
 
 _SEVERITY = {SH.Violation: ERROR, SH.Warning: WARNING, SH.Info: WARNING}
@@ -41,8 +50,7 @@ def _show(value: Node | None, base: str) -> str | None:
     return str(value)
 
 
-def _message(report: Graph, result: Node, lang: str) -> str:
-    messages = list(report.objects(result, SH.resultMessage))
+def _message(messages: tuple[Literal, ...] | list[Literal], lang: str) -> str:
     for wanted in (lang, "en", None):
         for m in messages:
             if isinstance(m, Literal) and m.language == wanted:
@@ -73,8 +81,8 @@ def _origins(mapped: Mapped, focus: Node, path: Node, value: Node | None) -> lis
     return [Origin(p.rel, p.lang, key, p.front_line if key else p.body_line) for p in pages]
 
 
-def locate_report(mapped: Mapped, report: Graph, lang: str = "en") -> list[Problem]:
-    """Turn a pyshacl report into problems naming the file, key, line and language.
+def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en") -> list[Problem]:
+    """Turn validation results into problems naming the file, key, line and language.
 
     A result about a missing value (no ``sh:value``) is left out where mapping already
     reported that key of that file: the editor hears about a missing title once.
@@ -82,28 +90,49 @@ def locate_report(mapped: Mapped, report: Graph, lang: str = "en") -> list[Probl
     already = {(p.path, p.key) for p in mapped.problems}
     problems: list[Problem] = []
     base = mapped.minter.base
-    for result in sorted(report.subjects(SH.resultSeverity, None), key=str):
-        focus = report.value(result, SH.focusNode)
-        path = report.value(result, SH.resultPath)
-        value = report.value(result, SH.value)
-        severity = _SEVERITY.get(report.value(result, SH.resultSeverity), ERROR)
-        message = _message(report, result, lang)
-        shown = _show(value, base)
+    for r in sorted(results, key=Result.key):
+        severity = _SEVERITY.get(r.severity, ERROR)
+        message = _message(r.messages, lang)
+        shown = _show(r.value, base)
         if shown is not None:
             message = f"{message} (found: {brief(shown)})"
-        origins = _origins(mapped, focus, path, value)
+        origins = _origins(mapped, r.focus, r.path, r.value)
         if not origins:
-            problems.append(Problem(str(focus), None, None, message, severity=severity,
-                                    stage="shacl", focus=str(focus)))
+            problems.append(Problem(str(r.focus), None, None, message, severity=severity,
+                                    stage="shacl", focus=str(r.focus)))
         for o in origins:
-            if value is None and (o.path, o.key) in already:
+            if r.value is None and (o.path, o.key) in already:
                 continue
             problems.append(Problem(o.path, o.line, o.key, message, lang=o.lang,
-                                    severity=severity, stage="shacl", focus=str(focus)))
+                                    severity=severity, stage="shacl", focus=str(r.focus)))
     return problems
 
 
-def validate_mapped(mapped: Mapped, lang: str = "en") -> tuple[bool, list[Problem], Graph]:
-    """Validate the mapped graph; problems that mapping already reported are not repeated."""
-    conforms, report = run_shacl(mapped.graph)
-    return conforms, locate_report(mapped, report, lang), report
+def locate_report(mapped: Mapped, report: Graph, lang: str = "en") -> list[Problem]:
+    """:func:`locate` for a pyshacl report graph."""
+    return locate(mapped, results_from_report(report), lang)
+
+
+@lru_cache(maxsize=1)
+def compiled_shapes() -> tuple[CompiledShapes, dict]:
+    """Our shapes compiled once per process, with the ontology's class hierarchy."""
+    return CompiledShapes(load_shapes()), superclass_closure([load_ontology()])
+
+
+def run_engine(graph: Graph) -> list[Result]:
+    """kzgraph's SHACL engine over a whole graph (the same results as :func:`run_shacl`)."""
+    shapes, hierarchy = compiled_shapes()
+    return shapes.validate(Index(graph, hierarchy))
+
+
+def validate_mapped(mapped: Mapped, lang: str = "en",
+                    engine: str = "kzgraph") -> tuple[bool, list[Problem]]:
+    """Validate the mapped graph with ``engine`` (``kzgraph`` or ``pyshacl``); problems that
+    mapping already reported are not repeated."""
+    if engine == "pyshacl":
+        _, report = run_shacl(mapped.graph)
+        results = results_from_report(report)
+    else:
+        results = run_engine(mapped.graph)
+    conforms = not any(r.severity == SH.Violation for r in results)
+    return conforms, locate(mapped, results, lang)
