@@ -1,121 +1,189 @@
-"""Serialise the mapped graph, byte for byte the same for the same content, and write atomically.
+"""Write statements in every format, byte for byte the same for the same statements.
 
-Nothing here knows about Markdown: it takes a :class:`~kzgraph.mapping.Mapped` (or any rdflib
-Dataset) and a :class:`~kzgraph.formats.Format`.
+All formats come from one place, chunk by chunk. A *chunk* is the statements of one part of the
+data (one resource's pages, the reference data, ...), written on its own without any file
+header: N-Triples and N-Quads by :mod:`kzgraph.ntriples`, Turtle, TriG and RDF/XML by
+pyoxigraph's serialisers, JSON-LD by :mod:`kzgraph.jsonld`. A file is its header, its chunks in
+order, and its footer. The build caches chunks per resource, so a rebuild after one edit only
+writes one chunk anew; :func:`serialize` writes any small dataset as a single chunk.
+
+Nothing here knows about Markdown.
 """
 
 from __future__ import annotations
 
-import json
 import os
-from io import BytesIO
 import tempfile
+from collections import defaultdict
 from pathlib import Path
+from typing import Iterable, Iterator, Mapping
 
-from rdflib import Dataset, Graph
-from rdflib.plugins.serializers.trig import TrigSerializer
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+from rdflib.term import Node
 
-from .formats import Format
-from .resources import context
-from .vocab import PREFIXES
+from .formats import FORMATS, Format
+from .jsonld import document, node_object, node_text
+from .ntriples import quad_line, triple_line
+from .vocab import PREFIXES, RDF
+
+Triple = tuple[Node, Node, Node]
+_TYPE = RDF.type
+#: format name -> the chunk text it is written from
+UNION_FORMATS = ("turtle", "ntriples", "xml", "jsonld")
+DATASET_FORMATS = ("nquads", "trig")
 
 
-def _key(triple) -> tuple[str, ...]:
-    return tuple(term.n3() for term in triple)
+def triple_order(t: Triple) -> tuple[str, bool, str, str]:
+    """Subjects in IRI order, each with its types first, then predicates and objects."""
+    return (str(t[0]), t[1] != _TYPE, str(t[1]), t[2].n3())
 
 
-def _bind(graph: Graph) -> None:
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True, replace=True)
+def ordered(triples: Iterable[Triple]) -> list[Triple]:
+    """Each statement once, in :func:`triple_order`."""
+    return sorted(set(triples), key=triple_order)
 
 
-def canonical_graph(graph: Graph) -> Graph:
-    """A copy of ``graph`` whose triples were added in sorted order, so serialisers that walk
-    the store in insertion order write the same bytes every time."""
-    out = Graph()
-    _bind(out)
-    for triple in sorted(graph, key=_key):
-        out.add(triple)
+# -- headers and footers ------------------------------------------------------------------------
+
+def _prefix_lines(keyword: str = "@prefix") -> str:
+    return "".join(f"{keyword} {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())) + "\n"
+
+
+_XML_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<rdf:RDF'
+             + "".join(f'\n   xmlns:{p}="{ns}"' for p, ns in sorted(PREFIXES.items())) + ">\n")
+
+
+def header(fmt: str) -> str:
+    if fmt in ("turtle", "trig"):
+        return _prefix_lines()
+    if fmt == "xml":
+        return _XML_HEAD
+    return ""
+
+
+def footer(fmt: str) -> str:
+    return "</rdf:RDF>\n" if fmt == "xml" else ""
+
+
+# -- chunks -------------------------------------------------------------------------------------
+
+def _strip_prefixes(text: str) -> str:
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines) and lines[start].startswith("@prefix "):
+        start += 1
+    return "\n".join(lines[start:])
+
+
+def _strip_envelope(text: str) -> str:
+    """pyoxigraph's RDF/XML without its XML declaration and rdf:RDF element. A raw CR in a
+    literal is written as a character reference: XML readers would turn it into LF."""
+    if "</rdf:RDF>" not in text:
+        return ""
+    body = text[text.index(">", text.index("<rdf:RDF")) + 1:text.rindex("</rdf:RDF>")]
+    return body.lstrip("\n").replace("\r", "&#13;")
+
+
+def _ox(text: str, fmt: ox.RdfFormat) -> list:
+    return list(ox.parse(text.encode("utf-8"), format=fmt)) if text else []
+
+
+def chunk_texts(graphs: Mapping[URIRef | None, Iterable[Triple]],
+                formats: Iterable[str] = tuple(f.name for f in FORMATS)) -> dict[str, str]:
+    """One chunk in each of ``formats``: the union of ``graphs`` for the single-graph formats,
+    each graph as named (``None``: the default graph) for N-Quads and TriG."""
+    formats = set(formats)
+    out: dict[str, str] = {}
+    if formats & set(UNION_FORMATS):
+        union = ordered(t for triples in graphs.values() for t in triples)
+        nt = "".join(triple_line(*t) for t in union)
+        if "ntriples" in formats:
+            out["ntriples"] = nt
+        if formats & {"turtle", "xml"}:
+            parsed = [q.triple for q in _ox(nt, ox.RdfFormat.N_TRIPLES)]
+            if "turtle" in formats:
+                out["turtle"] = _strip_prefixes(
+                    ox.serialize(parsed, format=ox.RdfFormat.TURTLE,
+                                 prefixes=PREFIXES).decode("utf-8")) if parsed else ""
+            if "xml" in formats:
+                out["xml"] = _strip_envelope(
+                    ox.serialize(parsed, format=ox.RdfFormat.RDF_XML,
+                                 prefixes=PREFIXES).decode("utf-8")) if parsed else ""
+        if "jsonld" in formats:
+            by_subject: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+            for s, p, o in union:
+                by_subject[s].append((p, o))
+            out["jsonld"] = ",\n".join(node_text(node_object(s, pos))
+                                       for s, pos in by_subject.items())
+    if formats & set(DATASET_FORMATS):
+        names = sorted(graphs, key=lambda g: "" if g is None else str(g))
+        nq = "".join(quad_line(s, p, o, g) for g in names for s, p, o in ordered(graphs[g]))
+        if "nquads" in formats:
+            out["nquads"] = nq
+        if "trig" in formats:
+            quads = _ox(nq, ox.RdfFormat.N_QUADS)
+            out["trig"] = _strip_prefixes(ox.serialize(
+                quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES).decode("utf-8")) \
+                if quads else ""
     return out
 
 
-def canonical_dataset(dataset: Dataset) -> Dataset:
-    """A copy of ``dataset`` with its graphs, and each graph's triples, in sorted order."""
-    out = Dataset()
-    _bind(out)
-    graphs = sorted((g for g in dataset.graphs() if len(g)), key=lambda g: g.identifier.n3())
-    for g in graphs:
-        target = out.graph(g.identifier)
-        for triple in sorted(g, key=_key):
-            target.add(triple)
-    return out
+def _join(fmt: str, chunks: Iterable[str]) -> Iterator[str]:
+    """A whole file from its chunks."""
+    if fmt == "jsonld":
+        yield document(c for c in chunks if c)
+        return
+    yield header(fmt)
+    for chunk in chunks:
+        if chunk:
+            yield chunk if chunk.endswith("\n") else chunk + "\n"
+    yield footer(fmt)
 
 
-class _SortedGraph(Graph):
-    """A graph that hands out subjects and their statements in sorted order, for rdflib's
-    RDF/XML writer, which walks ``subjects()`` and ``predicate_objects()`` in store order."""
-
-    def subjects(self, predicate=None, object=None, unique=False):  # type: ignore[override]
-        found = super().subjects(predicate, object, unique=True)
-        return iter(sorted(found, key=lambda t: t.n3()))
-
-    def predicate_objects(self, subject=None, unique=False):  # type: ignore[override]
-        found = set(super().predicate_objects(subject, unique))
-        return iter(sorted(found, key=lambda po: (po[0].n3(), po[1].n3())))
+def assemble(fmt: str, chunks: Iterable[str]) -> bytes:
+    return "".join(_join(fmt, chunks)).encode("utf-8")
 
 
-class _SortedTrigSerializer(TrigSerializer):
-    """rdflib's TriG writer, with the named graphs in IRI order instead of store order."""
+def write_chunks(path: Path, fmt: str, chunks: Iterable[str]) -> int:
+    """Write a file from its chunks through a temporary file; returns its size in bytes."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    size = 0
+    try:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
+            if fmt == "jsonld":  # the document form needs every chunk: streamed piecewise
+                chunks = list(chunks)
+            for piece in _join(fmt, chunks):
+                data = piece.encode("utf-8")
+                size += len(data)
+                handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return size
 
-    def __init__(self, store: Graph) -> None:
-        super().__init__(store)
-        self.contexts = sorted(self.contexts, key=lambda g: g.identifier.n3())
 
-
-def _sorted_json(value: object) -> object:
-    """JSON-LD with every array and the node list in a stable order (none of ours is a @list)."""
-    if isinstance(value, dict):
-        return {k: _sorted_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sorted_json(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
-
-
-def _sorted_lines(text: str) -> bytes:
-    # split on LF only: str.splitlines() would also cut at U+2028, U+0085 and friends, which
-    # N-Triples allows raw inside literals
-    lines = sorted({line for line in text.split("\n") if line.strip()})
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-
+# -- whole datasets -----------------------------------------------------------------------------
 
 def serialize(dataset: Dataset, graph: Graph, fmt: Format) -> bytes:
-    """``graph`` (the union) or ``dataset`` (the named graphs) in ``fmt``, deterministically.
-
-    N-Triples and N-Quads are sorted line by line; the other formats are written by rdflib from
-    sorted copies. JSON-LD is compacted with the context kzgraph ships, embedded in the document.
-    """
-    if fmt.name == "ntriples":
-        return _sorted_lines(graph.serialize(format="nt", encoding="utf-8").decode("utf-8"))
-    if fmt.name == "nquads":
-        return _sorted_lines(dataset.serialize(format="nquads", encoding="utf-8").decode("utf-8"))
-    if fmt.name == "trig":
-        out = BytesIO()
-        _SortedTrigSerializer(canonical_dataset(dataset)).serialize(out, encoding="utf-8")
-        return out.getvalue()
-    if fmt.name == "jsonld":
-        text = canonical_graph(graph).serialize(format="json-ld", context=context(),
-                                                auto_compact=True)
-        document = _sorted_json(json.loads(text))
-        return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
-                + "\n").encode("utf-8")
-    if fmt.name == "xml":
-        ordered = _SortedGraph()
-        _bind(ordered)
-        for triple in graph:
-            ordered.add(triple)
-        return ordered.serialize(format=fmt.rdflib, encoding="utf-8")
-    return canonical_graph(graph).serialize(format=fmt.rdflib, encoding="utf-8")
+    """``graph`` (the single-graph formats) or the named graphs of ``dataset`` (N-Quads, TriG)
+    in ``fmt``, as one chunk: deterministic, whatever the store's order."""
+    if fmt.dataset:
+        graphs: dict[URIRef | None, list[Triple]] = {}
+        for g in dataset.graphs():
+            if len(g):
+                name = g.identifier
+                default = str(name) == "urn:x-rdflib:default"
+                graphs[None if default else name] = list(g)
+    else:
+        graphs = {None: list(graph)}
+    return assemble(fmt.name, [chunk_texts(graphs, [fmt.name])[fmt.name]])
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -318,6 +318,20 @@ def load_file(path: Path, root: Path, default_language: str) -> tuple[Page | Non
 def load_content(root: Path, default_language: str = "en") -> Content:
     """Load every page under ``root``; problems are collected, never raised."""
     paths, problems = _walk(root)
+    content = load_files(paths, root, default_language)
+    content.problems[:0] = problems
+    return content
+
+
+def find_files(root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every Markdown file under ``root`` in a stable order, and the linked folders skipped."""
+    return _walk(root)
+
+
+def load_files(paths: list[Path], root: Path, default_language: str = "en") -> Content:
+    """Load the given files of the content folder ``root`` (all of it, or one resource's
+    files); two files describing one page in one language are reported, not both loaded."""
+    problems: list[Problem] = []
     pages: list[Page] = []
     seen: dict[tuple[str, str, str], Page] = {}
     for path in paths:
