@@ -74,8 +74,10 @@ def test_the_dataset_record(void):
              if m]
     assert set(void.objects(DATASET, DCTERMS.modified)) == \
         {Literal(max(dates), datatype=XSD.date)}
+    # English and Russian pages, and Kazakhstan's name in Kazakh too
     assert set(void.objects(DATASET, DCTERMS.language)) == \
         {URIRef("http://id.loc.gov/vocabulary/iso639-1/en"),
+         URIRef("http://id.loc.gov/vocabulary/iso639-1/kk"),
          URIRef("http://id.loc.gov/vocabulary/iso639-1/ru")}
     vocabularies = {str(v) for v in void.objects(DATASET, VOID.vocabulary)}
     assert {"https://kzgraph.example/ontology#", "http://www.w3.org/2004/02/skos/core#",

@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from typing import Mapping
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -70,21 +71,79 @@ def _count(n: int) -> Literal:
     return Literal(n, datatype=XSD.integer)
 
 
+def _object_hash(o: Node) -> int:
+    """A stable 64-bit hash of a term (Python's own hash differs between processes)."""
+    return int.from_bytes(hashlib.blake2b(o.n3().encode("utf-8"), digest_size=8).digest(), "big")
+
+
+@dataclass
+class Statistics:
+    """The figures VoID publishes, in a form that adds up: the statistics of parts of the
+    data whose subjects do not overlap sum to those of the whole (distinct objects are kept as
+    a set of stable hashes, so they union exactly too)."""
+
+    triples: int = 0
+    entities: int = 0
+    subjects: int = 0
+    objects: set[int] = field(default_factory=set)
+    classes: Counter = field(default_factory=Counter)
+    properties: Counter = field(default_factory=Counter)
+    languages: set[str] = field(default_factory=set)
+    modified: Literal | None = None
+
+    @classmethod
+    def of(cls, triples: Iterable[tuple[Node, Node, Node]], base: str) -> "Statistics":
+        """The statistics of a set of statements (each counted once)."""
+        stats = cls()
+        subjects: set[Node] = set()
+        typed: dict[Node, set[Node]] = {}
+        for s, p, o in set(triples):
+            stats.triples += 1
+            subjects.add(s)
+            stats.objects.add(_object_hash(o))
+            stats.properties[p] += 1
+            if p == RDF.type:
+                typed.setdefault(o, set()).add(s)
+            if isinstance(o, Literal):
+                if o.language:
+                    stats.languages.add(o.language.split("-")[0])
+                if p == DCTERMS.modified and o.datatype == XSD.date and (
+                        stats.modified is None or str(o) > str(stats.modified)):
+                    stats.modified = o
+        stats.subjects = len(subjects)
+        stats.entities = sum(1 for s in subjects
+                             if isinstance(s, URIRef) and str(s).startswith(base))
+        stats.classes = Counter({c: len(members) for c, members in typed.items()})
+        return stats
+
+    def add(self, other: "Statistics") -> None:
+        """Add the statistics of a part whose subjects are not in this one."""
+        self.triples += other.triples
+        self.entities += other.entities
+        self.subjects += other.subjects
+        self.objects |= other.objects
+        self.classes.update(other.classes)
+        self.properties.update(other.properties)
+        self.languages |= other.languages
+        if other.modified is not None and (self.modified is None
+                                           or str(other.modified) > str(self.modified)):
+            self.modified = other.modified
+
+
 def statistics(graph: Graph, base: str) -> dict[str, object]:
     """The VoID figures of ``graph``: triples, entities (subjects under ``base``), distinct
     subjects and objects, classes and properties, and the counts per class and per property."""
-    subjects = {s for s in graph.subjects(unique=True)}
-    classes: dict[Node, set[Node]] = {}
-    for s, o in graph.subject_objects(RDF.type):
-        classes.setdefault(o, set()).add(s)
-    properties = Counter(p for _, p, _ in graph)
+    return _figures(Statistics.of(graph, base))
+
+
+def _figures(stats: Statistics) -> dict[str, object]:
     return {
-        "triples": len(graph),
-        "entities": sum(1 for s in subjects if isinstance(s, URIRef) and str(s).startswith(base)),
-        "distinctSubjects": len(subjects),
-        "distinctObjects": len({o for _, _, o in graph}),
-        "classes": {c: len(members) for c, members in classes.items()},
-        "properties": dict(properties),
+        "triples": stats.triples,
+        "entities": stats.entities,
+        "distinctSubjects": stats.subjects,
+        "distinctObjects": len(stats.objects),
+        "classes": dict(stats.classes),
+        "properties": dict(stats.properties),
     }
 
 
@@ -103,6 +162,12 @@ def describe(graph: Graph, settings: Settings, files: Mapping[str, int]) -> Grap
     :param files: the dumps ``build`` wrote, file name -> size in bytes; each file named
         ``<stem>.<extension of a format>`` becomes a distribution
     """
+    return describe_statistics(Statistics.of(graph, settings.base), settings, files)
+
+
+def describe_statistics(stats: Statistics, settings: Settings,
+                        files: Mapping[str, int]) -> Graph:
+    """:func:`describe` from statistics already gathered (by parts, in a large build)."""
     mint = Minter(settings.base)
     ds = mint.dataset()
     out = Graph()
@@ -121,19 +186,16 @@ def describe(graph: Graph, settings: Settings, files: Mapping[str, int]) -> Grap
         add((ds, DCTERMS.publisher, publisher))
         add((publisher, RDF.type, FOAF.Agent))
         add((publisher, FOAF.name, Literal(settings.publisher)))
-    modified = latest_date(graph)
-    if modified is not None:
-        add((ds, DCTERMS.modified, modified))
-    languages = {o.language.split("-")[0] for o in graph.objects()
-                 if isinstance(o, Literal) and o.language}
-    for code in sorted(languages):
+    if stats.modified is not None:
+        add((ds, DCTERMS.modified, stats.modified))
+    for code in sorted(stats.languages):
         add((ds, DCTERMS.language, URIRef(LANGUAGE_IRI + code)))
 
-    stats = statistics(graph, settings.base)
+    figures = _figures(stats)
     for key in ("triples", "entities", "distinctSubjects", "distinctObjects"):
-        add((ds, VOID[key], _count(stats[key])))  # type: ignore[arg-type]
-    classes: dict[Node, int] = stats["classes"]  # type: ignore[assignment]
-    properties: dict[Node, int] = stats["properties"]  # type: ignore[assignment]
+        add((ds, VOID[key], _count(figures[key])))  # type: ignore[arg-type]
+    classes: dict[Node, int] = figures["classes"]  # type: ignore[assignment]
+    properties: dict[Node, int] = figures["properties"]  # type: ignore[assignment]
     add((ds, VOID.classes, _count(len(classes))))
     add((ds, VOID.properties, _count(len(properties))))
     add((ds, VOID.uriSpace, Literal(settings.base)))

@@ -23,7 +23,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from .formats import FORMATS, Format
-from .jsonld import document, node_object, node_text
+from .jsonld import document_parts, node_object, node_text
 from .ntriples import quad_line, triple_line
 from .vocab import PREFIXES, RDF
 
@@ -132,7 +132,7 @@ def chunk_texts(graphs: Mapping[URIRef | None, Iterable[Triple]],
 def _join(fmt: str, chunks: Iterable[str]) -> Iterator[str]:
     """A whole file from its chunks."""
     if fmt == "jsonld":
-        yield document(c for c in chunks if c)
+        yield from document_parts(chunks)
         return
     yield header(fmt)
     for chunk in chunks:
@@ -153,8 +153,6 @@ def write_chunks(path: Path, fmt: str, chunks: Iterable[str]) -> int:
     size = 0
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
-            if fmt == "jsonld":  # the document form needs every chunk: streamed piecewise
-                chunks = list(chunks)
             for piece in _join(fmt, chunks):
                 data = piece.encode("utf-8")
                 size += len(data)

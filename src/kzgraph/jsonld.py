@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -151,9 +151,19 @@ def node_text(node: dict[str, Any]) -> str:
     return "\n".join("    " + line for line in text.split("\n"))
 
 
-def document(node_texts: Iterable[str]) -> str:
-    """The whole document: the context embedded (so it reads offline), then the nodes."""
+def document_parts(chunks: Iterable[str]) -> Iterator[str]:
+    """The whole document piece by piece: the context embedded (so it reads offline), then
+    the chunks of node objects, comma-separated, without holding them all."""
     head = json.dumps({"@context": context()}, ensure_ascii=False, sort_keys=True, indent=2)
-    head = head[: head.rstrip().rfind("}")].rstrip()
-    body = ",\n".join(node_texts)
-    return f"{head},\n  \"@graph\": [\n{body}\n  ]\n}}\n"
+    yield head[: head.rstrip().rfind("}")].rstrip() + ',\n  "@graph": [\n'
+    first = True
+    for chunk in chunks:
+        if chunk:
+            yield chunk if first else ",\n" + chunk
+            first = False
+    yield "\n  ]\n}\n"
+
+
+def document(node_texts: Iterable[str]) -> str:
+    """The whole document as one string."""
+    return "".join(document_parts(node_texts))
