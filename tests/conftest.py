@@ -16,6 +16,15 @@ CONTENT = ROOT / "content"
 BASE = "https://kzgraph.example/"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """The build engine's cache goes to a folder of the test session, never ~/.cache."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+
+
 @pytest.fixture(scope="session")
 def mapped():
     """The real content, loaded and mapped once."""

@@ -21,7 +21,7 @@ import tools
 from conftest import BASE, CONTENT
 from kzgraph.config import Settings
 from kzgraph.formats import FORMATS
-from kzgraph.pipeline import DATA_STEM, build, published_dataset
+from kzgraph.pipeline import DATA_STEM, build, load_and_map, published_dataset
 
 #: which independent implementations read which format
 READERS: dict[str, tuple[str, ...]] = {
@@ -59,7 +59,8 @@ class Published:
 def published(tmp_path_factory) -> Published:
     folder = tmp_path_factory.mktemp("interop") / "public"
     settings = Settings(base=BASE, content=CONTENT)
-    result = build(settings, folder)
+    build(settings, folder)
+    result = load_and_map(settings)
     return Published(folder, result.mapped.graph, published_dataset(result, settings))
 
 

@@ -16,7 +16,7 @@ import click
 from . import __version__
 from .config import Settings, find_settings
 from .errors import ContentError, KzgraphError, Problem
-from .formats import format_names, get_format
+from .formats import FORMATS, format_names, get_format
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
 EPILOG = ("Exit codes: 0 the content conforms, 1 the content has errors (nothing published), "
@@ -28,6 +28,48 @@ def content_option(f: Callable[..., Any]) -> Callable[..., Any]:
         "--content", "-c", type=click.Path(file_okay=False, path_type=Path), default=None,
         help="The content folder (default: from kzgraph.toml / pyproject.toml, else ./content).",
     )(f)
+
+
+def engine_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--jobs, --cache/--no-cache and --quiet, for every command that runs the build engine."""
+    f = click.option("--quiet", "-q", is_flag=True,
+                     help="No progress bar (there is none in a pipe either).")(f)
+    f = click.option("--cache", "cache", type=click.Path(file_okay=False, path_type=Path),
+                     default=None, help="Where to keep per-page results between runs "
+                     "(default: ~/.cache/kzgraph/...).")(f)
+    f = click.option("--no-cache", is_flag=True,
+                     help="Work from scratch and keep nothing for the next run.")(f)
+    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                        help="Worker processes (default: one per core).")(f)
+
+
+def _engine(jobs: int | None, cache: Path | None, no_cache: bool,
+            quiet: bool) -> dict[str, Any]:
+    """Keyword arguments for the pipeline from the engine options."""
+    return {"jobs": jobs, "cache": False if no_cache else (cache or True),
+            "progress": None if quiet else _progress_bar()}
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A rich progress bar on standard error when it is a terminal, else nothing."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    bar = Progress("[progress.description]{task.description}", BarColumn(),
+                   MofNCompleteColumn(), TimeRemainingColumn(), transient=True,
+                   console=None)
+    task = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            bar.start()
+            task = bar.add_task("pages", total=total)
+        bar.update(task, completed=done)
+        if done >= total:
+            bar.stop()
+    return update
 
 
 def lang_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -76,17 +118,17 @@ def cli() -> None:
 @handles_errors
 def export(content: Path | None, fmt: str, output: Path | None) -> None:
     """Write the content's graph in one RDF format."""
-    from .export import write_atomic
-    from .pipeline import export as run_export
+    from .pipeline import export as run_export, export_file
 
-    data, problems = run_export(_settings(content), get_format(fmt))
-    _print_problems(problems)
     if output is None:
+        data, problems = run_export(_settings(content), get_format(fmt))
+        _print_problems(problems)
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        write_atomic(output, data)
-        click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
+        size, problems = export_file(_settings(content), get_format(fmt), output)
+        _print_problems(problems)
+        click.echo(f"Wrote {output} ({size} bytes).", err=True)
 
 
 @cli.command(epilog=EPILOG)
@@ -94,14 +136,16 @@ def export(content: Path | None, fmt: str, output: Path | None) -> None:
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "turtle"]),
               default="text", show_default=True, help="How to write the report.")
 @lang_option
+@engine_options
 @handles_errors
-def validate(content: Path | None, fmt: str, lang: str) -> None:
+def validate(content: Path | None, fmt: str, lang: str, jobs: int | None, cache: Path | None,
+             no_cache: bool, quiet: bool) -> None:
     """Check the content against the SHACL shapes and report every problem by file, key and line."""
     from .pipeline import check
     from .report import as_json, as_text, as_turtle
 
     settings = _settings(content)
-    result = check(settings, lang)
+    result = check(settings, lang, **_engine(jobs, cache, no_cache, quiet))
     if fmt == "json":
         click.echo(as_json(result.problems), nl=False)
     elif fmt == "turtle":
@@ -115,17 +159,29 @@ def validate(content: Path | None, fmt: str, lang: str) -> None:
 @content_option
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               default=Path("public"), show_default=True, help="The folder to publish into.")
+@click.option("--formats", default=",".join(f.name for f in FORMATS), show_default=True,
+              help="The RDF formats to write, comma-separated.")
 @lang_option
+@engine_options
 @handles_errors
-def build(content: Path | None, output: Path, lang: str) -> None:
-    """Load, validate and write every format, the JSON-LD context, the ontology and the shapes
-    into one folder, replacing it atomically. Content with errors is not published."""
+def build(content: Path | None, output: Path, formats: str, lang: str, jobs: int | None,
+          cache: Path | None, no_cache: bool, quiet: bool) -> None:
+    """Load, validate and write every format, the JSON-LD context, the ontology, the shapes and
+    the VoID/DCAT description into one folder, replacing it atomically. Content with errors is
+    not published. Pages are worked on in parallel and cached, so a rebuild after an edit only
+    redoes the pages that changed."""
     from .pipeline import build as run_build
 
-    result = run_build(_settings(content), output, lang)
+    try:
+        wanted = [get_format(name.strip()).name for name in formats.split(",") if name.strip()]
+    except KeyError as exc:
+        raise click.BadParameter(f"unknown format {exc}", param_hint="--formats") from None
+    result = run_build(_settings(content), output, lang, formats=wanted,
+                       **_engine(jobs, cache, no_cache, quiet))
     _print_problems(result.problems)
     files = sorted(p.name for p in output.iterdir())
-    click.echo(f"Built {output}/ : {len(result.mapped.graph)} triples in "
+    click.echo(f"Built {output}/ : {result.stats.triples} triples about {result.parts} "
+               f"resources ({result.rebuilt} made anew, the rest from the cache) in "
                f"{len(files)} files ({', '.join(files)}).", err=True)
 
 

@@ -9,15 +9,17 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from rdflib import Dataset
 
 from .config import Settings
 from .errors import ContentError, Problem, has_errors, sort_problems
-from .export import serialize, write_atomic
+from .engine import Outcome, Progress, Run
+from .export import DATASET_FORMATS, assemble, chunk_texts, serialize, write_atomic, write_chunks
 from .formats import FORMATS, Format
 from .load import Content, load_content
-from .mapping import Mapped, map_content
+from .mapping import Mapped, Minter, map_content
 from .resources import context_file, ontology_file, shapes_file
 
 
@@ -39,8 +41,10 @@ def load_and_map(settings: Settings) -> Result:
     if not settings.content.is_dir():
         from .errors import ConfigError
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
+    from .engine import known_slugs, plan
+
     content = load_content(settings.content, settings.default_language)
-    mapped = map_content(content, settings)
+    mapped = map_content(content, settings, known_slugs(plan(settings.content)[0]))
     return Result(mapped, sort_problems(content.problems + mapped.problems), content)
 
 
@@ -68,23 +72,68 @@ def published_dataset(result: Result, settings: Settings) -> Dataset:
     return out
 
 
-def check(settings: Settings, lang: str = "en") -> Result:
-    """Load, map and validate with the shapes."""
-    from .validate import validate_mapped
-
-    result = load_and_map(settings)
-    _, located = validate_mapped(result.mapped, lang)
-    result.problems = sort_problems(result.problems + located)
-    return result
+def check(settings: Settings, lang: str = "en", *, cache: Path | bool | None = True,
+          jobs: int | None = None, progress: Progress | None = None) -> Outcome:
+    """Load, map and validate the whole content with the build engine (parallel, cached)."""
+    _require_content(settings)
+    with Run(settings, cache_dir=cache, jobs=jobs, progress=progress) as run:
+        return run.check(lang)
 
 
-def export(settings: Settings, fmt: Format) -> tuple[bytes, list[Problem]]:
-    """One format of the content's graph. Load and mapping errors stop it (no SHACL run)."""
-    result = load_and_map(settings)
-    if not result.ok:
-        raise ContentError(result.problems, "Cannot export")
-    dataset = published_dataset(result, settings) if fmt.dataset else result.mapped.dataset
-    return serialize(dataset, result.mapped.graph, fmt), result.problems
+def _require_content(settings: Settings) -> None:
+    if not settings.content.is_dir():
+        from .errors import ConfigError
+        raise ConfigError(f"The content folder '{settings.content}' does not exist.")
+
+
+def _extra_chunks(run: Run, settings: Settings, formats: Iterable[str]) -> dict[str, list[str]]:
+    """What follows the parts in each file: the reference data, and in the dataset formats the
+    ontology and provenance graphs."""
+    from .provenance import build_info, digest_of, ontology_graph, provenance_of
+
+    minter = Minter(settings.base)
+    formats = list(formats)
+    reference = chunk_texts({minter.reference_graph(): run.reference}, formats)
+    out = {fmt: [reference[fmt]] for fmt in formats}
+    dataset_formats = [f for f in formats if f in DATASET_FORMATS]
+    if dataset_formats:
+        info = build_info(settings.content)
+        ontology = ontology_graph(minter)
+        provenance = provenance_of(run.sources, minter, info, digest_of(run.files, info),
+                                   other_graphs=[minter.reference_graph(), ontology.identifier])
+        more = chunk_texts({ontology.identifier: list(ontology),
+                            provenance.identifier: list(provenance)}, dataset_formats)
+        for fmt in dataset_formats:
+            out[fmt].append(more[fmt])
+    return out
+
+
+def export(settings: Settings, fmt: Format, *, cache: Path | bool | None = True,
+           jobs: int | None = None) -> tuple[bytes, list[Problem]]:
+    """One format of the content's graph, as ``build`` writes it. Content with errors is not
+    exported (:class:`ContentError`)."""
+    _require_content(settings)
+    with Run(settings, formats=[fmt.name], cache_dir=cache, jobs=jobs) as run:
+        outcome = run.check()
+        if not outcome.ok:
+            raise ContentError(outcome.problems, "Cannot export")
+        extra = _extra_chunks(run, settings, [fmt.name])[fmt.name]
+        return assemble(fmt.name, run.texts(fmt.name, extra)), outcome.problems
+
+
+def export_file(settings: Settings, fmt: Format, path: Path, *,
+                cache: Path | bool | None = True, jobs: int | None = None,
+                progress: Progress | None = None) -> tuple[int, list[Problem]]:
+    """:func:`export` streamed into ``path`` (atomically), never whole in memory; returns the
+    file's size and the problems (warnings) found."""
+    _require_content(settings)
+    with Run(settings, formats=[fmt.name], cache_dir=cache, jobs=jobs,
+             progress=progress) as run:
+        outcome = run.check()
+        if not outcome.ok:
+            raise ContentError(outcome.problems, "Cannot export")
+        extra = _extra_chunks(run, settings, [fmt.name])[fmt.name]
+        return write_chunks(path, fmt.name, run.texts(fmt.name, extra)), outcome.problems
 
 
 #: the files ``build`` writes besides one file per format
@@ -145,37 +194,43 @@ def publish_dir(staging: Path, target: Path) -> None:
         os.rename(staging, target)
 
 
-def build(settings: Settings, output: Path, lang: str = "en") -> Result:
-    """Load, map, validate and write every format plus the context, ontology, shapes and the
-    VoID/DCAT description (``void.ttl``) to ``output``. Content that violates the shapes is not published: ContentError is raised and
-    ``output`` stays as it was."""
-    result = check(settings, lang)
-    if not result.ok:
-        raise ContentError(result.problems, "Refusing to publish")
-    output = Path(output).absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(output)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-{os.getpid()}-",
-                                    dir=output.parent))
-    try:
-        from .describe import describe
-        from .formats import get_format
+def build(settings: Settings, output: Path, lang: str = "en", *,
+          formats: Iterable[str] = tuple(f.name for f in FORMATS),
+          cache: Path | bool | None = True, jobs: int | None = None,
+          progress: Progress | None = None) -> Outcome:
+    """Load, map, validate and write every format (or ``formats``), the JSON-LD context, the
+    ontology, the shapes and the VoID/DCAT description (``void.ttl``) to ``output``, swapped in
+    at once. Content that violates the shapes is not published: :class:`ContentError` is
+    raised and ``output`` stays as it was."""
+    from .describe import describe_statistics
+    from .formats import get_format
 
-        dataset = published_dataset(result, settings)
-        sizes: dict[str, int] = {}
-        for fmt in FORMATS:
-            data = serialize(dataset, result.mapped.graph, fmt)
-            name = f"{DATA_STEM}.{fmt.extension}"
-            write_atomic(staging / name, data)
-            sizes[name] = len(data)
-        description = describe(result.mapped.graph, settings, sizes)
-        write_atomic(staging / DESCRIPTION_FILE,
-                     serialize(Dataset(), description, get_format("turtle")))
-        for name, source in EXTRA_FILES.items():
-            write_atomic(staging / name, source().read_bytes())
-        os.chmod(staging, 0o755)
-        publish_dir(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return result
+    _require_content(settings)
+    wanted = [f.name for f in FORMATS if f.name in set(formats)]
+    with Run(settings, formats=wanted, cache_dir=cache, jobs=jobs, progress=progress) as run:
+        outcome = run.check(lang)
+        if not outcome.ok:
+            raise ContentError(outcome.problems, "Refusing to publish")
+        output = Path(output).absolute()
+        output.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(output)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-{os.getpid()}-",
+                                        dir=output.parent))
+        try:
+            extras = _extra_chunks(run, settings, wanted)
+            for name in wanted:
+                fmt = get_format(name)
+                file_name = f"{DATA_STEM}.{fmt.extension}"
+                outcome.files[file_name] = write_chunks(staging / file_name, name,
+                                                        run.texts(name, extras[name]))
+            description = describe_statistics(outcome.stats, settings, outcome.files)
+            write_atomic(staging / DESCRIPTION_FILE,
+                         serialize(Dataset(), description, get_format("turtle")))
+            for name, source in EXTRA_FILES.items():
+                write_atomic(staging / name, source().read_bytes())
+            os.chmod(staging, 0o755)
+            publish_dir(staging, output)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return outcome

@@ -91,13 +91,23 @@ def build_info(content: Path, environ: Mapping[str, str] | None = None) -> Build
     return BuildInfo(commit, time)
 
 
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def content_digest(pages: Iterable[Page], info: BuildInfo) -> str:
     """A short digest of every page file's bytes, its path, the commit and the time: the same
     content built at the same commit always gets the same build IRI."""
+    return digest_of(((p.rel, file_digest(p.path)) for p in pages), info)
+
+
+def digest_of(files: Iterable[tuple[str, str]], info: BuildInfo) -> str:
+    """:func:`content_digest` from (path, SHA-256 of the bytes) pairs gathered elsewhere."""
     h = hashlib.sha256()
-    for page in sorted(pages, key=lambda p: p.rel):
-        h.update(page.rel.encode("utf-8") + b"\0")
-        h.update(hashlib.sha256(Path(page.path).read_bytes()).digest())
+    for rel, sha in sorted(files):
+        h.update(rel.encode("utf-8") + b"\0")
+        h.update(bytes.fromhex(sha))
     h.update(f"\0{info.commit or ''}\0{_time_literal(info.time) if info.time else ''}".encode())
     return h.hexdigest()[:16]
 
@@ -105,6 +115,30 @@ def content_digest(pages: Iterable[Page], info: BuildInfo) -> str:
 def _time_literal(time: dt.datetime) -> Literal:
     text = time.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return Literal(text, datatype=XSD.dateTime)
+
+
+@dataclass(frozen=True)
+class Source:
+    """What provenance says about one page graph: its IRI, its file, its contributors."""
+
+    graph: URIRef
+    path: str
+    contributors: tuple[URIRef, ...] = ()
+
+
+def page_sources(mapped: Mapped, pages: Iterable[Page]) -> list[Source]:
+    """The :class:`Source` of every page graph that holds statements."""
+    minter: Minter = mapped.minter
+    out = []
+    for page in sorted(pages, key=lambda p: p.rel):
+        graph_iri = minter.page_graph(page)
+        triples = mapped.quads.get(graph_iri)
+        if not triples:
+            continue
+        subject = minter.page(page.kind, page.slug)
+        people = sorted({o for s, p, o in triples if s == subject and p == DCTERMS.contributor})
+        out.append(Source(graph_iri, page.rel, tuple(people)))
+    return out
 
 
 def provenance_graph(mapped: Mapped, pages: Iterable[Page], settings: Settings,
@@ -121,32 +155,35 @@ def provenance_graph(mapped: Mapped, pages: Iterable[Page], settings: Settings,
         (the reference data, the ontology)
     """
     pages = list(pages)
-    minter: Minter = mapped.minter
     info = build_info(settings.content) if info is None else info
+    return provenance_of(page_sources(mapped, pages), mapped.minter, info,
+                         content_digest(pages, info), other_graphs)
+
+
+def provenance_of(sources: Iterable[Source], minter: Minter, info: BuildInfo, digest: str,
+                  other_graphs: Iterable[URIRef] = ()) -> Graph:
+    """The provenance graph from what is known of each page graph (a large build gathers it
+    page by page); ``digest`` names the build activity."""
     out = Graph(identifier=minter.graph(PROVENANCE_GRAPH))
-    build = minter.build(content_digest(pages, info))
+    build = minter.build(digest)
     out.add((build, RDF.type, PROV.Activity))
     if info.commit:
         out.add((build, KZ.sourceCommit, Literal(info.commit)))
     if info.time:
         out.add((build, PROV.endedAtTime, _time_literal(info.time)))
+    when = _time_literal(info.time) if info.time else None
 
     def entity(graph_iri: URIRef) -> None:
         out.add((graph_iri, RDF.type, PROV.Entity))
         out.add((graph_iri, PROV.wasGeneratedBy, build))
-        if info.time:
-            out.add((graph_iri, PROV.generatedAtTime, _time_literal(info.time)))
+        if when is not None:
+            out.add((graph_iri, PROV.generatedAtTime, when))
 
-    for page in sorted(pages, key=lambda p: p.rel):
-        graph_iri = minter.page_graph(page)
-        page_graph = mapped.dataset.graph(graph_iri)
-        if not len(page_graph):
-            continue
-        entity(graph_iri)
-        out.add((graph_iri, KZ.sourceFile, Literal(page.rel)))
-        subject = minter.page(page.kind, page.slug)
-        for person in sorted(page_graph.objects(subject, DCTERMS.contributor)):
-            out.add((graph_iri, PROV.wasAttributedTo, person))
+    for source in sources:
+        entity(source.graph)
+        out.add((source.graph, KZ.sourceFile, Literal(source.path)))
+        for person in source.contributors:
+            out.add((source.graph, PROV.wasAttributedTo, person))
     for graph_iri in other_graphs:
         entity(graph_iri)
     return out

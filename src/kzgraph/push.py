@@ -115,14 +115,22 @@ def _lines_payload(iri: str, lines: list[bytes]) -> GraphPayload:
     return GraphPayload(iri, lambda: _batched(lines), sum(map(len, lines)), len(lines))
 
 
+def _graph_lines(graph: Graph) -> Iterator[bytes]:
+    """One graph's statements as sorted N-Triples lines, made when the request is sent."""
+    return (row.encode("utf-8") for row in sorted(_nt_row(t) for t in graph))
+
+
 def payloads_from_dataset(dataset: Dataset, graph: str | None = None) -> list[GraphPayload]:
-    """One payload per non-empty named graph of ``dataset`` (or, with ``graph``, every triple of
-    every graph in that one graph), each as sorted N-Triples."""
+    """One payload per non-empty named graph of ``dataset`` (or, with ``graph``, every graph's
+    statements one after the other in that one graph), as N-Triples serialised graph by graph
+    while the request is sent, so no more than one graph's text is in memory at a time. (A
+    statement in two graphs is sent twice with ``graph``; the store keeps it once.)"""
     graphs = sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier))
     if graph is not None:
-        rows = {_nt_row(t) for g in graphs for t in g}
-        return [_lines_payload(graph, sorted(r.encode("utf-8") for r in rows))]
-    return [_lines_payload(str(g.identifier), sorted(_nt_row(t).encode("utf-8") for t in g))
+        return [GraphPayload(graph, lambda: _batched(line for g in graphs
+                                                     for line in _graph_lines(g)),
+                             None, sum(len(g) for g in graphs))]
+    return [GraphPayload(str(g.identifier), lambda g=g: _batched(_graph_lines(g)), None, len(g))
             for g in graphs]
 
 
@@ -632,15 +640,19 @@ def push_content(settings: "Settings", store: GraphStore, *, graph: str | None =
 
     from .errors import ContentError
     from .mapping import Minter
-    from .pipeline import check, published_dataset
+    from .formats import get_format
+    from .pipeline import export_file
 
     manifest = str(Minter(settings.base).graph(MANIFEST_GRAPH))
     if dump is not None:
         with tempfile.TemporaryDirectory(prefix="kzgraph-push-") as tmp:
             payloads = payloads_from_dump(Path(dump), Path(tmp), graph)
             return push(store, payloads, manifest, progress), []
-    result = check(settings, lang)
-    if not result.ok:
-        raise ContentError(result.problems, "Refusing to push")
-    payloads = payloads_from_dataset(published_dataset(result, settings), graph)
-    return push(store, payloads, manifest, progress), result.problems
+    with tempfile.TemporaryDirectory(prefix="kzgraph-push-") as tmp:
+        dump_file = Path(tmp) / "kzgraph.nq"
+        try:
+            _, problems = export_file(settings, get_format("nquads"), dump_file)
+        except ContentError as exc:
+            raise ContentError(exc.problems, "Refusing to push") from None
+        payloads = payloads_from_dump(dump_file, Path(tmp), graph)
+        return push(store, payloads, manifest, progress), problems

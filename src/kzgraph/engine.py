@@ -1,0 +1,428 @@
+"""The build engine: the content in parts, worked on in parallel, cached between runs.
+
+A *part* is one resource: every language file of ``<kind>/<slug>/`` (folders whose slugs differ
+only in case go together, so the duplicate check sees them). Each part is loaded, mapped,
+validated and written in every format on its own, in worker processes; the result is a
+:class:`Chunk`, kept in a SQLite cache keyed by the part's files (path, size, mtime). A rebuild
+re-does only the parts whose files changed (and the guides, when the set of pages they may link
+to changed), then settles what needs the whole content at once:
+
+- ``sh:class`` checks on nodes another part describes (deferred by :mod:`kzgraph.shacl`),
+  against the types every part reported;
+- the reference data (countries, languages, people, concept schemes), merged and validated;
+- the provenance and ontology graphs, the VoID/DCAT statistics (which add up by parts).
+
+Every output file is then its header, the parts' chunks in key order, the reference chunk and
+its footer, streamed from the cache. The same content gives the same bytes, whether the chunks
+were made in this run, an earlier one, by one process or by several.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import os
+import pickle
+import sqlite3
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from . import __version__
+from .config import Settings
+from .describe import Statistics
+from .errors import ERROR, Problem, sort_problems
+from .export import chunk_texts, ordered
+from .ntriples import triple_line
+from .formats import FORMATS
+from .load import FILE_NAME, KINDS, find_files, load_file, load_files
+from .mapping import Mapped, map_content
+from .resources import context_file, ontology_file, shapes_file
+from .shacl import Index, Result
+from .vocab import RDF
+
+ALL_FORMATS = tuple(f.name for f in FORMATS)
+#: the parts of kzgraph whose code decides what a chunk holds: a change to any of them (or to
+#: the shapes, ontology, context, or the libraries' versions) empties the cache
+_CODE = ("load.py", "mapping.py", "guidebody.py", "countries.py", "export.py", "jsonld.py",
+         "ntriples.py", "shacl.py", "validate.py", "describe.py", "provenance.py", "engine.py",
+         "vocab.py", "errors.py")
+_BATCH = 64
+#: the languages problem messages are kept in (the shapes' sh:message languages)
+MESSAGE_LANGUAGES = ("en", "ru")
+
+
+@dataclass
+class Part:
+    """One resource's files."""
+
+    key: str
+    files: list[Path]
+
+    @property
+    def kind(self) -> str:
+        return self.key.split("/", 1)[0]
+
+
+@dataclass
+class Chunk:
+    """Everything a build needs from one part, computed without looking at any other part."""
+
+    key: str
+    texts: dict[str, str]
+    #: the part's problems, by the language of the messages
+    problems: dict[str, list[Problem]] = field(default_factory=dict)
+    results: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: class checks another part must settle: (value, class, result key, located problems
+    #: by language)
+    deferred: list[tuple[str, str, tuple[str, str, str, str], dict[str, list[Problem]]]] = \
+        field(default_factory=list)
+    types: list[tuple[str, str]] = field(default_factory=list)
+    reference: list[str] = field(default_factory=list)
+    stats: Statistics = field(default_factory=Statistics)
+    sources: list = field(default_factory=list)
+    #: (path, SHA-256) of each page file loaded, for the build's provenance digest
+    files: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """What a run found and made."""
+
+    problems: list[Problem]
+    results: list[tuple[str, str, str, str]]
+    stats: Statistics
+    parts: int
+    rebuilt: int
+    files: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == ERROR for p in self.problems)
+
+
+# -- planning -----------------------------------------------------------------------------------
+
+def plan(root: Path) -> tuple[list[Part], list[Path], list[Problem]]:
+    """The content's parts, the files outside any part (reported as they load), and the
+    problems of the walk itself (linked folders)."""
+    paths, problems = find_files(root)
+    groups: dict[str, list[Path]] = defaultdict(list)
+    stray: list[Path] = []
+    for path in paths:
+        parts = path.relative_to(root).parts
+        if len(parts) == 3 and parts[0] in KINDS and FILE_NAME.fullmatch(parts[2]):
+            groups[f"{KINDS[parts[0]]}/{parts[1].casefold()}"].append(path)
+        else:
+            stray.append(path)
+    return [Part(k, groups[k]) for k in sorted(groups)], stray, problems
+
+
+def known_slugs(parts: Iterable[Part]) -> dict[str, set[str]]:
+    """The slugs links may point to: every folder with a page file, by kind."""
+    known: dict[str, set[str]] = defaultdict(set)
+    for part in parts:
+        for path in part.files:
+            known[part.kind].add(path.parent.name)
+    return dict(known)
+
+
+# -- one part -----------------------------------------------------------------------------------
+
+def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[str]],
+               formats: Iterable[str]) -> Chunk:
+    """Load, map, validate and write one part."""
+    from .provenance import file_digest, page_sources
+    from .validate import compiled_shapes, locate
+
+    content = load_files(part.files, root, settings.default_language)
+    mapped: Mapped = map_content(content, settings, known)
+    reference_graph = mapped.minter.reference_graph()
+    page_graphs = {g: t for g, t in mapped.quads.items() if g != reference_graph}
+    union = ordered(t for triples in page_graphs.values() for t in triples)
+    reference = ordered(mapped.quads.get(reference_graph, ()))
+    chunk = Chunk(part.key, chunk_texts(page_graphs, formats))
+    chunk.reference = [triple_line(*t) for t in reference]
+
+    shapes, hierarchy = compiled_shapes()
+    index = Index(union, hierarchy)
+    index.add(reference)
+    local = set(index.spo)
+
+    def types(node: Node) -> set[Node] | None:
+        return index.classes_of(node) if node in local else None
+
+    deferred: list[tuple[Result, Node]] = []
+    subjects = {s for s, _, _ in union}
+    results = shapes.validate(index, focus=subjects, types=types, deferred=deferred)
+    chunk.results = [r.key() for r in results]
+    found = content.problems + mapped.problems
+    chunk.problems = {lang: found + locate(mapped, results, lang) for lang in MESSAGE_LANGUAGES}
+    chunk.deferred = [(str(r.value), str(cls), r.key(),
+                       {lang: locate(mapped, [r], lang) for lang in MESSAGE_LANGUAGES})
+                      for r, cls in deferred]
+    chunk.types = sorted({(str(s), str(o)) for s, p, o in union if p == RDF.type})
+    chunk.stats = Statistics.of(union, settings.base)
+    chunk.sources = page_sources(mapped, content.pages)
+    chunk.files = [(page.rel, file_digest(page.path)) for page in content.pages]
+    return chunk
+
+
+# -- workers ------------------------------------------------------------------------------------
+
+_WORK: tuple[Path, Settings, dict[str, set[str]], tuple[str, ...]] | None = None
+
+
+def _work(batch: list[Part]) -> bytes:
+    assert _WORK is not None
+    root, settings, known, formats = _WORK
+    return pickle.dumps([make_chunk(p, root, settings, known, formats) for p in batch],
+                        protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _chunks(parts: list[Part], root: Path, settings: Settings, known: dict[str, set[str]],
+            formats: tuple[str, ...], jobs: int) -> Iterator[list[Chunk]]:
+    """The chunks of ``parts``, batch by batch, from ``jobs`` forked workers (or in-process)."""
+    global _WORK
+    _WORK = (root, settings, known, formats)
+    batches = [parts[i:i + _BATCH] for i in range(0, len(parts), _BATCH)]
+    try:
+        if jobs <= 1 or len(batches) <= 1 or "fork" not in mp.get_all_start_methods():
+            for batch in batches:
+                yield pickle.loads(_work(batch))
+            return
+        with mp.get_context("fork").Pool(jobs) as pool:
+            for data in pool.imap_unordered(_work, batches):
+                yield pickle.loads(data)
+    finally:
+        _WORK = None
+
+
+# -- the cache ----------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    import pycountry
+    import pyoxigraph
+    import rdflib
+
+    h = hashlib.sha256(f"{__version__}|{rdflib.__version__}|{pyoxigraph.__version__}|"
+                       f"{getattr(pycountry, '__version__', '')}|{sys.version_info[:2]}".encode())
+    here = Path(__file__).resolve().parent
+    for path in [*(here / name for name in _CODE), ontology_file(), shapes_file(),
+                 context_file()]:
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def default_cache_dir(settings: Settings) -> Path:
+    """``$XDG_CACHE_HOME/kzgraph/<digest of the content folder's path>`` (``~/.cache`` by
+    default): outside the content and the output, so neither is cluttered."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    where = hashlib.sha256(str(settings.content.resolve()).encode()).hexdigest()[:16]
+    return home / "kzgraph" / where
+
+
+class Cache:
+    """Chunks by part, and the files each was made from, in one SQLite file."""
+
+    def __init__(self, folder: Path | None, settings: Settings) -> None:
+        if folder is None:
+            self.db = sqlite3.connect(":memory:")
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(folder / "chunks.sqlite", timeout=60)
+            self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript("""
+            CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT);
+            CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, stamp TEXT, part TEXT);
+            CREATE TABLE IF NOT EXISTS parts(key TEXT PRIMARY KEY, formats TEXT, info BLOB,
+                turtle TEXT, jsonld TEXT, ntriples TEXT, nquads TEXT, trig TEXT, xml TEXT);
+        """)
+        fingerprint = hashlib.sha256(
+            f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
+            f"{settings.content.resolve()}".encode()).hexdigest()
+        if self._meta("fingerprint") != fingerprint:
+            self.db.executescript("DELETE FROM files; DELETE FROM parts; DELETE FROM meta;")
+            self._set_meta("fingerprint", fingerprint)
+            self.db.commit()
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def stale(self, parts: list[Part], formats: tuple[str, ...],
+              stamps: dict[Path, str], known_digest: str) -> list[Part]:
+        """The parts whose chunk is missing, was made from other files, lacks a format, or is
+        a guide made when other pages existed (its links may have changed meaning)."""
+        cached_files: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for path, stamp, part in self.db.execute("SELECT path, stamp, part FROM files"):
+            cached_files[part].append((path, stamp))
+        cached_formats = dict(self.db.execute("SELECT key, formats FROM parts"))
+        links_changed = self._meta("known") != known_digest
+        out = []
+        for part in parts:
+            have = cached_formats.get(part.key)
+            now = sorted((str(p), stamps[p]) for p in part.files)
+            if have is None or not set(formats) <= set(have.split(",")) or \
+                    sorted(cached_files.get(part.key, [])) != now or \
+                    (links_changed and part.kind == "guide"):
+                out.append(part)
+        return out
+
+    def put(self, chunks: list[Chunk], parts: dict[str, Part], stamps: dict[Path, str],
+            formats: tuple[str, ...]) -> None:
+        rows = []
+        for c in chunks:
+            info = pickle.dumps((c.problems, c.results, c.deferred, c.types, c.reference,
+                                 c.stats, c.sources, c.files), protocol=pickle.HIGHEST_PROTOCOL)
+            rows.append((c.key, ",".join(formats), info,
+                         *(c.texts.get(f) for f in ALL_FORMATS)))
+            self.db.execute("DELETE FROM files WHERE part = ?", (c.key,))
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
+                                [(str(p), stamps[p], c.key) for p in parts[c.key].files])
+        self.db.executemany(f"INSERT OR REPLACE INTO parts VALUES (?, ?, ?, "
+                            f"{', '.join('?' for _ in ALL_FORMATS)})", rows)
+
+    def keep_only(self, keys: set[str]) -> None:
+        gone = [k for (k,) in self.db.execute("SELECT key FROM parts") if k not in keys]
+        self.db.executemany("DELETE FROM parts WHERE key = ?", [(k,) for k in gone])
+        self.db.executemany("DELETE FROM files WHERE part = ?", [(k,) for k in gone])
+
+    def infos(self) -> Iterator[tuple[str, tuple]]:
+        for key, info in self.db.execute("SELECT key, info FROM parts ORDER BY key"):
+            yield key, pickle.loads(info)
+
+    def texts(self, fmt: str) -> Iterator[str]:
+        assert fmt in ALL_FORMATS
+        for (text,) in self.db.execute(f"SELECT {fmt} FROM parts ORDER BY key"):
+            yield text or ""
+
+    def commit(self, known_digest: str) -> None:
+        self._set_meta("known", known_digest)
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+# -- the whole run ------------------------------------------------------------------------------
+
+def _stamp(path: Path) -> str:
+    try:
+        st = path.stat()
+    except OSError:
+        return "unreadable"
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+Progress = Callable[[int, int], None]
+
+
+class Run:
+    """One pass over the content: parts brought up to date in the cache, then settled."""
+
+    def __init__(self, settings: Settings, formats: Iterable[str] = ALL_FORMATS,
+                 cache_dir: Path | None | bool = True, jobs: int | None = None,
+                 progress: Progress | None = None) -> None:
+        self.settings = settings
+        self.formats = tuple(f for f in ALL_FORMATS if f in set(formats))
+        folder = default_cache_dir(settings) if cache_dir is True else (
+            None if cache_dir is False else cache_dir)
+        self.cache = Cache(folder, settings)
+        self.jobs = jobs or os.cpu_count() or 1
+        self.progress = progress
+        self.reference: list = []
+        self.sources: list = []
+        self.files: list[tuple[str, str]] = []
+
+    def __enter__(self) -> "Run":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cache.close()
+
+    def check(self, lang: str = "en") -> Outcome:
+        """Bring every part up to date and settle the whole: problems (messages in ``lang``),
+        results, statistics. Afterwards :attr:`reference`, :attr:`sources` and
+        :attr:`files` describe the whole content."""
+        from .mapping import Minter, Origins
+        from .validate import compiled_shapes, locate
+
+        lang = lang if lang in MESSAGE_LANGUAGES else "en"
+        root = self.settings.content
+        parts, stray, problems = plan(root)
+        by_key = {p.key: p for p in parts}
+        stamps = {path: _stamp(path) for part in parts for path in part.files}
+        known = known_slugs(parts)
+        known_digest = hashlib.sha256(repr(sorted(
+            (k, sorted(v)) for k, v in known.items())).encode()).hexdigest()
+
+        stale = self.cache.stale(parts, self.formats, stamps, known_digest)
+        done, total = 0, sum(len(p.files) for p in stale)
+        for chunks in _chunks(stale, root, self.settings, known, self.formats, self.jobs):
+            self.cache.put(chunks, by_key, stamps, self.formats)
+            done += sum(len(by_key[c.key].files) for c in chunks)
+            if self.progress:
+                self.progress(done, total)
+        self.cache.keep_only(set(by_key))
+        self.cache.commit(known_digest)
+
+        for path in stray:
+            problems.extend(load_file(path, root, self.settings.default_language)[1])
+        results: list[tuple[str, str, str, str]] = []
+        types: dict[str, set[str]] = defaultdict(set)
+        deferred = []
+        reference_lines: set[str] = set()
+        stats = Statistics()
+        sources, files = [], []
+        for _, (found, res, later, typed, ref, st, src, digests) in self.cache.infos():
+            problems.extend(found[lang])
+            results.extend(res)
+            deferred.extend(later)
+            for subject, cls in typed:
+                types[subject].add(cls)
+            reference_lines.update(ref)
+            stats.add(st)
+            sources.extend(src)
+            files.extend(digests)
+
+        reference = Graph()
+        if reference_lines:
+            reference.parse(data="".join(sorted(reference_lines)), format="nt")
+        self.reference = ordered(reference)
+        self.sources = sorted(sources, key=lambda s: s.path)
+        self.files = sorted(files)
+        for subject, cls in reference.subject_objects(RDF.type):
+            types[str(subject)].add(str(cls))
+        shapes, hierarchy = compiled_shapes()
+        closure = {str(k): {str(x) for x in v} for k, v in hierarchy.items()}
+        for value, cls, key, located in deferred:
+            classes = set(types.get(value, ()))
+            for t in list(classes):
+                classes |= closure.get(t, set())
+            if cls not in classes:
+                results.append(key)
+                problems.extend(located[lang])
+        # the reference data is validated as a whole: it is no one page's
+        ref_results = shapes.validate(Index(self.reference, hierarchy))
+        results.extend(r.key() for r in ref_results)
+        nobody = Mapped({}, Origins(), [], Minter(self.settings.base))
+        problems.extend(locate(nobody, ref_results, lang))
+        stats.add(Statistics.of(self.reference, self.settings.base))
+        return Outcome(sort_problems(problems), sorted(results), stats, len(parts), len(stale))
+
+    def texts(self, fmt: str, extra: Iterable[str] = ()) -> Iterator[str]:
+        """The chunks of one format in file order: the parts, then ``extra`` chunks."""
+        yield from self.cache.texts(fmt)
+        yield from extra

@@ -1,0 +1,152 @@
+"""The benchmark content generator: what it writes is real kzgraph content (it loads, maps and
+validates clean), its deliberate violations are reported where its manifest says, and the same
+seed gives the same bytes. Plus a small run of the benchmark runner, so it keeps working."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import CATEGORIES
+from benchmarks.generate import (REPO_CONTENT, VIOLATION_KINDS, GenerateError, build_corpus,
+                                 generate, main)
+from kzgraph.config import Settings
+from kzgraph.errors import ERROR
+from kzgraph.pipeline import check, load_and_map
+from kzgraph.vocab import DCTERMS, KZ, RDF
+
+BASE = "https://kzgraph.example/"
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory) -> tuple[Path, object]:
+    """120 generated pages, checked once (load, map and pyshacl)."""
+    root = tmp_path_factory.mktemp("clean") / "content"
+    generate(root, 120, seed=7)
+    return root, check(Settings(base=BASE, content=root))
+
+
+def test_clean_corpus_has_no_problems_at_all(clean):
+    root, result = clean
+    assert sorted(map(str, result.problems)) == []
+    assert len(list(root.rglob("*.md"))) == 120
+
+
+def test_clean_corpus_looks_like_ours(clean):
+    root, result = clean
+    g = load_and_map(Settings(base=BASE, content=root)).mapped.graph
+    # the real category and perspective schemes, byte for byte
+    for folder in ("categories", "perspectives"):
+        for path in (REPO_CONTENT / folder).rglob("*.md"):
+            assert (root / path.relative_to(REPO_CONTENT)).read_bytes() == path.read_bytes()
+    sources = set(g.subjects(RDF.type, KZ.Source))
+    guides = set(g.subjects(RDF.type, KZ.Guide))
+    assert len(guides) >= 3 and len(sources) >= 20
+    # every one of the nine categories has sources
+    used = {str(c).rsplit("/", 1)[1] for c in g.objects(None, KZ.category)}
+    assert used == set(CATEGORIES)
+    # two or three language versions of every source, with a title in each
+    for source in sources:
+        langs = {t.language for t in g.objects(source, DCTERMS.title)}
+        assert len(langs) in (2, 3) and langs <= {"en", "ru", "kk"}, source
+    # each guide mentions every source of its country, and nothing else
+    for guide in guides:
+        (country,) = set(g.objects(guide, KZ.country))
+        covering = {s for s in sources if (s, KZ.country, country) in g}
+        assert set(g.objects(guide, KZ.mentions)) == covering, guide
+
+
+def _expected(manifest: dict, folder: str) -> set[tuple[str, str | None, int]]:
+    return {(f"{folder}/{rel}", entry["key"], entry["lines"][rel])
+            for entry in manifest["violations"] for rel in entry["files"]}
+
+
+def test_violations_are_reported_where_the_manifest_says(tmp_path):
+    root = tmp_path / "broken"
+    corpus = generate(root, 150, seed=3, violations=len(VIOLATION_KINDS))
+    manifest = json.loads((tmp_path / "broken.violations.json").read_text(encoding="utf-8"))
+    assert manifest == corpus.manifest
+    assert Counter(e["kind"] for e in manifest["violations"]) == Counter(VIOLATION_KINDS)
+    result = check(Settings(base=BASE, content=root))
+    found = {(p.path, p.key, p.line) for p in result.problems if p.severity == ERROR}
+    assert found == _expected(manifest, "broken")
+    assert not [p for p in result.problems if p.severity != ERROR]
+    stages = {(p.path, p.key): p.stage for p in result.problems}
+    for entry in manifest["violations"]:
+        for rel in entry["files"]:
+            assert stages[(f"broken/{rel}", entry["key"])] == entry["stage"], entry
+
+
+def test_violations_change_only_the_files_they_name():
+    clean = build_corpus(150, seed=3)
+    broken = build_corpus(150, seed=3, violations=7)
+    named = {rel for e in broken.manifest["violations"] for rel in e["files"]}
+    changed = {rel for rel in clean.files if clean.files[rel] != broken.files[rel]}
+    assert changed == named and len(named) >= 7
+
+
+def test_the_same_seed_gives_the_same_bytes(tmp_path):
+    generate(tmp_path / "a", 90, seed=11, violations=3)
+    generate(tmp_path / "b", 90, seed=11, violations=3)
+    a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*")
+         if p.is_file()}
+    b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*")
+         if p.is_file()}
+    assert a == b and len(a) == 90
+    assert (tmp_path / "a.violations.json").read_bytes() == \
+        (tmp_path / "b.violations.json").read_bytes()
+    assert build_corpus(90, seed=12).files != build_corpus(90, seed=11).files
+
+
+@pytest.mark.parametrize("pages", [50, 51, 97, 333, 1234])
+def test_the_page_count_is_exact(pages):
+    corpus = build_corpus(pages)
+    assert len(corpus.files) == corpus.stats["pages"] == pages
+
+
+def test_what_cannot_be_made_is_refused(tmp_path):
+    with pytest.raises(GenerateError, match="too few"):
+        build_corpus(40)
+    with pytest.raises(GenerateError, match="Ask for more pages"):
+        build_corpus(60, violations=40)
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("x")
+    with pytest.raises(GenerateError, match="not empty"):
+        generate(tmp_path / "full", 60)
+    assert (tmp_path / "full" / "keep.txt").exists()
+
+
+def test_command_line(tmp_path, capsys):
+    assert main(["--pages", "70", "--out", str(tmp_path / "c"), "--violations", "2"]) == 0
+    assert len(list((tmp_path / "c").rglob("*.md"))) == 70
+    assert "Wrote 70 pages" in capsys.readouterr().err
+    assert len(json.loads((tmp_path / "c.violations.json").read_text())["violations"]) == 2
+    assert main(["--pages", "10", "--out", str(tmp_path / "d")]) == 2
+
+
+def test_runner_times_stages_and_reports_a_failing_one(tmp_path):
+    """A small real run: each stage in its own forked process; a stage that fails (build
+    refuses content with errors) is reported and the others still run."""
+    from benchmarks.run import compare, run_stages, summarise
+    from benchmarks.stages import select
+
+    root = tmp_path / "content"
+    generate(root, 60, seed=1, violations=1)
+    stages = select("floor,load,export_ntriples,base_ntriples,build")
+    raw = run_stages(stages, root, repeat=2, isolation="fork", base=BASE, timeout=300,
+                     scratch=tmp_path, progress=False)
+    summary = {s.name: summarise(s, raw["runs"][s.name]) for s in stages}
+    for name in ("floor", "load", "export_ntriples", "base_ntriples"):
+        s = summary[name]
+        assert s["status"] == "ok" and s["ok"] == 2, s
+        assert s["min_s"] <= s["median_s"] <= s["max_s"] and s["peak_rss_mb"] > 0
+    assert summary["floor"]["extra"]["files"] == 60
+    assert summary["build"]["status"] == "error"
+    assert "ContentError" in summary["build"]["error"]
+    ratio = compare(summary)["ratios"]["export_ntriples"]
+    assert ratio["vs"] == "base_ntriples"
+    assert ratio["ratio"] == pytest.approx(summary["export_ntriples"]["median_s"]
+                                           / summary["base_ntriples"]["median_s"])
