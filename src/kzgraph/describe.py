@@ -23,8 +23,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .config import Settings
+from .export import encoded
 from .formats import FORMATS
 from .mapping import Minter
+from .ntriples import term
 from .vocab import DCAT, DCTERMS, FOAF, LANGUAGE_IRI, PREFIXES, RDF, VOID, XSD
 
 TITLE = {"en": "kzgraph: a country sources guide as a knowledge graph",
@@ -71,11 +73,6 @@ def _count(n: int) -> Literal:
     return Literal(n, datatype=XSD.integer)
 
 
-def _object_hash(o: Node) -> int:
-    """A stable 64-bit hash of a term (Python's own hash differs between processes)."""
-    return int.from_bytes(hashlib.blake2b(o.n3().encode("utf-8"), digest_size=8).digest(), "big")
-
-
 @dataclass
 class Statistics:
     """The figures VoID publishes, in a form that adds up: the statistics of parts of the
@@ -94,25 +91,39 @@ class Statistics:
     @classmethod
     def of(cls, triples: Iterable[tuple[Node, Node, Node]], base: str) -> "Statistics":
         """The statistics of a set of statements (each counted once)."""
+        return cls.of_encoded(encoded(triples), base)
+
+    @classmethod
+    def of_encoded(cls, lines: list[tuple[str, tuple[Node, Node, Node]]],
+                   base: str) -> "Statistics":
+        """The statistics of statements already encoded (each once, with its N-Triples line)."""
         stats = cls()
-        subjects: set[Node] = set()
-        typed: dict[Node, set[Node]] = {}
-        for s, p, o in set(triples):
+        subjects: set[str] = set()
+        typed: dict[Node, set[str]] = {}
+        entities = 0
+        type_nt, modified_nt = term(RDF.type), term(DCTERMS.modified)
+        date = str(XSD.date)
+        for line, (s, p, o) in lines:
+            ts, tp, to = line[:-3].split(" ", 2) if line.startswith("<") else (
+                term(s), term(p), term(o))
             stats.triples += 1
-            subjects.add(s)
-            stats.objects.add(_object_hash(o))
+            if ts not in subjects:
+                subjects.add(ts)
+                if ts.startswith("<" + base):
+                    entities += 1
+            stats.objects.add(int.from_bytes(
+                hashlib.blake2b(to.encode("utf-8"), digest_size=8).digest(), "big"))
             stats.properties[p] += 1
-            if p == RDF.type:
-                typed.setdefault(o, set()).add(s)
-            if isinstance(o, Literal):
+            if tp == type_nt:
+                typed.setdefault(o, set()).add(ts)
+            elif to[0] == '"':
                 if o.language:
                     stats.languages.add(o.language.split("-")[0])
-                if p == DCTERMS.modified and o.datatype == XSD.date and (
+                elif tp == modified_nt and str(o.datatype) == date and (
                         stats.modified is None or str(o) > str(stats.modified)):
                     stats.modified = o
         stats.subjects = len(subjects)
-        stats.entities = sum(1 for s in subjects
-                             if isinstance(s, URIRef) and str(s).startswith(base))
+        stats.entities = entities
         stats.classes = Counter({c: len(members) for c, members in typed.items()})
         return stats
 

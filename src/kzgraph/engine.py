@@ -38,8 +38,8 @@ from . import __version__
 from .config import Settings
 from .describe import Statistics
 from .errors import ERROR, Problem, sort_problems
-from .export import chunk_texts, ordered
-from .ntriples import triple_line
+from .export import Encoded, chunk_texts, encoded, ordered
+from .ntriples import term
 from .formats import FORMATS
 from .load import FILE_NAME, KINDS, find_files, load_file, load_files
 from .mapping import Mapped, map_content
@@ -79,10 +79,9 @@ class Chunk:
     #: the part's problems, by the language of the messages
     problems: dict[str, list[Problem]] = field(default_factory=dict)
     results: list[tuple[str, str, str, str]] = field(default_factory=list)
-    #: class checks another part must settle: (value, class, result key, located problems
-    #: by language)
-    deferred: list[tuple[str, str, tuple[str, str, str, str], dict[str, list[Problem]]]] = \
-        field(default_factory=list)
+    #: class checks another part must settle: (value, class, the result if it fails, where
+    #: the statement came from)
+    deferred: list[tuple[str, str, Result, list]] = field(default_factory=list)
     types: list[tuple[str, str]] = field(default_factory=list)
     reference: list[str] = field(default_factory=list)
     stats: Statistics = field(default_factory=Statistics)
@@ -139,16 +138,17 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
                formats: Iterable[str]) -> Chunk:
     """Load, map, validate and write one part."""
     from .provenance import file_digest, page_sources
-    from .validate import compiled_shapes, locate
+    from .validate import compiled_shapes, locate, origins_of
 
     content = load_files(part.files, root, settings.default_language)
     mapped: Mapped = map_content(content, settings, known)
     reference_graph = mapped.minter.reference_graph()
-    page_graphs = {g: t for g, t in mapped.quads.items() if g != reference_graph}
-    union = ordered(t for triples in page_graphs.values() for t in triples)
-    reference = ordered(mapped.quads.get(reference_graph, ()))
-    chunk = Chunk(part.key, chunk_texts(page_graphs, formats))
-    chunk.reference = [triple_line(*t) for t in reference]
+    enc = Encoded({g: t for g, t in mapped.quads.items() if g != reference_graph})
+    union = enc.triples
+    reference_lines = encoded(mapped.quads.get(reference_graph, ()))
+    reference = [t for _, t in reference_lines]
+    chunk = Chunk(part.key, chunk_texts(enc, formats))
+    chunk.reference = [line for line, _ in reference_lines]
 
     shapes, hierarchy = compiled_shapes()
     index = Index(union, hierarchy)
@@ -164,11 +164,12 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     chunk.results = [r.key() for r in results]
     found = content.problems + mapped.problems
     chunk.problems = {lang: found + locate(mapped, results, lang) for lang in MESSAGE_LANGUAGES}
-    chunk.deferred = [(str(r.value), str(cls), r.key(),
-                       {lang: locate(mapped, [r], lang) for lang in MESSAGE_LANGUAGES})
-                      for r, cls in deferred]
-    chunk.types = sorted({(str(s), str(o)) for s, p, o in union if p == RDF.type})
-    chunk.stats = Statistics.of(union, settings.base)
+    # located only if they fail, which is rare: keep the result and its statement's origins
+    chunk.deferred = [(str(r.value), str(cls), r, origins_of(mapped, r)) for r, cls in deferred]
+    type_nt = term(RDF.type)
+    chunk.types = sorted({(str(t[0]), str(t[2])) for line, t in enc.union
+                          if line.split(" ", 2)[1] == type_nt})
+    chunk.stats = Statistics.of_encoded(enc.union, settings.base)
     chunk.sources = page_sources(mapped, content.pages)
     chunk.files = [(page.rel, file_digest(page.path)) for page in content.pages]
     return chunk
@@ -357,7 +358,7 @@ class Run:
         results, statistics. Afterwards :attr:`reference`, :attr:`sources` and
         :attr:`files` describe the whole content."""
         from .mapping import Minter, Origins
-        from .validate import compiled_shapes, locate
+        from .validate import compiled_shapes, locate, located
 
         lang = lang if lang in MESSAGE_LANGUAGES else "en"
         root = self.settings.content
@@ -407,13 +408,13 @@ class Run:
             types[str(subject)].add(str(cls))
         shapes, hierarchy = compiled_shapes()
         closure = {str(k): {str(x) for x in v} for k, v in hierarchy.items()}
-        for value, cls, key, located in deferred:
+        for value, cls, result, origins in deferred:
             classes = set(types.get(value, ()))
             for t in list(classes):
                 classes |= closure.get(t, set())
             if cls not in classes:
-                results.append(key)
-                problems.extend(located[lang])
+                results.append(result.key())
+                problems.extend(located(result, origins, self.settings.base, lang))
         # the reference data is validated as a whole: it is no one page's
         ref_results = shapes.validate(Index(self.reference, hierarchy))
         results.extend(r.key() for r in ref_results)

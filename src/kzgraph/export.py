@@ -24,7 +24,7 @@ from rdflib.term import Node
 
 from .formats import FORMATS, Format
 from .jsonld import document_parts, node_object, node_text
-from .ntriples import quad_line, triple_line
+from .ntriples import term
 from .vocab import PREFIXES, RDF
 
 Triple = tuple[Node, Node, Node]
@@ -34,14 +34,49 @@ UNION_FORMATS = ("turtle", "ntriples", "xml", "jsonld")
 DATASET_FORMATS = ("nquads", "trig")
 
 
-def triple_order(t: Triple) -> tuple[str, bool, str, str]:
-    """Subjects in IRI order, each with its types first, then predicates and objects."""
-    return (str(t[0]), t[1] != _TYPE, str(t[1]), t[2].n3())
+_TYPE_NT = term(_TYPE)
+
+
+def encoded(triples: Iterable[Triple]) -> list[tuple[str, Triple]]:
+    """Each statement once with its N-Triples line, in file order: subjects in IRI order, each
+    with its types first, then predicates and objects. Statements are told apart by their
+    lines (hashing strings is far cheaper than hashing rdflib terms)."""
+    seen: dict[str, tuple[tuple[str, bool, str, str], Triple]] = {}
+    for t in triples:
+        ts, tp, to = term(t[0]), term(t[1]), term(t[2])
+        line = f"{ts} {tp} {to} .\n"
+        if line not in seen:
+            seen[line] = ((ts, tp != _TYPE_NT, tp, to), t)
+    return [(line, t) for line, (_, t) in sorted(seen.items(), key=lambda kv: kv[1][0])]
 
 
 def ordered(triples: Iterable[Triple]) -> list[Triple]:
-    """Each statement once, in :func:`triple_order`."""
-    return sorted(set(triples), key=triple_order)
+    """Each statement once, in file order (see :func:`encoded`)."""
+    return [t for _, t in encoded(triples)]
+
+
+class Encoded:
+    """Named graphs encoded once: each graph's statements and their union, as (N-Triples
+    line, statement) pairs in file order."""
+
+    def __init__(self, graphs: Mapping[URIRef | None, Iterable[Triple]]) -> None:
+        self.graphs = {g: encoded(triples) for g, triples in graphs.items()}
+        merged: dict[str, Triple] = {}
+        for lines in self.graphs.values():
+            for line, t in lines:
+                merged.setdefault(line, t)
+        keys = {line: _line_order(line, t) for line, t in merged.items()}
+        self.union = [(line, merged[line]) for line in sorted(merged, key=keys.__getitem__)]
+
+    @property
+    def triples(self) -> list[Triple]:
+        return [t for _, t in self.union]
+
+
+def _line_order(line: str, t: Triple) -> tuple[str, bool, str, str]:
+    ts = line[: line.index(" ")] if line.startswith("<") else term(t[0])
+    tp = term(t[1])
+    return (ts, tp != _TYPE_NT, tp, line)
 
 
 # -- headers and footers ------------------------------------------------------------------------
@@ -89,15 +124,16 @@ def _ox(text: str, fmt: ox.RdfFormat) -> list:
     return list(ox.parse(text.encode("utf-8"), format=fmt)) if text else []
 
 
-def chunk_texts(graphs: Mapping[URIRef | None, Iterable[Triple]],
+def chunk_texts(graphs: Mapping[URIRef | None, Iterable[Triple]] | Encoded,
                 formats: Iterable[str] = tuple(f.name for f in FORMATS)) -> dict[str, str]:
     """One chunk in each of ``formats``: the union of ``graphs`` for the single-graph formats,
     each graph as named (``None``: the default graph) for N-Quads and TriG."""
+    enc = graphs if isinstance(graphs, Encoded) else Encoded(graphs)
     formats = set(formats)
     out: dict[str, str] = {}
     if formats & set(UNION_FORMATS):
-        union = ordered(t for triples in graphs.values() for t in triples)
-        nt = "".join(triple_line(*t) for t in union)
+        union = enc.triples
+        nt = "".join(line for line, _ in enc.union)
         if "ntriples" in formats:
             out["ntriples"] = nt
         if formats & {"turtle", "xml"}:
@@ -117,8 +153,9 @@ def chunk_texts(graphs: Mapping[URIRef | None, Iterable[Triple]],
             out["jsonld"] = ",\n".join(node_text(node_object(s, pos))
                                        for s, pos in by_subject.items())
     if formats & set(DATASET_FORMATS):
-        names = sorted(graphs, key=lambda g: "" if g is None else str(g))
-        nq = "".join(quad_line(s, p, o, g) for g in names for s, p, o in ordered(graphs[g]))
+        names = sorted(enc.graphs, key=lambda g: "" if g is None else str(g))
+        nq = "".join(line if g is None else f"{line[:-3]} {term(g)} .\n"
+                     for g in names for line, _ in enc.graphs[g])
         if "nquads" in formats:
             out["nquads"] = nq
         if "trig" in formats:

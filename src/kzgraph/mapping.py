@@ -184,19 +184,29 @@ class Origins:
             defaultdict(list)
         self.pages: dict[Node, list[Page]] = defaultdict(list)
         self.kinds: dict[Node, str] = {}
+        self._index: dict[Node, dict] = {}
 
     def add(self, triple: Triple, page: Page, key: str | None, line: int | None) -> None:
         self._records[triple[0]].append((triple, page, key, line))
+        self._index.pop(triple[0], None)
 
-    def _origins(self, subject: Node, match: Callable[[Triple], bool]) -> list[Origin]:
-        return [Origin(page.rel, page.lang, key, line)
-                for triple, page, key, line in self._records.get(subject, ()) if match(triple)]
+    def _indexed(self, subject: Node) -> dict[tuple[Node, Node], dict[Node, list[Origin]]]:
+        """The subject's records by predicate and object, built on first use."""
+        index = self._index.get(subject)
+        if index is None:
+            index = defaultdict(lambda: defaultdict(list))
+            for (_, p, o), page, key, line in self._records.get(subject, ()):
+                index[p][o].append(Origin(page.rel, page.lang, key, line))
+            self._index[subject] = index
+        return index
 
     def for_triple(self, triple: Triple) -> list[Origin]:
-        return self._origins(triple[0], lambda t: t == triple)
+        by_object = self._indexed(triple[0]).get(triple[1])
+        return list(by_object.get(triple[2], ())) if by_object else []
 
     def for_subject_predicate(self, subject: Node, predicate: Node) -> list[Origin]:
-        return self._origins(subject, lambda t: t[1] == predicate)
+        by_object = self._indexed(subject).get(predicate)
+        return [o for origins in by_object.values() for o in origins] if by_object else []
 
     @property
     def by_triple(self) -> dict[Triple, list[Origin]]:

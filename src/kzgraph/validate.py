@@ -89,23 +89,30 @@ def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en") -> list[
     """
     already = {(p.path, p.key) for p in mapped.problems}
     problems: list[Problem] = []
-    base = mapped.minter.base
     for r in sorted(results, key=Result.key):
-        severity = _SEVERITY.get(r.severity, ERROR)
-        message = _message(r.messages, lang)
-        shown = _show(r.value, base)
-        if shown is not None:
-            message = f"{message} (found: {brief(shown)})"
-        origins = _origins(mapped, r.focus, r.path, r.value)
-        if not origins:
-            problems.append(Problem(str(r.focus), None, None, message, severity=severity,
-                                    stage="shacl", focus=str(r.focus)))
-        for o in origins:
-            if r.value is None and (o.path, o.key) in already:
-                continue
-            problems.append(Problem(o.path, o.line, o.key, message, lang=o.lang,
-                                    severity=severity, stage="shacl", focus=str(r.focus)))
+        found = located(r, origins_of(mapped, r), mapped.minter.base, lang)
+        problems.extend(p for p in found
+                        if r.value is not None or (p.path, p.key) not in already)
     return problems
+
+
+def origins_of(mapped: Mapped, result: Result) -> list[Origin]:
+    """Where the statement a result is about came from."""
+    return _origins(mapped, result.focus, result.path, result.value)
+
+
+def located(r: Result, origins: list[Origin], base: str, lang: str = "en") -> list[Problem]:
+    """One result as problems, one per origin (or one naming the node, if it has none)."""
+    severity = _SEVERITY.get(r.severity, ERROR)
+    message = _message(r.messages, lang)
+    shown = _show(r.value, base)
+    if shown is not None:
+        message = f"{message} (found: {brief(shown)})"
+    if not origins:
+        return [Problem(str(r.focus), None, None, message, severity=severity,
+                        stage="shacl", focus=str(r.focus))]
+    return [Problem(o.path, o.line, o.key, message, lang=o.lang, severity=severity,
+                    stage="shacl", focus=str(r.focus)) for o in origins]
 
 
 def locate_report(mapped: Mapped, report: Graph, lang: str = "en") -> list[Problem]:
