@@ -1,0 +1,649 @@
+"""The stages the benchmark times, each importable and runnable on its own.
+
+A stage has three parts: ``setup`` (untimed: what it needs besides the shared preparation),
+``run`` (timed) and ``after`` (untimed: sizes and counts for the report). Stages that need the
+same preparation share a *group*: ``none`` (nothing), ``content`` (the loaded pages), ``mapped``
+(the loaded and mapped content with its union graph built) and ``store`` (``mapped`` plus the
+in-memory Oxigraph store that ``kzgraph query`` runs on).
+
+Three families:
+
+* ``floor``: list, read and parse the front matter of every file, one core: nothing can be
+  faster than reading the input.
+* ours: kzgraph's own stages as they exist now (``load``, ``map``, ``validate``, ``export_*``,
+  ``query:<saved query>``, ``build`` end to end).
+* ``base_*``: the straightforward pipeline on the same pages: an rdflib Graph built from the
+  same triples, pyshacl over the whole graph, rdflib's serializers and one rdflib SPARQL
+  GROUP BY query.
+
+After optimising, re-run one stage with::
+
+    python -m benchmarks.run --pages 10000 --stages export_turtle,base_turtle
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Callable
+
+from kzgraph.config import Settings
+
+State = SimpleNamespace
+
+
+class Unavailable(Exception):
+    """The stage cannot run here because what it measures does not exist yet (a hole)."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every stage is given: the content folder, the base IRI and a scratch folder."""
+
+    content: Path
+    base: str = "https://kzgraph.example/"
+    scratch: Path = field(default_factory=lambda: Path(tempfile.gettempdir()))
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(base=self.base, content=self.content)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One timed step.
+
+    :param name: the stage's name on the command line and in the results
+    :param family: ``floor``, ``ours`` or ``baseline``
+    :param group: the shared preparation it starts from (``none``, ``content``, ``mapped``,
+        ``store``)
+    :param run: the timed work, given the state ``setup`` made
+    :param setup: untimed preparation of the state from the context and the group's data
+    :param after: untimed: a dict of sizes and counts for the report
+    :param pair: the straightforward stage it is compared with
+    :param doc: one line for the report
+    """
+
+    name: str
+    family: str
+    group: str
+    run: Callable[[State], Any]
+    setup: Callable[[Context, Any], State] = lambda ctx, prepared: State(ctx=ctx, data=prepared)
+    after: Callable[[State], dict[str, Any]] = lambda state: {}
+    pair: str | None = None
+    doc: str = ""
+    #: whether it starts processes of its own (their memory is then sampled too)
+    spawns: bool = False
+
+
+# -- shared preparation -------------------------------------------------------------------------
+
+def prepare_group(group: str, ctx: Context) -> Any:
+    """The data a group of stages starts from (built once per process, never timed)."""
+    if group == "none":
+        return None
+    if group == "content":
+        from kzgraph.load import load_content
+
+        return load_content(ctx.content, ctx.settings.default_language)
+    if group == "store":
+        return _prepare_store(ctx)
+    if group == "mapped":
+        from kzgraph.pipeline import load_and_map
+
+        result = load_and_map(ctx.settings)
+        result.mapped.graph  # the union, built once as the pipeline does
+        return result
+    raise ValueError(f"unknown group {group!r}")
+
+
+# -- the floor ----------------------------------------------------------------------------------
+
+def read_front_matter(root: Path, loader: Any = None) -> int:
+    """List, read and parse the front matter of every ``.md`` file under ``root`` (what any
+    pipeline must do at least). Returns the number of files."""
+    import frontmatter
+    import yaml
+
+    boundary = frontmatter.YAMLHandler.FM_BOUNDARY
+    n = 0
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            if not name.endswith(".md"):
+                continue
+            with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                text = handle.read()
+            if loader is None:
+                frontmatter.parse(text)
+            else:  # the same split, with another YAML loader
+                _, front, _ = boundary.split(text, 2)
+                yaml.load(front, Loader=loader)
+            n += 1
+    return n
+
+
+def _floor(state: State) -> None:
+    state.files = read_front_matter(state.ctx.content)
+
+
+def _floor_pyyaml(state: State) -> None:
+    import yaml
+
+    state.files = read_front_matter(state.ctx.content, yaml.SafeLoader)
+
+
+# -- ours ---------------------------------------------------------------------------------------
+
+def _load(state: State) -> None:
+    from kzgraph.load import load_content
+
+    state.content = load_content(state.ctx.content, state.ctx.settings.default_language)
+
+
+def _load_after(state: State) -> dict[str, Any]:
+    return {"pages": len(state.content.pages), "problems": len(state.content.problems)}
+
+
+def _map(state: State) -> dict[str, float]:
+    import time
+
+    from kzgraph.mapping import map_content
+
+    t0 = time.perf_counter()
+    state.mapped = map_content(state.data, state.ctx.settings)
+    t1 = time.perf_counter()
+    state.mapped.graph
+    return {"map_content_s": t1 - t0, "union_s": time.perf_counter() - t1}
+
+
+def _graph_sizes(mapped: Any) -> dict[str, Any]:
+    quads = sum(len(g) for g in mapped.dataset.graphs())
+    return {"triples": len(mapped.graph), "quads": quads,
+            "graphs": sum(1 for g in mapped.dataset.graphs() if len(g))}
+
+
+def _map_after(state: State) -> dict[str, Any]:
+    return {**_graph_sizes(state.mapped), "problems": len(state.mapped.problems)}
+
+
+def _validate_setup(ctx: Context, prepared: Any) -> State:
+    import pyshacl  # noqa: F401  (imported before timing, as a long-running process would)
+
+    return State(ctx=ctx, data=prepared)
+
+
+def _validate(state: State) -> dict[str, float]:
+    import time
+
+    from kzgraph.validate import locate_report, run_shacl
+
+    mapped = state.data.mapped
+    t0 = time.perf_counter()
+    state.conforms, report = run_shacl(mapped.graph)
+    t1 = time.perf_counter()
+    state.problems = locate_report(mapped, report)
+    state.report_triples = len(report)
+    return {"run_shacl_s": t1 - t0, "locate_s": time.perf_counter() - t1}
+
+
+def _validate_after(state: State) -> dict[str, Any]:
+    return {"conforms": state.conforms, "problems": len(state.problems),
+            "report_triples": state.report_triples}
+
+
+def _export_setup(fmt_name: str) -> Callable[[Context, Any], State]:
+    def setup(ctx: Context, prepared: Any) -> State:
+        from kzgraph.formats import get_format
+
+        fmt = get_format(fmt_name)
+        dataset = prepared.mapped.dataset
+        note = "mapped.dataset"
+        if getattr(fmt, "dataset", False):
+            # what `kzgraph export`/`build` publish for dataset formats, where that exists
+            from kzgraph import pipeline
+
+            published = getattr(pipeline, "published_dataset", None)
+            if published is not None:
+                dataset = published(prepared, ctx.settings)
+                note = "pipeline.published_dataset"
+        return State(ctx=ctx, data=prepared, fmt=fmt, dataset=dataset, note=note)
+    return setup
+
+
+def _export(state: State) -> None:
+    from kzgraph.export import serialize
+
+    state.out = serialize(state.dataset, state.data.mapped.graph, state.fmt)
+
+
+def _export_after(state: State) -> dict[str, Any]:
+    return {"bytes": len(state.out), "dataset": state.note}
+
+
+def _published(state: State) -> None:
+    from kzgraph import pipeline
+
+    published = getattr(pipeline, "published_dataset", None)
+    if published is None:
+        raise Unavailable("kzgraph.pipeline.published_dataset does not exist")
+    state.dataset = published(state.data, state.ctx.settings)
+
+
+def _accepts(function: Callable[..., Any], name: str) -> bool:
+    import inspect
+
+    return name in inspect.signature(function).parameters
+
+
+def _build_kwargs(cache: Any, jobs: int | None = None) -> dict[str, Any]:
+    """Keyword arguments for pipeline.build as far as this version takes them: no cache for a
+    cold build (the build engine keeps one by default), and a number of worker processes."""
+    from kzgraph.pipeline import build
+
+    kwargs: dict[str, Any] = {}
+    if _accepts(build, "cache"):
+        kwargs["cache"] = cache
+    if jobs is not None:
+        if not _accepts(build, "jobs"):
+            raise Unavailable("this kzgraph's build takes no 'jobs'")
+        kwargs["jobs"] = jobs
+    return kwargs
+
+
+def _build_setup(jobs: int | None = None) -> Callable[[Context, Any], State]:
+    def setup(ctx: Context, prepared: Any) -> State:
+        import kzgraph.pipeline  # noqa: F401
+
+        work = Path(tempfile.mkdtemp(prefix="build-", dir=ctx.scratch))
+        return State(ctx=ctx, data=prepared, out=work / "public", work=work,
+                     kwargs=_build_kwargs(False, jobs))
+    return setup
+
+
+def _build(state: State) -> None:
+    from kzgraph.pipeline import build
+
+    state.result = build(state.ctx.settings, state.out, **state.kwargs)
+
+
+def _triples(result: Any) -> int | None:
+    mapped = getattr(result, "mapped", None)
+    if mapped is not None:
+        return len(mapped.graph)
+    stats = getattr(result, "stats", None)
+    return getattr(stats, "triples", None)
+
+
+def _files(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_size for p in sorted(folder.iterdir())}
+
+
+def _build_after(state: State) -> dict[str, Any]:
+    files = _files(state.out)
+    shutil.rmtree(state.work, ignore_errors=True)
+    return {"triples": _triples(state.result), "files": files, "build_args": state.kwargs}
+
+
+def _edit_one_page(content: Path) -> Path:
+    """Append a sentence to the body of one source page (the middle one), as an editor would."""
+    sources = sorted(p for p in (content / "sources").iterdir() if p.is_dir())
+    page = sources[len(sources) // 2] / "index.md"
+    if not page.is_file():
+        page = sorted(sources[len(sources) // 2].glob("index*.md"))[0]
+    with open(page, "a", encoding="utf-8") as handle:
+        handle.write("\nEdited for the rebuild benchmark.\n")
+    return page
+
+
+def _rebuild_setup(ctx: Context, prepared: Any) -> State:
+    """A copy of the content, built once into a cache (untimed), then one page edited."""
+    from kzgraph.pipeline import build
+
+    if not _accepts(build, "cache"):
+        raise Unavailable("this kzgraph's build keeps no cache between runs")
+    work = Path(tempfile.mkdtemp(prefix="rebuild-", dir=ctx.scratch))
+    content = work / "content"
+    shutil.copytree(ctx.content, content)
+    settings = Settings(base=ctx.base, content=content)
+    cache = work / "cache"
+    build(settings, work / "first", cache=cache)
+    edited = _edit_one_page(content)
+    return State(ctx=ctx, data=prepared, work=work, settings=settings, cache=cache,
+                 out=work / "public", edited=edited)
+
+
+def _rebuild(state: State) -> None:
+    from kzgraph.pipeline import build
+
+    state.result = build(state.settings, state.out, cache=state.cache)
+
+
+def _rebuild_after(state: State) -> dict[str, Any]:
+    """Whether the rebuild wrote exactly what a cold build of the edited content writes."""
+    from kzgraph.pipeline import build
+
+    cold = state.work / "cold"
+    build(state.settings, cold, cache=False)
+    names = sorted(set(_files(state.out)) | set(_files(cold)))
+    differ = [n for n in names if not (state.out / n).is_file() or not (cold / n).is_file()
+              or (state.out / n).read_bytes() != (cold / n).read_bytes()]
+    out = {"edited": state.edited.relative_to(state.work).as_posix(),
+           "identical_to_cold_build": not differ, "differing_files": differ,
+           "parts_rebuilt": getattr(state.result, "rebuilt", None),
+           "parts": getattr(state.result, "parts", None)}
+    shutil.rmtree(state.work, ignore_errors=True)
+    return out
+
+
+def _check_setup(ctx: Context, prepared: Any) -> State:
+    from kzgraph.pipeline import check
+
+    kwargs = {"cache": False} if _accepts(check, "cache") else {}
+    return State(ctx=ctx, data=prepared, kwargs=kwargs)
+
+
+def _check(state: State) -> None:
+    from kzgraph.pipeline import check
+
+    state.result = check(state.ctx.settings, **state.kwargs)
+
+
+def _check_after(state: State) -> dict[str, Any]:
+    problems = state.result.problems
+    return {"problems": len(problems), "triples": _triples(state.result)}
+
+
+# -- saved queries (kzgraph.query) --------------------------------------------------------------
+
+def _query_engine(mapped: Any) -> Any:
+    try:
+        from kzgraph.query import LocalEngine
+    except ImportError as exc:
+        raise Unavailable(f"kzgraph.query is missing ({exc})") from None
+    return LocalEngine.from_mapped(mapped)
+
+
+def _prepare_store(ctx: Context) -> State:
+    """The Oxigraph store the saved queries run on: the N-Quads of a cold build loaded as
+    ``kzgraph query --data public/kzgraph.nq`` loads them (named graphs, their union as the
+    default graph); before the build engine existed, the store of ``kzgraph query`` itself."""
+    try:
+        from kzgraph.query import LocalEngine
+    except ImportError as exc:
+        raise Unavailable(f"kzgraph.query is missing ({exc})") from None
+    from kzgraph.pipeline import build
+
+    if not _accepts(build, "cache"):
+        from kzgraph.pipeline import load_and_map
+
+        return State(store=LocalEngine.from_mapped(load_and_map(ctx.settings).mapped),
+                     how="LocalEngine.from_mapped")
+    work = Path(tempfile.mkdtemp(prefix="store-", dir=ctx.scratch))
+    try:
+        build(ctx.settings, work / "public", cache=False, formats=["nquads"])
+        store = LocalEngine.from_file(work / "public" / "kzgraph.nq")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return State(store=store, how="LocalEngine.from_file(kzgraph.nq of a cold build)")
+
+
+def saved_query_names() -> list[str]:
+    """The saved queries kzgraph ships, or [] when there are none (yet)."""
+    try:
+        from kzgraph.query_saved import catalog
+
+        return catalog().names()
+    except Exception:  # noqa: BLE001 - a missing or half-written module is a hole, not a crash
+        return []
+
+
+#: values for required parameters, and for defaults naming resources of the real content
+_PARAM_VALUES = {"string": "elections", "date": "2024-01-01", "text": "elections"}
+
+
+def _sample(ctx: Context, kind: str) -> str | None:
+    folder = {"source": "sources", "guide": "guides", "category": "categories",
+              "perspective": "perspectives"}.get(kind)
+    if folder is None:
+        return None
+    names = sorted(p.name for p in (ctx.content / folder).iterdir() if p.is_dir()) \
+        if (ctx.content / folder).is_dir() else []
+    if kind == "guide" and "kazakhstan" in names:
+        return "kazakhstan"
+    return names[len(names) // 2] if names else None
+
+
+def query_bindings(ctx: Context, params: Any) -> dict[str, str]:
+    """Parameter values for a saved query on the generated corpus: defaults, except that a
+    source or guide is one that exists, and required values are filled in."""
+    given: dict[str, str] = {}
+    for p in params:
+        if p.type in ("source", "guide"):
+            value = _sample(ctx, p.type)
+            if value is not None:
+                given[p.name] = value
+        elif p.default is None and not p.optional:
+            if p.type == "iri":
+                given[p.name] = f"{ctx.base}category/local-ngo"
+            elif p.type in ("category", "perspective"):
+                given[p.name] = _sample(ctx, p.type) or ""
+            else:
+                given[p.name] = _PARAM_VALUES.get(p.name, _PARAM_VALUES.get(p.type, "1"))
+    return given
+
+
+def _query_setup(name: str) -> Callable[[Context, Any], State]:
+    def setup(ctx: Context, prepared: Any) -> State:
+        try:
+            from kzgraph.query import prepare
+            from kzgraph.query_saved import bind, catalog
+        except ImportError as exc:
+            raise Unavailable(f"kzgraph.query is missing ({exc})") from None
+        saved = catalog().get(name)
+        given = query_bindings(ctx, saved.params)
+        bindings = bind(saved.params, given, ctx.base)
+        query = prepare(saved.text, ctx.base, bindings, source=str(saved.path))
+        return State(ctx=ctx, data=prepared, query=query, given=given)
+    return setup
+
+
+def _no_queries(state: State) -> None:
+    raise Unavailable("no saved queries: kzgraph.query_saved or queries/*.rq do not exist yet")
+
+
+def _query(state: State) -> None:
+    state.answer = state.data.store.run(state.query)
+
+
+def _query_after(state: State) -> dict[str, Any]:
+    return {"rows": len(state.answer), "params": state.given, "store": state.data.how,
+            "store_quads": len(state.data.store.store)}
+
+
+def _store(state: State) -> None:
+    state.engine = _query_engine(state.data.mapped)
+
+
+def _store_after(state: State) -> dict[str, Any]:
+    return {"store_quads": len(state.engine.store)}
+
+
+# -- the straightforward pipeline ----------------------------------------------------------------
+
+#: the GROUP BY the straightforward pipeline runs: sources per category (as
+#: queries/category-source-counts.rq asks it)
+GROUP_BY_QUERY = """\
+PREFIX kz: <https://kzgraph.example/ontology#>
+SELECT ?category (COUNT(DISTINCT ?source) AS ?sources) WHERE {
+  ?category a kz:Category .
+  OPTIONAL { ?source kz:category ?category }
+}
+GROUP BY ?category
+ORDER BY DESC(?sources) ?category
+"""
+
+
+def _base_graph_setup(ctx: Context, prepared: Any) -> State:
+    return State(ctx=ctx, triples=list(prepared.mapped.graph))
+
+
+def _base_graph(state: State) -> None:
+    from rdflib import Graph
+
+    graph = Graph()
+    for triple in state.triples:
+        graph.add(triple)
+    state.graph = graph
+
+
+def _base_validate_setup(ctx: Context, prepared: Any) -> State:
+    import pyshacl  # noqa: F401
+    from rdflib import Graph
+
+    from kzgraph.resources import shapes_file
+
+    return State(ctx=ctx, data=prepared, shapes=Graph().parse(shapes_file(), format="turtle"))
+
+
+def _base_validate(state: State) -> None:
+    import pyshacl
+
+    state.conforms, _, _ = pyshacl.validate(state.data.mapped.graph, shacl_graph=state.shapes,
+                                            inference="none")
+
+
+def _base_serialize(fmt: str) -> Callable[[State], None]:
+    def run(state: State) -> None:
+        mapped = state.data.mapped
+        if fmt == "nquads":
+            state.out = mapped.dataset.serialize(format="nquads", encoding="utf-8")
+        elif fmt == "json-ld":
+            from kzgraph.resources import context
+
+            state.out = mapped.graph.serialize(format="json-ld", context=context(),
+                                               auto_compact=True, encoding="utf-8")
+        else:
+            state.out = mapped.graph.serialize(format=fmt, encoding="utf-8")
+    return run
+
+
+def _base_query(state: State) -> None:
+    query = GROUP_BY_QUERY.replace("https://kzgraph.example/", state.ctx.base)
+    state.rows = list(state.data.mapped.graph.query(query))
+
+
+def _bytes_after(state: State) -> dict[str, Any]:
+    return {"bytes": len(state.out)}
+
+
+# -- the registry -------------------------------------------------------------------------------
+
+EXPORTS = ("turtle", "jsonld", "ntriples", "nquads", "trig", "xml")
+#: the formats the issue's target names (the others are written by build too)
+TARGET_EXPORTS = ("turtle", "jsonld", "ntriples", "nquads")
+BASE_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "nquads": "nquads"}
+
+
+def _stages() -> dict[str, Stage]:
+    out: list[Stage] = [
+        Stage("floor", "floor", "none", _floor,
+              after=lambda s: {"files": s.files},
+              doc="os.walk + read + frontmatter.parse (libyaml's CSafeLoader), one core"),
+        Stage("floor_pyyaml", "floor", "none", _floor_pyyaml,
+              after=lambda s: {"files": s.files},
+              doc="the same with PyYAML's pure-Python SafeLoader (what kzgraph.load uses)"),
+        Stage("load", "ours", "none", _load, after=_load_after, pair="floor",
+              doc="kzgraph.load.load_content"),
+        Stage("map", "ours", "content", _map, after=_map_after, pair="base_graph",
+              doc="kzgraph.mapping.map_content + the union graph (Mapped.graph)"),
+        Stage("validate", "ours", "mapped", _validate, setup=_validate_setup,
+              after=_validate_after, pair="base_validate",
+              doc="kzgraph.validate.run_shacl on the union + locate_report"),
+    ]
+    for fmt in EXPORTS:
+        out.append(Stage(f"export_{fmt}", "ours", "mapped", _export, setup=_export_setup(fmt),
+                         after=_export_after,
+                         pair=f"base_{fmt}" if fmt in BASE_FORMATS else None,
+                         doc=f"kzgraph.export.serialize(..., {fmt})"))
+    out += [
+        Stage("provenance", "ours", "mapped", _published,
+              after=lambda s: {"quads": sum(len(g) for g in s.dataset.graphs())},
+              doc="kzgraph.pipeline.published_dataset (page graphs + provenance + ontology)"),
+        Stage("query_store", "ours", "mapped", _store, after=_store_after,
+              doc="kzgraph.query.LocalEngine.from_mapped (the store `kzgraph query` uses)"),
+    ]
+    if not saved_query_names():
+        out.append(Stage("query:*", "ours", "none", _no_queries,
+                         doc="the saved queries (none found: kzgraph.query or queries/ missing)"))
+    for name in saved_query_names():
+        out.append(Stage(f"query:{name}", "ours", "store", _query, setup=_query_setup(name),
+                         after=_query_after,
+                         pair="base_query" if name == "category-source-counts" else None,
+                         doc=f"saved query {name} via kzgraph.query.LocalEngine"))
+    out += [
+        Stage("build", "ours", "none", _build, setup=_build_setup(), after=_build_after,
+              spawns=True,
+              doc="kzgraph.pipeline.build end to end, cold (no cache): every format"),
+        Stage("build_1job", "ours", "none", _build, setup=_build_setup(1), after=_build_after,
+              spawns=True, doc="the same cold build with jobs=1 (one core)"),
+        Stage("rebuild", "ours", "none", _rebuild, setup=_rebuild_setup, after=_rebuild_after,
+              spawns=True,
+              doc="build after editing one page, with the cache of a first build"),
+        Stage("check", "ours", "none", _check, setup=_check_setup, after=_check_after,
+              spawns=True, doc="kzgraph.pipeline.check, cold: load, map, validate"),
+        Stage("base_graph", "baseline", "mapped", _base_graph, setup=_base_graph_setup,
+              after=lambda s: {"triples": len(s.graph)},
+              doc="rdflib Graph().add() for every triple of the same mapping"),
+        Stage("base_validate", "baseline", "mapped", _base_validate,
+              setup=_base_validate_setup, after=lambda s: {"conforms": bool(s.conforms)},
+              doc="pyshacl.validate(whole graph, shapes, inference='none')"),
+    ]
+    for fmt, rdflib_name in BASE_FORMATS.items():
+        out.append(Stage(f"base_{fmt}", "baseline", "mapped", _base_serialize(rdflib_name),
+                         after=_bytes_after,
+                         doc=f"rdflib serialize(format={rdflib_name!r})"
+                         + (" with kzgraph's context" if fmt == "jsonld" else "")))
+    out.append(Stage("base_query", "baseline", "mapped", _base_query,
+                     after=lambda s: {"rows": len(s.rows)},
+                     doc="one rdflib SPARQL GROUP BY (sources per category)"))
+    return {s.name: s for s in out}
+
+
+STAGES: dict[str, Stage] = _stages()
+
+#: what the straightforward pipeline is, as the issue measured it (no N-Quads)
+BASELINE_TOTAL = ("floor", "base_graph", "base_validate", "base_turtle", "base_jsonld",
+                  "base_ntriples")
+#: our full cold build, stage by stage (the issue's target list)
+OURS_TOTAL = ("load", "map", "validate") + tuple(f"export_{f}" for f in TARGET_EXPORTS)
+
+
+def select(spec: str | None, baseline: bool = True) -> list[Stage]:
+    """The stages named by a comma-separated ``spec`` (shell-style patterns allowed, such as
+    ``export_*`` or ``query:*``), all of them when None; without ``baseline`` the
+    straightforward stages are left out."""
+    import fnmatch
+
+    if not spec:
+        chosen = list(STAGES.values())
+    else:
+        chosen = []
+        for pattern in (p.strip() for p in spec.split(",") if p.strip()):
+            found = [s for s in STAGES.values() if fnmatch.fnmatchcase(s.name, pattern)]
+            if not found:
+                if re.fullmatch(r"query:[\w-]+", pattern):
+                    found = [Stage(pattern, "ours", "store", _query,
+                                   setup=_query_setup(pattern[6:]), after=_query_after)]
+                else:
+                    raise ValueError(f"no stage matches {pattern!r}; stages: "
+                                     + ", ".join(STAGES))
+            chosen += [s for s in found if s not in chosen]
+    if not baseline:
+        chosen = [s for s in chosen if s.family != "baseline"]
+    return chosen
