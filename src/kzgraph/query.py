@@ -16,14 +16,16 @@ The engines (:class:`LocalEngine`, :class:`RdflibEngine`, :class:`EndpointEngine
 
 from __future__ import annotations
 
+import gc
 import re
 import socket
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -384,22 +386,45 @@ class QueryResult:
         return len(self.rows)
 
 
-def _from_ox(term: object) -> Node | None:
+def _converter() -> Callable[[object], Node | None]:
+    """A function turning pyoxigraph terms into rdflib terms (None stays None: unbound)."""
     import pyoxigraph as ox
 
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        return Literal(term.value, datatype=None if dt == str(XSD.string) else URIRef(dt))
-    raise QueryError(f"kzgraph cannot show the term {term!r} (RDF-star triples are not "
-                     "supported).")
+    named, literal, blank = ox.NamedNode, ox.Literal, ox.BlankNode
+    xsd_string = str(XSD.string)
+
+    def convert(term: object) -> Node | None:
+        kind = type(term)
+        if kind is literal:
+            language = term.language  # type: ignore[attr-defined]
+            if language:
+                return Literal(term.value, lang=language)  # type: ignore[attr-defined]
+            dt = term.datatype.value  # type: ignore[attr-defined]
+            return Literal(term.value,  # type: ignore[attr-defined]
+                           datatype=None if dt == xsd_string else URIRef(dt))
+        if kind is named:
+            return URIRef(term.value)  # type: ignore[attr-defined]
+        if kind is blank:
+            return BNode(term.value)  # type: ignore[attr-defined]
+        if term is None:
+            return None
+        raise QueryError(f"kzgraph cannot show the term {term!r} (RDF-star triples are not "
+                         "supported).")
+
+    return convert
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """No cyclic garbage collection while many term objects (none of them cyclic) are made:
+    on a 50,000-row answer the collector's passes cost as much as the query itself."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def result_from_ox(answer: object, form: str) -> QueryResult:
@@ -410,20 +435,23 @@ def result_from_ox(answer: object, form: str) -> QueryResult:
         return QueryResult("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
+        convert = _converter()
         cache: dict[object, Node | None] = {None: None}
 
         def term(t: object) -> Node | None:
             found = cache.get(t, cache)
             if found is cache:  # a term seen before (a date, a category) is converted once
-                found = cache[t] = _from_ox(t)
+                found = cache[t] = convert(t)
             return found  # type: ignore[return-value]
 
-        rows = [tuple(term(t) for t in solution) for solution in answer]
+        with _no_gc():
+            rows = [tuple(map(term, solution)) for solution in answer]
         return QueryResult("SELECT", variables, rows)
+    convert = _converter()
     graph = Graph()
     for triple in answer:  # type: ignore[attr-defined]
-        graph.add((_from_ox(triple.subject), _from_ox(triple.predicate),  # type: ignore
-                   _from_ox(triple.object)))
+        graph.add((convert(triple.subject), convert(triple.predicate),  # type: ignore
+                   convert(triple.object)))
     return QueryResult(form, graph=graph)
 
 
