@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
@@ -126,6 +127,23 @@ class Statistics:
         stats.entities = entities
         stats.classes = Counter({c: len(members) for c, members in typed.items()})
         return stats
+
+    def __getstate__(self) -> tuple:
+        """Plain data: the cache pickles one of these per page."""
+        return (self.triples, self.entities, self.subjects,
+                array("Q", sorted(self.objects)).tobytes(),
+                {str(k): v for k, v in self.classes.items()},
+                {str(k): v for k, v in self.properties.items()},
+                sorted(self.languages), None if self.modified is None else str(self.modified))
+
+    def __setstate__(self, state: tuple) -> None:
+        (self.triples, self.entities, self.subjects, objects, classes, properties, languages,
+         modified) = state
+        self.objects = set(array("Q", objects))
+        self.classes = Counter({URIRef(k): v for k, v in classes.items()})
+        self.properties = Counter({URIRef(k): v for k, v in properties.items()})
+        self.languages = set(languages)
+        self.modified = None if modified is None else Literal(modified, datatype=XSD.date)
 
     def add(self, other: "Statistics") -> None:
         """Add the statistics of a part whose subjects are not in this one."""

@@ -38,7 +38,7 @@ from . import __version__
 from .config import Settings
 from .describe import Statistics
 from .errors import ERROR, Problem, sort_problems
-from .export import Encoded, chunk_texts, encoded, ordered
+from .export import DATASET_FORMATS, Encoded, chunk_texts, encoded, ordered
 from .ntriples import term
 from .formats import FORMATS
 from .load import FILE_NAME, KINDS, find_files, load_file, load_files
@@ -48,6 +48,8 @@ from .shacl import Index, Result
 from .vocab import RDF
 
 ALL_FORMATS = tuple(f.name for f in FORMATS)
+#: what the cache keeps of each part: every format, and the provenance in the dataset formats
+_COLUMNS = (*ALL_FORMATS, "prov_nquads", "prov_trig")
 #: the parts of kzgraph whose code decides what a chunk holds: a change to any of them (or to
 #: the shapes, ontology, context, or the libraries' versions) empties the cache
 _CODE = ("load.py", "mapping.py", "guidebody.py", "countries.py", "export.py", "jsonld.py",
@@ -72,20 +74,21 @@ class Part:
 
 @dataclass
 class Chunk:
-    """Everything a build needs from one part, computed without looking at any other part."""
+    """Everything a build needs from one part, computed without looking at any other part.
+    Only plain data (strings, numbers): chunks are pickled into the cache by the thousand."""
 
     key: str
+    #: the part's statements in each format, and its provenance (with the build placeholder)
     texts: dict[str, str]
     #: the part's problems, by the language of the messages
     problems: dict[str, list[Problem]] = field(default_factory=dict)
     results: list[tuple[str, str, str, str]] = field(default_factory=list)
-    #: class checks another part must settle: (value, class, the result if it fails, where
-    #: the statement came from)
-    deferred: list[tuple[str, str, Result, list]] = field(default_factory=list)
+    #: class checks another part must settle: (value, class, the result if it fails as
+    #: (focus, path, component, severity, messages), where its statement came from)
+    deferred: list[tuple] = field(default_factory=list)
     types: list[tuple[str, str]] = field(default_factory=list)
     reference: list[str] = field(default_factory=list)
     stats: Statistics = field(default_factory=Statistics)
-    sources: list = field(default_factory=list)
     #: (path, SHA-256) of each page file loaded, for the build's provenance digest
     files: list[tuple[str, str]] = field(default_factory=list)
 
@@ -137,18 +140,27 @@ def known_slugs(parts: Iterable[Part]) -> dict[str, set[str]]:
 def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[str]],
                formats: Iterable[str]) -> Chunk:
     """Load, map, validate and write one part."""
-    from .provenance import file_digest, page_sources
+    from .provenance import BUILD_PLACEHOLDER, file_digest, page_sources, source_triples
     from .validate import compiled_shapes, locate, origins_of
 
     content = load_files(part.files, root, settings.default_language)
     mapped: Mapped = map_content(content, settings, known)
-    reference_graph = mapped.minter.reference_graph()
+    minter = mapped.minter
+    reference_graph = minter.reference_graph()
     enc = Encoded({g: t for g, t in mapped.quads.items() if g != reference_graph})
     union = enc.triples
     reference_lines = encoded(mapped.quads.get(reference_graph, ()))
     reference = [t for _, t in reference_lines]
+    formats = tuple(formats)
     chunk = Chunk(part.key, chunk_texts(enc, formats))
     chunk.reference = [line for line, _ in reference_lines]
+    dataset_formats = [f for f in formats if f in DATASET_FORMATS]
+    if dataset_formats:
+        provenance = [t for source in page_sources(mapped, content.pages)
+                      for t in source_triples(source, BUILD_PLACEHOLDER)]
+        for fmt, text in chunk_texts({minter.graph("provenance"): provenance},
+                                     dataset_formats).items():
+            chunk.texts[f"prov_{fmt}"] = text
 
     shapes, hierarchy = compiled_shapes()
     index = Index(union, hierarchy)
@@ -164,15 +176,34 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     chunk.results = [r.key() for r in results]
     found = content.problems + mapped.problems
     chunk.problems = {lang: found + locate(mapped, results, lang) for lang in MESSAGE_LANGUAGES}
-    # located only if they fail, which is rare: keep the result and its statement's origins
-    chunk.deferred = [(str(r.value), str(cls), r, origins_of(mapped, r)) for r, cls in deferred]
+    # located only if they fail, which is rare: keep what the result would say, and where its
+    # statement came from
+    chunk.deferred = [
+        (str(r.value), str(cls),
+         (str(r.focus), str(r.path), str(r.component), str(r.severity),
+          tuple((str(m), m.language) for m in r.messages)),
+         [(o.path, o.lang, o.key, o.line) for o in origins_of(mapped, r)])
+        for r, cls in deferred]
     type_nt = term(RDF.type)
     chunk.types = sorted({(str(t[0]), str(t[2])) for line, t in enc.union
                           if line.split(" ", 2)[1] == type_nt})
     chunk.stats = Statistics.of_encoded(enc.union, settings.base)
-    chunk.sources = page_sources(mapped, content.pages)
     chunk.files = [(page.rel, file_digest(page.path)) for page in content.pages]
     return chunk
+
+
+def _settled(value: str, result: tuple, origins: list[tuple], base: str,
+             lang: str) -> tuple[tuple[str, str, str, str], list[Problem]]:
+    """A deferred class check that failed: its result key and its located problems."""
+    from rdflib import Literal
+
+    from .mapping import Origin
+    from .validate import located
+
+    focus, path, component, severity, messages = result
+    r = Result(URIRef(focus), URIRef(path), URIRef(value), URIRef(component), None,
+               URIRef(severity), tuple(Literal(text, lang=lg) for text, lg in messages))
+    return r.key(), located(r, [Origin(*o) for o in origins], base, lang)
 
 
 # -- workers ------------------------------------------------------------------------------------
@@ -245,7 +276,8 @@ class Cache:
             CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT);
             CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, stamp TEXT, part TEXT);
             CREATE TABLE IF NOT EXISTS parts(key TEXT PRIMARY KEY, formats TEXT, info BLOB,
-                turtle TEXT, jsonld TEXT, ntriples TEXT, nquads TEXT, trig TEXT, xml TEXT);
+                turtle TEXT, jsonld TEXT, ntriples TEXT, nquads TEXT, trig TEXT, xml TEXT,
+                prov_nquads TEXT, prov_trig TEXT);
         """)
         fingerprint = hashlib.sha256(
             f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
@@ -286,14 +318,13 @@ class Cache:
         rows = []
         for c in chunks:
             info = pickle.dumps((c.problems, c.results, c.deferred, c.types, c.reference,
-                                 c.stats, c.sources, c.files), protocol=pickle.HIGHEST_PROTOCOL)
-            rows.append((c.key, ",".join(formats), info,
-                         *(c.texts.get(f) for f in ALL_FORMATS)))
+                                 c.stats, c.files), protocol=pickle.HIGHEST_PROTOCOL)
+            rows.append((c.key, ",".join(formats), info, *(c.texts.get(f) for f in _COLUMNS)))
             self.db.execute("DELETE FROM files WHERE part = ?", (c.key,))
             self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
                                 [(str(p), stamps[p], c.key) for p in parts[c.key].files])
         self.db.executemany(f"INSERT OR REPLACE INTO parts VALUES (?, ?, ?, "
-                            f"{', '.join('?' for _ in ALL_FORMATS)})", rows)
+                            f"{', '.join('?' for _ in _COLUMNS)})", rows)
 
     def keep_only(self, keys: set[str]) -> None:
         gone = [k for (k,) in self.db.execute("SELECT key FROM parts") if k not in keys]
@@ -305,7 +336,7 @@ class Cache:
             yield key, pickle.loads(info)
 
     def texts(self, fmt: str) -> Iterator[str]:
-        assert fmt in ALL_FORMATS
+        assert fmt in _COLUMNS
         for (text,) in self.db.execute(f"SELECT {fmt} FROM parts ORDER BY key"):
             yield text or ""
 
@@ -344,7 +375,6 @@ class Run:
         self.jobs = jobs or os.cpu_count() or 1
         self.progress = progress
         self.reference: list = []
-        self.sources: list = []
         self.files: list[tuple[str, str]] = []
 
     def __enter__(self) -> "Run":
@@ -358,7 +388,7 @@ class Run:
         results, statistics. Afterwards :attr:`reference`, :attr:`sources` and
         :attr:`files` describe the whole content."""
         from .mapping import Minter, Origins
-        from .validate import compiled_shapes, locate, located
+        from .validate import compiled_shapes, locate
 
         lang = lang if lang in MESSAGE_LANGUAGES else "en"
         root = self.settings.content
@@ -386,8 +416,8 @@ class Run:
         deferred = []
         reference_lines: set[str] = set()
         stats = Statistics()
-        sources, files = [], []
-        for _, (found, res, later, typed, ref, st, src, digests) in self.cache.infos():
+        files = []
+        for _, (found, res, later, typed, ref, st, digests) in self.cache.infos():
             problems.extend(found[lang])
             results.extend(res)
             deferred.extend(later)
@@ -395,14 +425,12 @@ class Run:
                 types[subject].add(cls)
             reference_lines.update(ref)
             stats.add(st)
-            sources.extend(src)
             files.extend(digests)
 
         reference = Graph()
         if reference_lines:
             reference.parse(data="".join(sorted(reference_lines)), format="nt")
         self.reference = ordered(reference)
-        self.sources = sorted(sources, key=lambda s: s.path)
         self.files = sorted(files)
         for subject, cls in reference.subject_objects(RDF.type):
             types[str(subject)].add(str(cls))
@@ -413,8 +441,9 @@ class Run:
             for t in list(classes):
                 classes |= closure.get(t, set())
             if cls not in classes:
-                results.append(result.key())
-                problems.extend(located(result, origins, self.settings.base, lang))
+                key, found = _settled(value, result, origins, self.settings.base, lang)
+                results.append(key)
+                problems.extend(found)
         # the reference data is validated as a whole: it is no one page's
         ref_results = shapes.validate(Index(self.reference, hierarchy))
         results.extend(r.key() for r in ref_results)
@@ -423,7 +452,6 @@ class Run:
         stats.add(Statistics.of(self.reference, self.settings.base))
         return Outcome(sort_problems(problems), sorted(results), stats, len(parts), len(stale))
 
-    def texts(self, fmt: str, extra: Iterable[str] = ()) -> Iterator[str]:
-        """The chunks of one format in file order: the parts, then ``extra`` chunks."""
-        yield from self.cache.texts(fmt)
-        yield from extra
+    def texts(self, column: str) -> Iterator[str]:
+        """Every part's chunk of one format (or ``prov_<format>``), in key order."""
+        yield from self.cache.texts(column)

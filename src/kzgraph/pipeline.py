@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 from rdflib import Dataset
 
@@ -86,26 +86,39 @@ def _require_content(settings: Settings) -> None:
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
 
 
-def _extra_chunks(run: Run, settings: Settings, formats: Iterable[str]) -> dict[str, list[str]]:
-    """What follows the parts in each file: the reference data, and in the dataset formats the
-    ontology and provenance graphs."""
-    from .provenance import build_info, digest_of, ontology_graph, provenance_of
+def _file_chunks(run: Run, settings: Settings, formats: Iterable[str]
+                 ) -> dict[str, Callable[[], Iterator[str]]]:
+    """For each format, the chunks of its file in order: every part's statements, the
+    reference data, and in the dataset formats the ontology graph, the build's provenance and
+    every page's provenance (with the build's IRI settled)."""
+    from .provenance import (PROVENANCE_GRAPH, build_info, build_triples, digest_of,
+                             ontology_graph, settle)
 
     minter = Minter(settings.base)
     formats = list(formats)
     reference = chunk_texts({minter.reference_graph(): run.reference}, formats)
-    out = {fmt: [reference[fmt]] for fmt in formats}
+    more: dict[str, str] = {}
+    digest = ""
     dataset_formats = [f for f in formats if f in DATASET_FORMATS]
     if dataset_formats:
         info = build_info(settings.content)
+        digest = digest_of(run.files, info)
         ontology = ontology_graph(minter)
-        provenance = provenance_of(run.sources, minter, info, digest_of(run.files, info),
-                                   other_graphs=[minter.reference_graph(), ontology.identifier])
+        activity = build_triples(minter, info, digest,
+                                 other_graphs=[minter.reference_graph(), ontology.identifier])
         more = chunk_texts({ontology.identifier: list(ontology),
-                            provenance.identifier: list(provenance)}, dataset_formats)
-        for fmt in dataset_formats:
-            out[fmt].append(more[fmt])
-    return out
+                            minter.graph(PROVENANCE_GRAPH): activity}, dataset_formats)
+
+    def chunks(fmt: str) -> Callable[[], Iterator[str]]:
+        def walk() -> Iterator[str]:
+            yield from run.texts(fmt)
+            yield reference[fmt]
+            if fmt in more:
+                yield more[fmt]
+                for text in run.texts(f"prov_{fmt}"):
+                    yield settle(text, minter, digest)
+        return walk
+    return {fmt: chunks(fmt) for fmt in formats}
 
 
 def export(settings: Settings, fmt: Format, *, cache: Path | bool | None = True,
@@ -117,8 +130,8 @@ def export(settings: Settings, fmt: Format, *, cache: Path | bool | None = True,
         outcome = run.check()
         if not outcome.ok:
             raise ContentError(outcome.problems, "Cannot export")
-        extra = _extra_chunks(run, settings, [fmt.name])[fmt.name]
-        return assemble(fmt.name, run.texts(fmt.name, extra)), outcome.problems
+        chunks = _file_chunks(run, settings, [fmt.name])[fmt.name]
+        return assemble(fmt.name, chunks()), outcome.problems
 
 
 def export_file(settings: Settings, fmt: Format, path: Path, *,
@@ -132,8 +145,8 @@ def export_file(settings: Settings, fmt: Format, path: Path, *,
         outcome = run.check()
         if not outcome.ok:
             raise ContentError(outcome.problems, "Cannot export")
-        extra = _extra_chunks(run, settings, [fmt.name])[fmt.name]
-        return write_chunks(path, fmt.name, run.texts(fmt.name, extra)), outcome.problems
+        chunks = _file_chunks(run, settings, [fmt.name])[fmt.name]
+        return write_chunks(path, fmt.name, chunks()), outcome.problems
 
 
 #: the files ``build`` writes besides one file per format
@@ -217,12 +230,12 @@ def build(settings: Settings, output: Path, lang: str = "en", *,
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-{os.getpid()}-",
                                         dir=output.parent))
         try:
-            extras = _extra_chunks(run, settings, wanted)
+            chunks = _file_chunks(run, settings, wanted)
             for name in wanted:
                 fmt = get_format(name)
                 file_name = f"{DATA_STEM}.{fmt.extension}"
                 outcome.files[file_name] = write_chunks(staging / file_name, name,
-                                                        run.texts(name, extras[name]))
+                                                        chunks[name]())
             description = describe_statistics(outcome.stats, settings, outcome.files)
             write_atomic(staging / DESCRIPTION_FILE,
                          serialize(Dataset(), description, get_format("turtle")))
