@@ -84,6 +84,7 @@ class Statistics:
     entities: int = 0
     subjects: int = 0
     objects: set[int] = field(default_factory=set)
+    #: class IRI -> instances, property IRI -> statements
     classes: Counter = field(default_factory=Counter)
     properties: Counter = field(default_factory=Counter)
     languages: set[str] = field(default_factory=set)
@@ -100,7 +101,7 @@ class Statistics:
         """The statistics of statements already encoded (each once, with its N-Triples line)."""
         stats = cls()
         subjects: set[str] = set()
-        typed: dict[Node, set[str]] = {}
+        typed: dict[str, set[str]] = {}
         entities = 0
         type_nt, modified_nt = term(RDF.type), term(DCTERMS.modified)
         date = str(XSD.date)
@@ -114,9 +115,9 @@ class Statistics:
                     entities += 1
             stats.objects.add(int.from_bytes(
                 hashlib.blake2b(to.encode("utf-8"), digest_size=8).digest(), "big"))
-            stats.properties[p] += 1
+            stats.properties[str(p)] += 1
             if tp == type_nt:
-                typed.setdefault(o, set()).add(ts)
+                typed.setdefault(str(o), set()).add(ts)
             elif to[0] == '"':
                 if o.language:
                     stats.languages.add(o.language.split("-")[0])
@@ -132,16 +133,15 @@ class Statistics:
         """Plain data: the cache pickles one of these per page."""
         return (self.triples, self.entities, self.subjects,
                 array("Q", sorted(self.objects)).tobytes(),
-                {str(k): v for k, v in self.classes.items()},
-                {str(k): v for k, v in self.properties.items()},
+                dict(self.classes), dict(self.properties),
                 sorted(self.languages), None if self.modified is None else str(self.modified))
 
     def __setstate__(self, state: tuple) -> None:
         (self.triples, self.entities, self.subjects, objects, classes, properties, languages,
          modified) = state
         self.objects = set(array("Q", objects))
-        self.classes = Counter({URIRef(k): v for k, v in classes.items()})
-        self.properties = Counter({URIRef(k): v for k, v in properties.items()})
+        self.classes = Counter(classes)
+        self.properties = Counter(properties)
         self.languages = set(languages)
         self.modified = None if modified is None else Literal(modified, datatype=XSD.date)
 
@@ -171,8 +171,8 @@ def _figures(stats: Statistics) -> dict[str, object]:
         "entities": stats.entities,
         "distinctSubjects": stats.subjects,
         "distinctObjects": len(stats.objects),
-        "classes": dict(stats.classes),
-        "properties": dict(stats.properties),
+        "classes": {URIRef(k): v for k, v in stats.classes.items()},
+        "properties": {URIRef(k): v for k, v in stats.properties.items()},
     }
 
 

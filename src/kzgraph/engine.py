@@ -211,27 +211,27 @@ def _settled(value: str, result: tuple, origins: list[tuple], base: str,
 _WORK: tuple[Path, Settings, dict[str, set[str]], tuple[str, ...]] | None = None
 
 
-def _work(batch: list[Part]) -> bytes:
+def _work(batch: list[Part]) -> list[tuple]:
+    """A batch of parts as cache rows (strings and bytes: cheap to send to the parent)."""
     assert _WORK is not None
     root, settings, known, formats = _WORK
-    return pickle.dumps([make_chunk(p, root, settings, known, formats) for p in batch],
-                        protocol=pickle.HIGHEST_PROTOCOL)
+    return [Cache.row(make_chunk(p, root, settings, known, formats), formats) for p in batch]
 
 
-def _chunks(parts: list[Part], root: Path, settings: Settings, known: dict[str, set[str]],
-            formats: tuple[str, ...], jobs: int) -> Iterator[list[Chunk]]:
-    """The chunks of ``parts``, batch by batch, from ``jobs`` forked workers (or in-process)."""
+def _rows(parts: list[Part], root: Path, settings: Settings, known: dict[str, set[str]],
+          formats: tuple[str, ...], jobs: int) -> Iterator[list[tuple]]:
+    """The cache rows of ``parts``, batch by batch, from ``jobs`` forked workers (or
+    in-process when there is little to do)."""
     global _WORK
     _WORK = (root, settings, known, formats)
     batches = [parts[i:i + _BATCH] for i in range(0, len(parts), _BATCH)]
     try:
         if jobs <= 1 or len(batches) <= 1 or "fork" not in mp.get_all_start_methods():
             for batch in batches:
-                yield pickle.loads(_work(batch))
+                yield _work(batch)
             return
         with mp.get_context("fork").Pool(jobs) as pool:
-            for data in pool.imap_unordered(_work, batches):
-                yield pickle.loads(data)
+            yield from pool.imap_unordered(_work, batches)
     finally:
         _WORK = None
 
@@ -313,23 +313,29 @@ class Cache:
                 out.append(part)
         return out
 
-    def put(self, chunks: list[Chunk], parts: dict[str, Part], stamps: dict[Path, str],
-            formats: tuple[str, ...]) -> None:
-        rows = []
-        for c in chunks:
-            info = pickle.dumps((c.problems, c.results, c.deferred, c.types, c.reference,
-                                 c.stats, c.files), protocol=pickle.HIGHEST_PROTOCOL)
-            rows.append((c.key, ",".join(formats), info, *(c.texts.get(f) for f in _COLUMNS)))
-            self.db.execute("DELETE FROM files WHERE part = ?", (c.key,))
-            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
-                                [(str(p), stamps[p], c.key) for p in parts[c.key].files])
+    @staticmethod
+    def row(c: Chunk, formats: tuple[str, ...]) -> tuple:
+        """A chunk as a row of the ``parts`` table (made in the worker: the parent only
+        stores it)."""
+        info = pickle.dumps((c.problems, c.results, c.deferred, c.types, c.reference,
+                             c.stats, c.files), protocol=pickle.HIGHEST_PROTOCOL)
+        return (c.key, ",".join(formats), info, *(c.texts.get(f) for f in _COLUMNS))
+
+    def put(self, rows: list[tuple], parts: dict[str, Part], stamps: dict[Path, str]) -> None:
         self.db.executemany(f"INSERT OR REPLACE INTO parts VALUES (?, ?, ?, "
                             f"{', '.join('?' for _ in _COLUMNS)})", rows)
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
+                            [(str(p), stamps[p], row[0]) for row in rows
+                             for p in parts[row[0]].files])
 
-    def keep_only(self, keys: set[str]) -> None:
+    def keep_only(self, parts: list[Part]) -> None:
+        """Forget the parts and files that are no longer in the content."""
+        keys = {p.key for p in parts}
+        paths = {str(path) for p in parts for path in p.files}
         gone = [k for (k,) in self.db.execute("SELECT key FROM parts") if k not in keys]
         self.db.executemany("DELETE FROM parts WHERE key = ?", [(k,) for k in gone])
-        self.db.executemany("DELETE FROM files WHERE part = ?", [(k,) for k in gone])
+        old = [p for (p,) in self.db.execute("SELECT path FROM files") if p not in paths]
+        self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in old])
 
     def infos(self) -> Iterator[tuple[str, tuple]]:
         for key, info in self.db.execute("SELECT key, info FROM parts ORDER BY key"):
@@ -401,12 +407,12 @@ class Run:
 
         stale = self.cache.stale(parts, self.formats, stamps, known_digest)
         done, total = 0, sum(len(p.files) for p in stale)
-        for chunks in _chunks(stale, root, self.settings, known, self.formats, self.jobs):
-            self.cache.put(chunks, by_key, stamps, self.formats)
-            done += sum(len(by_key[c.key].files) for c in chunks)
+        for rows in _rows(stale, root, self.settings, known, self.formats, self.jobs):
+            self.cache.put(rows, by_key, stamps)
+            done += sum(len(by_key[row[0]].files) for row in rows)
             if self.progress:
                 self.progress(done, total)
-        self.cache.keep_only(set(by_key))
+        self.cache.keep_only(parts)
         self.cache.commit(known_digest)
 
         for path in stray:
