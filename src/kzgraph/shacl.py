@@ -219,7 +219,7 @@ class CompiledShapes:
         unknown = {p for p in shapes.predicates(shape, None) if p not in _KNOWN}
         if unknown:
             raise ConfigError(f"kzgraph's SHACL engine does not support {sorted(unknown)} "
-                              f"(on {shape}); extend kzgraph.shacl or use --engine pyshacl.")
+                              f"(on {shape}); extend kzgraph.shacl to support it.")
 
     def _compile(self, shapes: Graph, shape: Node, path: URIRef | None) -> _PropertyShape:
         self._refuse_unknown(shapes, shape)
