@@ -16,8 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import VOID, XSD
 
 from kzgraph.cli import cli
 from kzgraph.push import GraphPayload, GraphStore, push, terminal_progress
@@ -458,6 +458,20 @@ def test_virtuoso_push_query_back_repush_and_change(runner, virtuoso, content):
 
     assert run_push(runner, virtuoso.store_url, *args, content=content).exit_code == 0
     assert store_quads(virtuoso.query_url) == held
+
+    # the VoID counts of a build of the same content are what Virtuoso counts too
+    out = content.parent / "public"
+    assert runner.invoke(cli, ["build", "-c", str(content), "-o", str(out)]).exit_code == 0
+    void = Graph().parse(out / "void.ttl")
+    meta = ", ".join(f"<{BASE}graph/{g}>" for g in ("provenance", "ontology", "push-manifest"))
+    for what, expression in ((VOID.triples, "COUNT(*)"),
+                             (VOID.distinctSubjects, "COUNT(DISTINCT ?s)"),
+                             (VOID.properties, "COUNT(DISTINCT ?p)")):
+        rows = select(virtuoso.query_url,
+                      f"SELECT ({expression} AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ "
+                      f"GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), \"{BASE}graph/\") "
+                      f"&& ?g NOT IN ({meta})) }} }}")
+        assert int(rows[0]["n"]["value"]) == int(void.value(URIRef(BASE + "dataset"), what))
 
     delete_pages(content)
     result = run_push(runner, virtuoso.store_url, *args, "--graph-param", "graph-uri",
