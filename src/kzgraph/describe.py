@@ -131,15 +131,19 @@ class Statistics:
 
     def __getstate__(self) -> tuple:
         """Plain data: the cache pickles one of these per page."""
+        objects = set(self.objects)
+        if getattr(self, "_object_bytes", None):
+            objects.update(array("Q", self._object_bytes))
         return (self.triples, self.entities, self.subjects,
-                array("Q", sorted(self.objects)).tobytes(),
+                array("Q", sorted(objects)).tobytes(),
                 dict(self.classes), dict(self.properties),
                 sorted(self.languages), None if self.modified is None else str(self.modified))
 
     def __setstate__(self, state: tuple) -> None:
         (self.triples, self.entities, self.subjects, objects, classes, properties, languages,
          modified) = state
-        self.objects = set(array("Q", objects))
+        self.objects = set()
+        self._object_bytes = objects  # merged by add() without a set per page
         self.classes = Counter(classes)
         self.properties = Counter(properties)
         self.languages = set(languages)
@@ -151,6 +155,8 @@ class Statistics:
         self.entities += other.entities
         self.subjects += other.subjects
         self.objects |= other.objects
+        if getattr(other, "_object_bytes", None):
+            self.objects.update(array("Q", other._object_bytes))
         self.classes.update(other.classes)
         self.properties.update(other.properties)
         self.languages |= other.languages

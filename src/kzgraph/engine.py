@@ -45,7 +45,7 @@ from .load import FILE_NAME, KINDS, find_files, load_file, load_files
 from .mapping import Mapped, map_content
 from .resources import context_file, ontology_file, shapes_file
 from .shacl import Index, Result
-from .vocab import RDF
+from .vocab import RDF, SH
 
 ALL_FORMATS = tuple(f.name for f in FORMATS)
 #: what the cache keeps of each part: every format, and the provenance in the dataset formats
@@ -83,9 +83,10 @@ class Chunk:
     #: the part's problems, by the language of the messages
     problems: dict[str, list[Problem]] = field(default_factory=dict)
     results: list[tuple[str, str, str, str]] = field(default_factory=list)
-    #: class checks another part must settle: (value, class, the result if it fails as
-    #: (focus, path, component, severity, messages), where its statement came from)
+    #: class checks another part must settle: (value, class, shape name, focus, path, where
+    #: the statement came from)
     deferred: list[tuple] = field(default_factory=list)
+    #: (subject, class) for every class of every subject of the part, superclasses included
     types: list[tuple[str, str]] = field(default_factory=list)
     reference: list[str] = field(default_factory=list)
     stats: Statistics = field(default_factory=Statistics)
@@ -117,8 +118,9 @@ def plan(root: Path) -> tuple[list[Part], list[Path], list[Problem]]:
     paths, problems = find_files(root)
     groups: dict[str, list[Path]] = defaultdict(list)
     stray: list[Path] = []
+    prefix = len(str(root).rstrip(os.sep)) + 1
     for path in paths:
-        parts = path.relative_to(root).parts
+        parts = str(path)[prefix:].split(os.sep)
         if len(parts) == 3 and parts[0] in KINDS and FILE_NAME.fullmatch(parts[2]):
             groups[f"{KINDS[parts[0]]}/{parts[1].casefold()}"].append(path)
         else:
@@ -170,40 +172,35 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     def types(node: Node) -> set[Node] | None:
         return index.classes_of(node) if node in local else None
 
-    deferred: list[tuple[Result, Node]] = []
+    deferred: list[tuple[Result, Node, str]] = []
     subjects = {s for s, _, _ in union}
     results = shapes.validate(index, focus=subjects, types=types, deferred=deferred)
     chunk.results = [r.key() for r in results]
     found = content.problems + mapped.problems
     chunk.problems = {lang: found + locate(mapped, results, lang) for lang in MESSAGE_LANGUAGES}
-    # located only if they fail, which is rare: keep what the result would say, and where its
-    # statement came from
+    # located only if they fail, which is rare: keep the shape's name and where the statement
+    # came from
     chunk.deferred = [
-        (str(r.value), str(cls),
-         (str(r.focus), str(r.path), str(r.component), str(r.severity),
-          tuple((str(m), m.language) for m in r.messages)),
-         [(o.path, o.lang, o.key, o.line) for o in origins_of(mapped, r)])
-        for r, cls in deferred]
-    type_nt = term(RDF.type)
-    chunk.types = sorted({(str(t[0]), str(t[2])) for line, t in enc.union
-                          if line.split(" ", 2)[1] == type_nt})
+        (str(r.value), str(cls), name, str(r.focus), str(r.path),
+         pickle.dumps([(o.path, o.lang, o.key, o.line) for o in origins_of(mapped, r)]))
+        for r, cls, name in deferred]
+    chunk.types = sorted({(str(node), str(cls)) for node in subjects
+                          for cls in index.classes_of(node)})
     chunk.stats = Statistics.of_encoded(enc.union, settings.base)
     chunk.files = [(page.rel, file_digest(page.path)) for page in content.pages]
     return chunk
 
 
-def _settled(value: str, result: tuple, origins: list[tuple], base: str,
-             lang: str) -> tuple[tuple[str, str, str, str], list[Problem]]:
+def _settled(value: str, cls: str, name: str, focus: str, path: str, origins: bytes,
+             base: str, lang: str) -> tuple[tuple[str, str, str, str], list[Problem]]:
     """A deferred class check that failed: its result key and its located problems."""
-    from rdflib import Literal
-
     from .mapping import Origin
-    from .validate import located
+    from .validate import compiled_shapes, located
 
-    focus, path, component, severity, messages = result
-    r = Result(URIRef(focus), URIRef(path), URIRef(value), URIRef(component), None,
-               URIRef(severity), tuple(Literal(text, lang=lg) for text, lg in messages))
-    return r.key(), located(r, [Origin(*o) for o in origins], base, lang)
+    shape = compiled_shapes()[0].by_name[name]
+    r = Result(URIRef(focus), URIRef(path), URIRef(value), SH.ClassConstraintComponent,
+               shape.shape, shape.severity, shape.messages)
+    return r.key(), located(r, [Origin(*o) for o in pickle.loads(origins)], base, lang)
 
 
 # -- workers ------------------------------------------------------------------------------------
@@ -278,12 +275,21 @@ class Cache:
             CREATE TABLE IF NOT EXISTS parts(key TEXT PRIMARY KEY, formats TEXT, info BLOB,
                 turtle TEXT, jsonld TEXT, ntriples TEXT, nquads TEXT, trig TEXT, xml TEXT,
                 prov_nquads TEXT, prov_trig TEXT);
+            CREATE TABLE IF NOT EXISTS refs(part TEXT, line TEXT);
+            CREATE INDEX IF NOT EXISTS refs_part ON refs(part);
+            CREATE TABLE IF NOT EXISTS types(part TEXT, subject TEXT, class TEXT);
+            CREATE INDEX IF NOT EXISTS types_part ON types(part);
+            CREATE INDEX IF NOT EXISTS types_subject ON types(subject, class);
+            CREATE TABLE IF NOT EXISTS deferred(part TEXT, value TEXT, class TEXT, shape TEXT,
+                focus TEXT, path TEXT, origins BLOB);
+            CREATE INDEX IF NOT EXISTS deferred_part ON deferred(part);
         """)
         fingerprint = hashlib.sha256(
             f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
             f"{settings.content.resolve()}".encode()).hexdigest()
         if self._meta("fingerprint") != fingerprint:
-            self.db.executescript("DELETE FROM files; DELETE FROM parts; DELETE FROM meta;")
+            self.db.executescript("DELETE FROM files; DELETE FROM parts; DELETE FROM meta; "
+                                  "DELETE FROM refs; DELETE FROM types; DELETE FROM deferred;")
             self._set_meta("fingerprint", fingerprint)
             self.db.commit()
 
@@ -315,27 +321,53 @@ class Cache:
 
     @staticmethod
     def row(c: Chunk, formats: tuple[str, ...]) -> tuple:
-        """A chunk as a row of the ``parts`` table (made in the worker: the parent only
-        stores it)."""
-        info = pickle.dumps((c.problems, c.results, c.deferred, c.types, c.reference,
-                             c.stats, c.files), protocol=pickle.HIGHEST_PROTOCOL)
-        return (c.key, ",".join(formats), info, *(c.texts.get(f) for f in _COLUMNS))
+        """A chunk as rows of the cache's tables (made in the worker: the parent only stores
+        them): its ``parts`` row, and its reference lines, types and deferred checks."""
+        info = pickle.dumps((c.problems, c.results, c.stats, c.files),
+                            protocol=pickle.HIGHEST_PROTOCOL)
+        return ((c.key, ",".join(formats), info, *(c.texts.get(f) for f in _COLUMNS)),
+                [(c.key, line) for line in c.reference],
+                [(c.key, subject, cls) for subject, cls in c.types],
+                [(c.key, *d) for d in c.deferred])
+
+    def _forget(self, keys: list[str]) -> None:
+        for table, column in (("parts", "key"), ("refs", "part"), ("types", "part"),
+                              ("deferred", "part")):
+            self.db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(k,) for k in keys])
 
     def put(self, rows: list[tuple], parts: dict[str, Part], stamps: dict[Path, str]) -> None:
-        self.db.executemany(f"INSERT OR REPLACE INTO parts VALUES (?, ?, ?, "
-                            f"{', '.join('?' for _ in _COLUMNS)})", rows)
+        self._forget([part_row[0] for part_row, *_ in rows])
+        self.db.executemany(f"INSERT INTO parts VALUES (?, ?, ?, "
+                            f"{', '.join('?' for _ in _COLUMNS)})", [r[0] for r in rows])
+        self.db.executemany("INSERT INTO refs VALUES (?, ?)", [x for r in rows for x in r[1]])
+        self.db.executemany("INSERT INTO types VALUES (?, ?, ?)",
+                            [x for r in rows for x in r[2]])
+        self.db.executemany("INSERT INTO deferred VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [x for r in rows for x in r[3]])
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
-                            [(str(p), stamps[p], row[0]) for row in rows
-                             for p in parts[row[0]].files])
+                            [(str(p), stamps[p], r[0][0]) for r in rows
+                             for p in parts[r[0][0]].files])
 
     def keep_only(self, parts: list[Part]) -> None:
         """Forget the parts and files that are no longer in the content."""
         keys = {p.key for p in parts}
         paths = {str(path) for p in parts for path in p.files}
-        gone = [k for (k,) in self.db.execute("SELECT key FROM parts") if k not in keys]
-        self.db.executemany("DELETE FROM parts WHERE key = ?", [(k,) for k in gone])
+        self._forget([k for (k,) in self.db.execute("SELECT key FROM parts") if k not in keys])
         old = [p for (p,) in self.db.execute("SELECT path FROM files") if p not in paths]
         self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in old])
+
+    def reference_lines(self) -> list[str]:
+        return [line for (line,) in self.db.execute("SELECT DISTINCT line FROM refs")]
+
+    def failed_checks(self, reference_types: Iterable[tuple[str, str]]) -> list[tuple]:
+        """The deferred class checks whose value lacks the class, given every part's types and
+        those of the reference data."""
+        self.db.execute("DELETE FROM types WHERE part = ''")
+        self.db.executemany("INSERT INTO types VALUES ('', ?, ?)", reference_types)
+        return self.db.execute(
+            "SELECT value, class, shape, focus, path, origins FROM deferred d WHERE NOT EXISTS "
+            "(SELECT 1 FROM types t WHERE t.subject = d.value AND t.class = d.class) "
+            "ORDER BY part, value, class, shape, focus").fetchall()
 
     def infos(self) -> Iterator[tuple[str, tuple]]:
         for key, info in self.db.execute("SELECT key, info FROM parts ORDER BY key"):
@@ -391,8 +423,8 @@ class Run:
 
     def check(self, lang: str = "en") -> Outcome:
         """Bring every part up to date and settle the whole: problems (messages in ``lang``),
-        results, statistics. Afterwards :attr:`reference`, :attr:`sources` and
-        :attr:`files` describe the whole content."""
+        results, statistics. Afterwards :attr:`reference` (the reference statements) and
+        :attr:`files` (every page file's digest) describe the whole content."""
         from .mapping import Minter, Origins
         from .validate import compiled_shapes, locate
 
@@ -409,7 +441,7 @@ class Run:
         done, total = 0, sum(len(p.files) for p in stale)
         for rows in _rows(stale, root, self.settings, known, self.formats, self.jobs):
             self.cache.put(rows, by_key, stamps)
-            done += sum(len(by_key[row[0]].files) for row in rows)
+            done += sum(len(by_key[row[0][0]].files) for row in rows)
             if self.progress:
                 self.progress(done, total)
         self.cache.keep_only(parts)
@@ -418,40 +450,31 @@ class Run:
         for path in stray:
             problems.extend(load_file(path, root, self.settings.default_language)[1])
         results: list[tuple[str, str, str, str]] = []
-        types: dict[str, set[str]] = defaultdict(set)
-        deferred = []
-        reference_lines: set[str] = set()
         stats = Statistics()
         files = []
-        for _, (found, res, later, typed, ref, st, digests) in self.cache.infos():
+        for _, (found, res, st, digests) in self.cache.infos():
             problems.extend(found[lang])
             results.extend(res)
-            deferred.extend(later)
-            for subject, cls in typed:
-                types[subject].add(cls)
-            reference_lines.update(ref)
             stats.add(st)
             files.extend(digests)
 
         reference = Graph()
-        if reference_lines:
-            reference.parse(data="".join(sorted(reference_lines)), format="nt")
+        lines = self.cache.reference_lines()
+        if lines:
+            reference.parse(data="".join(sorted(lines)), format="nt")
         self.reference = ordered(reference)
         self.files = sorted(files)
-        for subject, cls in reference.subject_objects(RDF.type):
-            types[str(subject)].add(str(cls))
         shapes, hierarchy = compiled_shapes()
-        closure = {str(k): {str(x) for x in v} for k, v in hierarchy.items()}
-        for value, cls, result, origins in deferred:
-            classes = set(types.get(value, ()))
-            for t in list(classes):
-                classes |= closure.get(t, set())
-            if cls not in classes:
-                key, found = _settled(value, result, origins, self.settings.base, lang)
-                results.append(key)
-                problems.extend(found)
+        index = Index(self.reference, hierarchy)
+        reference_types = sorted({(str(node), str(cls)) for node in index.spo
+                                  for cls in index.classes_of(node)})
+        for failed in self.cache.failed_checks(reference_types):
+            key, found = _settled(*failed, self.settings.base, lang)
+            results.append(key)
+            problems.extend(found)
+        self.cache.db.commit()
         # the reference data is validated as a whole: it is no one page's
-        ref_results = shapes.validate(Index(self.reference, hierarchy))
+        ref_results = shapes.validate(index)
         results.extend(r.key() for r in ref_results)
         nobody = Mapped({}, Origins(), [], Minter(self.settings.base))
         problems.extend(locate(nobody, ref_results, lang))

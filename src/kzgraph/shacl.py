@@ -169,6 +169,7 @@ class _PropertyShape:
     path: URIRef | None                  # None: the node shape itself (value = focus)
     severity: URIRef
     messages: tuple[Literal, ...]
+    name: str = ""
     min_count: int | None = None
     max_count: int | None = None
     unique_lang: bool = False
@@ -194,13 +195,18 @@ class CompiledShapes:
 
     def __init__(self, shapes: Graph) -> None:
         self.node_shapes: list[_NodeShape] = []
+        #: every property shape (and node shape) by a name stable across processes: its IRI,
+        #: or for an anonymous one its node shape's IRI and its path
+        self.by_name: dict[str, _PropertyShape] = {}
         for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=lambda n: n.n3()):
             self._refuse_unknown(shapes, shape)
             targets = sorted(shapes.objects(shape, SH.targetClass), key=lambda n: n.n3())
-            own = self._compile(shapes, shape, None)
-            properties = [self._compile(shapes, p, self._path(shapes, p))
+            own = self._compile(shapes, shape, None, str(shape))
+            properties = [self._compile(shapes, p, path, str(p) if isinstance(p, URIRef)
+                                        else f"{shape}|{path}")
                           for p in sorted(shapes.objects(shape, SH.property),
-                                          key=lambda n: n.n3())]
+                                          key=lambda n: n.n3())
+                          for path in [self._path(shapes, p)]]
             self.node_shapes.append(_NodeShape(shape, targets, own, properties))
         for shape in set(shapes.subjects(SH.targetNode, None)) | set(
                 shapes.subjects(SH.targetSubjectsOf, None)) | set(
@@ -221,12 +227,14 @@ class CompiledShapes:
             raise ConfigError(f"kzgraph's SHACL engine does not support {sorted(unknown)} "
                               f"(on {shape}); extend kzgraph.shacl to support it.")
 
-    def _compile(self, shapes: Graph, shape: Node, path: URIRef | None) -> _PropertyShape:
+    def _compile(self, shapes: Graph, shape: Node, path: URIRef | None,
+                 name: str) -> _PropertyShape:
         self._refuse_unknown(shapes, shape)
         value = shapes.value
         compiled = _PropertyShape(
             shape, path, value(shape, SH.severity) or SH.Violation,
-            tuple(sorted(shapes.objects(shape, SH.message), key=lambda m: m.n3())))
+            tuple(sorted(shapes.objects(shape, SH.message), key=lambda m: m.n3())), name)
+        self.by_name[name] = compiled
         if (n := value(shape, SH.minCount)) is not None:
             compiled.min_count = int(n)
         if (n := value(shape, SH.maxCount)) is not None:
@@ -258,13 +266,14 @@ class CompiledShapes:
 
     def validate(self, index: Index, focus: Iterable[Node] | None = None,
                  types: Callable[[Node], set[Node] | None] | None = None,
-                 deferred: list[tuple[Result, Node]] | None = None) -> list[Result]:
+                 deferred: list[tuple[Result, Node, str]] | None = None) -> list[Result]:
         """Results for every focus node (or only those in ``focus``).
 
         ``types`` answers ``sh:class`` for value nodes (by default from ``index``). When it
         answers None (the node is described elsewhere, in a part of the data not in this
         index), the check is appended to ``deferred`` as (the result it would give, the class
-        required), for the caller to settle once every part's types are known.
+        required, the shape's name in :attr:`by_name`), for the caller to settle once every
+        part's types are known.
         """
         classes_of = types or index.classes_of
         targets = self.focus_nodes(index)
@@ -283,7 +292,7 @@ class CompiledShapes:
 
     def _check(self, ps: _PropertyShape, focus: Node, values: list[Node],
                classes_of: Callable[[Node], set[Node] | None],
-               deferred: list[tuple[Result, Node]]) -> Iterator[Result]:
+               deferred: list[tuple[Result, Node, str]]) -> Iterator[Result]:
         def result(component: URIRef, value: Node | None) -> Result:
             return Result(focus, ps.path, value, component, ps.shape, ps.severity, ps.messages)
 
@@ -313,7 +322,7 @@ class CompiledShapes:
                     continue
                 known = classes_of(v)
                 if known is None:
-                    deferred.append((result(SH.ClassConstraintComponent, v), cls))
+                    deferred.append((result(SH.ClassConstraintComponent, v), cls, ps.name))
                 elif cls not in known:
                     yield result(SH.ClassConstraintComponent, v)
 
