@@ -103,3 +103,20 @@ def test_a_different_base_empties_the_cache(corpus, tmp_path):
         outcome = run.check()
         assert outcome.rebuilt == outcome.parts
         assert "https://other.example/" in "".join(run.texts("ntriples"))
+
+
+def test_a_tampered_output_is_rewritten_not_spliced(corpus, tmp_path):
+    """Pieces are copied from the last output only while it is exactly as written."""
+    root = _copy(corpus, tmp_path)
+    settings = Settings(base=BASE, content=root)
+    cache = tmp_path / "cache"
+    out = tmp_path / "public"
+    build(settings, out, cache=cache)
+    nt = out / "kzgraph.nt"
+    nt.write_bytes(nt.read_bytes().replace(b"<https://", b"<http://", 1))
+    page = sorted(root.glob("sources/*/index.md"))[3]
+    title = next(l for l in page.read_text(encoding="utf-8").splitlines() if l.startswith("title:"))
+    replace_in(page, title, 'title: "Tampered?"')
+    build(settings, out, cache=cache)
+    build(settings, tmp_path / "cold", cache=False)
+    assert _files(out) == _files(tmp_path / "cold")

@@ -274,7 +274,7 @@ class Cache:
             CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, stamp TEXT, part TEXT);
             CREATE TABLE IF NOT EXISTS parts(key TEXT PRIMARY KEY, formats TEXT, info BLOB,
                 turtle TEXT, jsonld TEXT, ntriples TEXT, nquads TEXT, trig TEXT, xml TEXT,
-                prov_nquads TEXT, prov_trig TEXT);
+                prov_nquads TEXT, prov_trig TEXT, version TEXT);
             CREATE TABLE IF NOT EXISTS refs(part TEXT, line TEXT);
             CREATE INDEX IF NOT EXISTS refs_part ON refs(part);
             CREATE TABLE IF NOT EXISTS types(part TEXT, subject TEXT, class TEXT);
@@ -283,13 +283,16 @@ class Cache:
             CREATE TABLE IF NOT EXISTS deferred(part TEXT, value TEXT, class TEXT, shape TEXT,
                 focus TEXT, path TEXT, origins BLOB);
             CREATE INDEX IF NOT EXISTS deferred_part ON deferred(part);
+            CREATE TABLE IF NOT EXISTS layout(fmt TEXT, key TEXT, version TEXT,
+                offset INTEGER, length INTEGER, first INTEGER, PRIMARY KEY (fmt, key));
         """)
         fingerprint = hashlib.sha256(
             f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
             f"{settings.content.resolve()}".encode()).hexdigest()
         if self._meta("fingerprint") != fingerprint:
             self.db.executescript("DELETE FROM files; DELETE FROM parts; DELETE FROM meta; "
-                                  "DELETE FROM refs; DELETE FROM types; DELETE FROM deferred;")
+                                  "DELETE FROM refs; DELETE FROM types; DELETE FROM deferred; "
+                                  "DELETE FROM layout;")
             self._set_meta("fingerprint", fingerprint)
             self.db.commit()
 
@@ -337,8 +340,11 @@ class Cache:
 
     def put(self, rows: list[tuple], parts: dict[str, Part], stamps: dict[Path, str]) -> None:
         self._forget([part_row[0] for part_row, *_ in rows])
+        # every chunk stored gets a new version: a file's layout records which version of
+        # each part it holds, so a piece is copied from an older file only if still current
         self.db.executemany(f"INSERT INTO parts VALUES (?, ?, ?, "
-                            f"{', '.join('?' for _ in _COLUMNS)})", [r[0] for r in rows])
+                            f"{', '.join('?' for _ in _COLUMNS)}, ?)",
+                            [(*r[0], os.urandom(8).hex()) for r in rows])
         self.db.executemany("INSERT INTO refs VALUES (?, ?)", [x for r in rows for x in r[1]])
         self.db.executemany("INSERT INTO types VALUES (?, ?, ?)",
                             [x for r in rows for x in r[2]])
@@ -355,6 +361,33 @@ class Cache:
         self._forget([k for (k,) in self.db.execute("SELECT key FROM parts") if k not in keys])
         old = [p for (p,) in self.db.execute("SELECT path FROM files") if p not in paths]
         self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in old])
+
+    def versions(self) -> list[tuple[str, str]]:
+        """Every part's key and the version of its chunk, in key order."""
+        return self.db.execute("SELECT key, version FROM parts ORDER BY key").fetchall()
+
+    def text(self, column: str, key: str) -> str:
+        assert column in _COLUMNS
+        row = self.db.execute(f"SELECT {column} FROM parts WHERE key = ?", (key,)).fetchone()
+        return (row[0] or "") if row else ""
+
+    def previous_output(self, fmt: str, path: Path) -> tuple[Path, dict] | None:
+        """The file this format was last written to, and where each part's piece lies in it,
+        if the file is still exactly as written (same size, modification time and inode)."""
+        if self._meta(f"out:{fmt}") != _identity(path):
+            return None
+        layout = {(key, version): (offset, length, bool(first))
+                  for key, version, offset, length, first in self.db.execute(
+                      "SELECT key, version, offset, length, first FROM layout WHERE fmt = ?",
+                      (fmt,))}
+        return path, layout
+
+    def remember_output(self, fmt: str, path: Path, layout: dict) -> None:
+        self.db.execute("DELETE FROM layout WHERE fmt = ?", (fmt,))
+        self.db.executemany("INSERT INTO layout VALUES (?, ?, ?, ?, ?, ?)",
+                            [(fmt, k, v, o, n, int(f)) for (k, v), (o, n, f) in layout.items()])
+        self._set_meta(f"out:{fmt}", _identity(path))
+        self.db.commit()
 
     def reference_lines(self) -> list[str]:
         return [line for (line,) in self.db.execute("SELECT DISTINCT line FROM refs")]
@@ -387,6 +420,14 @@ class Cache:
 
 
 # -- the whole run ------------------------------------------------------------------------------
+
+def _identity(path: Path) -> str:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
 
 def _stamp(path: Path) -> str:
     try:

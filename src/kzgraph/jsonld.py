@@ -151,17 +151,24 @@ def node_text(node: dict[str, Any]) -> str:
     return "\n".join("    " + line for line in text.split("\n"))
 
 
+def head() -> str:
+    """The document up to its first node: the context embedded (so it reads offline)."""
+    text = json.dumps({"@context": context()}, ensure_ascii=False, sort_keys=True, indent=2)
+    return text[: text.rstrip().rfind("}")].rstrip() + ',\n  "@graph": [\n'
+
+
+TAIL = "\n  ]\n}\n"
+
+
 def document_parts(chunks: Iterable[str]) -> Iterator[str]:
-    """The whole document piece by piece: the context embedded (so it reads offline), then
-    the chunks of node objects, comma-separated, without holding them all."""
-    head = json.dumps({"@context": context()}, ensure_ascii=False, sort_keys=True, indent=2)
-    yield head[: head.rstrip().rfind("}")].rstrip() + ',\n  "@graph": [\n'
+    """The whole document piece by piece, without holding every chunk."""
+    yield head()
     first = True
     for chunk in chunks:
         if chunk:
             yield chunk if first else ",\n" + chunk
             first = False
-    yield "\n  ]\n}\n"
+    yield TAIL
 
 
 def document(node_texts: Iterable[str]) -> str:

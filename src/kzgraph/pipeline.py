@@ -16,7 +16,8 @@ from rdflib import Dataset
 from .config import Settings
 from .errors import ContentError, Problem, has_errors, sort_problems
 from .engine import Outcome, Progress, Run
-from .export import DATASET_FORMATS, assemble, chunk_texts, serialize, write_atomic, write_chunks
+from .export import (DATASET_FORMATS, assemble, chunk_texts, serialize, write_atomic,
+                     write_chunks, write_spliced)
 from .formats import FORMATS, Format
 from .load import Content, load_content
 from .mapping import Mapped, Minter, map_content
@@ -86,11 +87,11 @@ def _require_content(settings: Settings) -> None:
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
 
 
-def _file_chunks(run: Run, settings: Settings, formats: Iterable[str]
-                 ) -> dict[str, Callable[[], Iterator[str]]]:
-    """For each format, the chunks of its file in order: every part's statements, the
-    reference data, and in the dataset formats the ontology graph, the build's provenance and
-    every page's provenance (with the build's IRI settled)."""
+def _tails(run: Run, settings: Settings, formats: Iterable[str]
+           ) -> dict[str, Callable[[], Iterator[str]]]:
+    """For each format, what follows the parts in its file: the reference data, and in the
+    dataset formats the ontology graph, the build's provenance and every page's provenance
+    (with the build's IRI settled)."""
     from .provenance import (PROVENANCE_GRAPH, build_info, build_triples, digest_of,
                              ontology_graph, settle)
 
@@ -109,16 +110,28 @@ def _file_chunks(run: Run, settings: Settings, formats: Iterable[str]
         more = chunk_texts({ontology.identifier: list(ontology),
                             minter.graph(PROVENANCE_GRAPH): activity}, dataset_formats)
 
-    def chunks(fmt: str) -> Callable[[], Iterator[str]]:
+    def tail(fmt: str) -> Callable[[], Iterator[str]]:
         def walk() -> Iterator[str]:
-            yield from run.texts(fmt)
             yield reference[fmt]
             if fmt in more:
                 yield more[fmt]
                 for text in run.texts(f"prov_{fmt}"):
                     yield settle(text, minter, digest)
         return walk
-    return {fmt: chunks(fmt) for fmt in formats}
+    return {fmt: tail(fmt) for fmt in formats}
+
+
+def _file_chunks(run: Run, settings: Settings, formats: Iterable[str]
+                 ) -> dict[str, Callable[[], Iterator[str]]]:
+    """For each format, every chunk of its file in order: the parts', then the tail."""
+    tails = _tails(run, settings, formats)
+
+    def chunks(fmt: str) -> Callable[[], Iterator[str]]:
+        def walk() -> Iterator[str]:
+            yield from run.texts(fmt)
+            yield from tails[fmt]()
+        return walk
+    return {fmt: chunks(fmt) for fmt in tails}
 
 
 def export(settings: Settings, fmt: Format, *, cache: Path | bool | None = True,
@@ -230,12 +243,17 @@ def build(settings: Settings, output: Path, lang: str = "en", *,
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-{os.getpid()}-",
                                         dir=output.parent))
         try:
-            chunks = _file_chunks(run, settings, wanted)
+            tails = _tails(run, settings, wanted)
+            versions = run.cache.versions()
+            layouts = {}
             for name in wanted:
                 fmt = get_format(name)
                 file_name = f"{DATA_STEM}.{fmt.extension}"
-                outcome.files[file_name] = write_chunks(staging / file_name, name,
-                                                        chunks[name]())
+                size, layouts[name] = write_spliced(
+                    staging / file_name, name, versions,
+                    lambda key, column=name: run.cache.text(column, key), tails[name](),
+                    run.cache.previous_output(name, output / file_name))
+                outcome.files[file_name] = size
             description = describe_statistics(outcome.stats, settings, outcome.files)
             write_atomic(staging / DESCRIPTION_FILE,
                          serialize(Dataset(), description, get_format("turtle")))
@@ -246,4 +264,7 @@ def build(settings: Settings, output: Path, lang: str = "en", *,
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        for name, layout in layouts.items():
+            run.cache.remember_output(
+                name, output / f"{DATA_STEM}.{get_format(name).extension}", layout)
     return outcome
