@@ -120,3 +120,12 @@ def test_a_tampered_output_is_rewritten_not_spliced(corpus, tmp_path):
     build(settings, out, cache=cache)
     build(settings, tmp_path / "cold", cache=False)
     assert _files(out) == _files(tmp_path / "cold")
+
+
+def test_a_damaged_cache_is_replaced(corpus, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "chunks.sqlite").write_bytes(b"not a database" * 100)
+    with Run(Settings(base=BASE, content=corpus), cache_dir=cache) as run:
+        outcome = run.check()
+    assert outcome.ok and outcome.rebuilt == outcome.parts

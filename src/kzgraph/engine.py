@@ -262,15 +262,37 @@ class Cache:
     """Chunks by part, and the files each was made from, in one SQLite file."""
 
     def __init__(self, folder: Path | None, settings: Settings) -> None:
-        if folder is None:
+        self.fingerprint = hashlib.sha256(
+            f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
+            f"{settings.content.resolve()}".encode()).hexdigest()
+        self.path = None if folder is None else folder / "chunks.sqlite"
+        try:
+            self._open()
+        except sqlite3.DatabaseError:
+            # it is only a cache: a damaged or foreign file is replaced, not reported
+            self.db.close()
+            assert self.path is not None
+            for leftover in self.path.parent.glob(self.path.name + "*"):
+                leftover.unlink()
+            self._open()
+
+    def _open(self) -> None:
+        if self.path is None:
             self.db = sqlite3.connect(":memory:")
         else:
-            folder.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(folder / "chunks.sqlite", timeout=60)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=60)
             self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT)")
+        if self._meta("fingerprint") != self.fingerprint:
+            # other code, settings or content folder: start afresh, tables and all
+            for (table,) in self.db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                self.db.execute(f"DROP TABLE {table}")
+            self.db.execute("CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT)")
+            self._set_meta("fingerprint", self.fingerprint)
         self.db.executescript("""
-            CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT);
             CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, stamp TEXT, part TEXT);
             CREATE TABLE IF NOT EXISTS parts(key TEXT PRIMARY KEY, formats TEXT, info BLOB,
                 turtle TEXT, jsonld TEXT, ntriples TEXT, nquads TEXT, trig TEXT, xml TEXT,
@@ -286,15 +308,7 @@ class Cache:
             CREATE TABLE IF NOT EXISTS layout(fmt TEXT, key TEXT, version TEXT,
                 offset INTEGER, length INTEGER, first INTEGER, PRIMARY KEY (fmt, key));
         """)
-        fingerprint = hashlib.sha256(
-            f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
-            f"{settings.content.resolve()}".encode()).hexdigest()
-        if self._meta("fingerprint") != fingerprint:
-            self.db.executescript("DELETE FROM files; DELETE FROM parts; DELETE FROM meta; "
-                                  "DELETE FROM refs; DELETE FROM types; DELETE FROM deferred; "
-                                  "DELETE FROM layout;")
-            self._set_meta("fingerprint", fingerprint)
-            self.db.commit()
+        self.db.commit()
 
     def _meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
