@@ -88,7 +88,8 @@ class Statistics:
     classes: Counter = field(default_factory=Counter)
     properties: Counter = field(default_factory=Counter)
     languages: set[str] = field(default_factory=set)
-    modified: Literal | None = None
+    #: the latest ``dcterms:modified`` date, as written (YYYY-MM-DD)
+    modified: str | None = None
 
     @classmethod
     def of(cls, triples: Iterable[tuple[Node, Node, Node]], base: str) -> "Statistics":
@@ -122,8 +123,8 @@ class Statistics:
                 if o.language:
                     stats.languages.add(o.language.split("-")[0])
                 elif tp == modified_nt and str(o.datatype) == date and (
-                        stats.modified is None or str(o) > str(stats.modified)):
-                    stats.modified = o
+                        stats.modified is None or str(o) > stats.modified):
+                    stats.modified = str(o)
         stats.subjects = len(subjects)
         stats.entities = entities
         stats.classes = Counter({c: len(members) for c, members in typed.items()})
@@ -137,7 +138,7 @@ class Statistics:
         return (self.triples, self.entities, self.subjects,
                 array("Q", sorted(objects)).tobytes(),
                 dict(self.classes), dict(self.properties),
-                sorted(self.languages), None if self.modified is None else str(self.modified))
+                sorted(self.languages), self.modified)
 
     def __setstate__(self, state: tuple) -> None:
         (self.triples, self.entities, self.subjects, objects, classes, properties, languages,
@@ -147,7 +148,7 @@ class Statistics:
         self.classes = Counter(classes)
         self.properties = Counter(properties)
         self.languages = set(languages)
-        self.modified = None if modified is None else Literal(modified, datatype=XSD.date)
+        self.modified = modified
 
     def add(self, other: "Statistics") -> None:
         """Add the statistics of a part whose subjects are not in this one."""
@@ -161,7 +162,7 @@ class Statistics:
         self.properties.update(other.properties)
         self.languages |= other.languages
         if other.modified is not None and (self.modified is None
-                                           or str(other.modified) > str(self.modified)):
+                                           or other.modified > self.modified):
             self.modified = other.modified
 
 
@@ -222,7 +223,7 @@ def describe_statistics(stats: Statistics, settings: Settings,
         add((publisher, RDF.type, FOAF.Agent))
         add((publisher, FOAF.name, Literal(settings.publisher)))
     if stats.modified is not None:
-        add((ds, DCTERMS.modified, stats.modified))
+        add((ds, DCTERMS.modified, Literal(stats.modified, datatype=XSD.date)))
     for code in sorted(stats.languages):
         add((ds, DCTERMS.language, URIRef(LANGUAGE_IRI + code)))
 
