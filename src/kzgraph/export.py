@@ -15,8 +15,9 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import BinaryIO, Callable, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -205,6 +206,25 @@ def write_chunks(path: Path, fmt: str, chunks: Iterable[str]) -> int:
     return write_spliced(path, fmt, [], lambda key: "", chunks)[0]
 
 
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """An unbuffered file that becomes ``path`` only when the block ends without error
+    (written to a temporary file in the same folder, synced, then renamed); on error the
+    temporary file is removed and ``path`` stays as it was."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb", buffering=0) as handle:
+            yield handle
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 #: where each part's piece lies in a file written before:
 #: (key, version of the part's chunk) -> (offset, length, first)
 Layout = dict[tuple[str, str], tuple[int, int, bool]]
@@ -222,9 +242,6 @@ def write_spliced(path: Path, fmt: str, parts: Iterable[tuple[str, str]],
     (``copy_file_range``) instead of being fetched and encoded again: a rebuild after one edit
     rewrites a gigabyte in about a second. Returns the size and the new layout.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     layout: Layout = {}
     old_fd = None
     old_layout: Layout = {}
@@ -235,7 +252,7 @@ def write_spliced(path: Path, fmt: str, parts: Iterable[tuple[str, str]],
         except OSError:
             old_fd = None
     try:
-        with os.fdopen(fd, "wb", buffering=0) as out:
+        with atomic_file(path) as out:
             size = 0
             buffer = bytearray()
 
@@ -283,12 +300,6 @@ def write_spliced(path: Path, fmt: str, parts: Iterable[tuple[str, str]],
                     first = False
             text(closing(fmt))
             flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     finally:
         if old_fd is not None:
             os.close(old_fd)
@@ -315,16 +326,5 @@ def serialize(dataset: Dataset, graph: Graph, fmt: Format) -> bytes:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename, so
     a reader never sees half a file and a failure leaves the old file as it was."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as handle:
+        handle.write(data)
