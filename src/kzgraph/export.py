@@ -268,6 +268,22 @@ def write_spliced(path: Path, fmt: str, parts: Iterable[tuple[str, str]],
                 if len(buffer) > 1 << 20:
                     flush()
 
+            # unchanged pieces that lay side by side in the old file are copied in one call
+            pending = [0, 0]  # offset in the old file, length
+
+            def copy() -> None:
+                nonlocal size
+                offset, length = pending
+                copied = 0
+                while copied < length:
+                    n = os.copy_file_range(old_fd, out.fileno(), length - copied,
+                                           offset + copied)
+                    if n <= 0:
+                        raise OSError(f"could not copy from {previous[0]}")
+                    copied += n
+                size += length
+                pending[:] = [0, 0]
+
             text(opening(fmt))
             first = True
             for key, version in parts:
@@ -275,17 +291,16 @@ def write_spliced(path: Path, fmt: str, parts: Iterable[tuple[str, str]],
                 if old is not None and old[2] == first and old[1]:
                     flush()
                     offset, length = old[0], old[1]
-                    layout[(key, version)] = (size, length, first)
-                    copied = 0
-                    while copied < length:
-                        n = os.copy_file_range(old_fd, out.fileno(), length - copied,
-                                               offset + copied)
-                        if n <= 0:
-                            raise OSError(f"could not copy from {previous[0]}")
-                        copied += n
-                    size += length
+                    if pending[1] and pending[0] + pending[1] != offset:
+                        copy()
+                    if not pending[1]:
+                        pending[0] = offset
+                    layout[(key, version)] = (size + pending[1], length, first)
+                    pending[1] += length
                     first = False
                     continue
+                if pending[1]:
+                    copy()
                 chunk = fetch(key)
                 if chunk:
                     data = piece(fmt, chunk, first).encode("utf-8")
@@ -294,6 +309,8 @@ def write_spliced(path: Path, fmt: str, parts: Iterable[tuple[str, str]],
                     buffer.extend(data)
                     flush()
                     first = False
+            if pending[1]:
+                copy()
             for chunk in tail:
                 if chunk:
                     text(piece(fmt, chunk, first))
