@@ -8,7 +8,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
 
 from kzgraph.cli import cli
 from kzgraph.formats import FORMATS

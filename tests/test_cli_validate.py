@@ -11,7 +11,7 @@ from kzgraph.cli import cli
 from kzgraph.config import Settings
 from kzgraph.pipeline import load_and_map
 from kzgraph.vocab import KZ, RDF, SH
-from conftest import BASE, CONTENT, replace_in, write_page
+from conftest import BASE, CONTENT, replace_in
 
 FEMINITA_RU = "sources/feminita/index.ru.md"
 GUIDE_RU = "guides/kazakhstan/index.ru.md"

@@ -4,7 +4,6 @@ N-Quads alone and compared with the files, key by key and language by language."
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Literal, URIRef

@@ -39,13 +39,12 @@ from .config import Settings
 from .describe import Statistics
 from .errors import ERROR, Problem, sort_problems
 from .export import DATASET_FORMATS, Encoded, chunk_texts, encoded, ordered
-from .ntriples import term
 from .formats import FORMATS
 from .load import FILE_NAME, KINDS, find_files, load_file, load_files
 from .mapping import Mapped, map_content
 from .resources import context_file, ontology_file, shapes_file
 from .shacl import Index, Result
-from .vocab import RDF, SH
+from .vocab import SH
 
 ALL_FORMATS = tuple(f.name for f in FORMATS)
 #: what the cache keeps of each part: every format, and the provenance in the dataset formats
