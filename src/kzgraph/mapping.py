@@ -231,10 +231,6 @@ class Mapped:
     problems: list[Problem]
     minter: Minter
 
-    def triples(self, graph: URIRef) -> list[Triple]:
-        """One graph's statements, each once, in a stable order."""
-        return sorted(set(self.quads.get(graph, ())), key=lambda t: (t[0], t[1], t[2].n3()))
-
     @cached_property
     def dataset(self) -> Dataset:
         """Every named graph as an rdflib Dataset (built once)."""

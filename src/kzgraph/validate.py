@@ -130,16 +130,3 @@ def run_engine(graph: Graph) -> list[Result]:
     """kzgraph's SHACL engine over a whole graph (the same results as :func:`run_shacl`)."""
     shapes, hierarchy = compiled_shapes()
     return shapes.validate(Index(graph, hierarchy))
-
-
-def validate_mapped(mapped: Mapped, lang: str = "en",
-                    engine: str = "kzgraph") -> tuple[bool, list[Problem]]:
-    """Validate the mapped graph with ``engine`` (``kzgraph`` or ``pyshacl``); problems that
-    mapping already reported are not repeated."""
-    if engine == "pyshacl":
-        _, report = run_shacl(mapped.graph)
-        results = results_from_report(report)
-    else:
-        results = run_engine(mapped.graph)
-    conforms = not any(r.severity == SH.Violation for r in results)
-    return conforms, locate(mapped, results, lang)
