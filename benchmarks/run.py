@@ -1,18 +1,29 @@
 """Time every stage of kzgraph, and the straightforward rdflib/pyshacl pipeline, on generated
-content; report median, min and max wall time and peak memory, and our time over its time.
+content; report median, min and max wall time, CPU time and peak memory, and our time over its
+time, stage by stage.
 
     python -m benchmarks.run --pages 10000 --repeat 3
-    python -m benchmarks.run --pages 100000 --repeat 1 --no-baseline
+    python -m benchmarks.run --pages 100000 --repeat 1 --no-baseline --no-verify-rebuild \
+        --stages 'floor,load,build,build_1job,rebuild,check,query:*'
     python -m benchmarks.run --pages 10000 --stages 'export_*,base_turtle' --json /tmp/x.json
 
 The content is generated once per (pages, seed, generator) under ``--cache-dir`` and reused.
 Every timed run is a process of its own (see :mod:`benchmarks.worker`): with ``--isolation
-fork`` (the default) the load and mapping a group of stages starts from is prepared once and each
-run is a child forked from it; with ``--isolation fresh`` each run is a new interpreter that
-prepares everything itself (slower at scale, the same figures within noise). Peak memory is the
-run's process's ``ru_maxrss``: the prepared data it starts from included.
+fork`` (the default) the data a group of stages starts from (the loaded pages, the mapped graph,
+the query store) is prepared once and each run is a child forked from it; with ``--isolation
+fresh`` each run is a new interpreter that prepares everything itself (much slower at scale;
+at 10,000 pages both give the same figures within 5%, see ``results/isolation-10000-*.json``).
+The saved queries run once untimed before the timed run: a forked child's first touch of the
+store's memory costs page copies a fresh process would not pay.
 
-Figures go to the terminal and to ``--json`` (default ``benchmarks/results/run-<pages>.json``).
+Peak memory is the run's process's ``ru_maxrss`` (the prepared data it starts from included);
+for stages that start processes of their own (``build``, ``rebuild``, ``check``) it is the
+largest sum, sampled every 0.2 s, of the proportional set sizes of the process and all its
+descendants, when that is larger. CPU time includes the children's.
+
+``--snapshot`` measures a copy of the working tree's kzgraph taken at the start, so edits made
+during a long run do not change what it measures. Figures go to the terminal and to ``--json``
+(default ``benchmarks/results/run-<pages>.json``).
 """
 
 from __future__ import annotations
@@ -166,12 +177,13 @@ def _paired_order(stages: list[Stage]) -> list[Stage]:
 
 
 def run_stages(stages: list[Stage], content: Path, *, repeat: int, isolation: str, base: str,
-               timeout: float, scratch: Path, progress: bool = True) -> dict[str, Any]:
+               timeout: float, scratch: Path, progress: bool = True,
+               verify: bool = True) -> dict[str, Any]:
     """Run every stage ``repeat`` times; returns the runs per stage and the preparations."""
     runs: dict[str, list[dict[str, Any]]] = {s.name: [] for s in stages}
     preps: list[dict[str, Any]] = []
     common = ["--content", str(content), "--base", base, "--scratch", str(scratch),
-              "--timeout", str(timeout)]
+              "--timeout", str(timeout), *([] if verify else ["--no-verify"])]
     by_group = {g: _paired_order([s for s in stages if s.group == g]) for g in GROUP_ORDER}
     jobs: list[tuple[str, list[Stage], int, str]] = []
     for group, members in by_group.items():
@@ -415,6 +427,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800.0,
                         help="seconds one run may take before it is reported as failed")
     parser.add_argument("--base", default="https://kzgraph.example/")
+    parser.add_argument("--verify-rebuild", action=argparse.BooleanOptionalAction, default=True,
+                        help="check that a rebuild writes the bytes of a cold build (one more "
+                             "cold build per run; default: yes)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.add_argument("--code", type=Path, default=None,
                         help="measure the kzgraph in this folder (with src/, shapes/, ...)")
@@ -452,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         raw = run_stages(stages, content, repeat=args.repeat, isolation=args.isolation,
                          base=args.base, timeout=args.timeout, scratch=scratch,
-                         progress=not args.quiet)
+                         progress=not args.quiet, verify=args.verify_rebuild)
     finally:
         import shutil
 

@@ -114,6 +114,11 @@ def _jsonable(value: Any) -> Any:
 def measure(stage: Stage, ctx: Context, prepared: Any) -> dict[str, Any]:
     """Set the stage up, time its run, and describe what it made."""
     state = stage.setup(ctx, prepared)
+    first = None
+    if stage.warmup:
+        t0 = time.perf_counter()
+        stage.run(state)
+        first = time.perf_counter() - t0
     gc.collect()
     start_rss = rss_mb()
     tree = TreeMemory() if stage.spawns else None
@@ -132,6 +137,8 @@ def measure(stage: Stage, ctx: Context, prepared: Any) -> dict[str, Any]:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak = peak_rss_mb()
     info = dict(parts or {})
+    if first is not None:
+        info["first_run_s"] = first
     info.update(stage.after(state))
     record = {"status": "ok", "wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak,
               "start_rss_mb": start_rss, "extra": _jsonable(info)}
@@ -216,9 +223,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--isolation", choices=("fork", "inline"), default="fork")
     parser.add_argument("--timeout", type=float, default=1800.0)
+    parser.add_argument("--no-verify", action="store_true",
+                        help="rebuild: skip the cold build that checks the bytes")
     args = parser.parse_args(argv)
 
-    ctx = Context(args.content.resolve(), args.base, args.scratch)
+    ctx = Context(args.content.resolve(), args.base, args.scratch, verify=not args.no_verify)
     stages = [STAGES.get(name) or select_stages(name)[0] for name in args.stages.split(",")]
     t0 = time.perf_counter()
     try:
