@@ -270,14 +270,17 @@ def _build_kwargs(cache: Any, jobs: int | None = None,
     return kwargs
 
 
-def _build_setup(jobs: int | None = None,
-                 formats: tuple[str, ...] | None = None) -> Callable[[Context, Any], State]:
+def _build_setup(jobs: int | None = None, formats: tuple[str, ...] | None = None,
+                 keep: bool = True) -> Callable[[Context, Any], State]:
+    """A cold build: into an empty cache folder (what a first ``kzgraph build`` does) when
+    ``keep``, else with no cache at all (``--no-cache``: everything stays in memory)."""
     def setup(ctx: Context, prepared: Any) -> State:
         import kzgraph.pipeline  # noqa: F401
 
         work = Path(tempfile.mkdtemp(prefix="build-", dir=ctx.scratch))
+        cache = work / "cache" if keep else False
         return State(ctx=ctx, data=prepared, out=work / "public", work=work,
-                     kwargs=_build_kwargs(False, jobs, formats))
+                     kwargs=_build_kwargs(cache, jobs, formats))
     return setup
 
 
@@ -302,7 +305,9 @@ def _files(folder: Path) -> dict[str, int]:
 def _build_after(state: State) -> dict[str, Any]:
     files = _files(state.out)
     shutil.rmtree(state.work, ignore_errors=True)
-    return {"triples": _triples(state.result), "files": files, "build_args": state.kwargs}
+    return {"triples": _triples(state.result), "files": files,
+            "build_args": {k: (v if not isinstance(v, Path) else "<empty folder>")
+                           for k, v in state.kwargs.items()}}
 
 
 def _edit_one_page(content: Path) -> Path:
@@ -316,8 +321,25 @@ def _edit_one_page(content: Path) -> Path:
     return page
 
 
+def in_child(function: Callable[[], Any]) -> None:
+    """Run ``function`` in a forked child and wait for it, so the memory it uses does not count
+    in this process's peak. Raises RuntimeError when it fails."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            function()
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"the child preparing the stage failed (status {status})")
+
+
 def _rebuild_setup(ctx: Context, prepared: Any) -> State:
-    """A copy of the content, built once into a cache (untimed), then one page edited."""
+    """A copy of the content, built once into a cache (untimed, in a child process so its
+    memory is not the rebuild's), then one page edited."""
     from kzgraph.pipeline import build
 
     if not _accepts(build, "cache"):
@@ -328,7 +350,7 @@ def _rebuild_setup(ctx: Context, prepared: Any) -> State:
     settings = Settings(base=ctx.base, content=content)
     cache = work / "cache"
     kwargs = _build_kwargs(cache, None, TARGET_FORMATS)
-    build(settings, work / "first", **kwargs)
+    in_child(lambda: build(settings, work / "first", **kwargs))
     edited = _edit_one_page(content)
     return State(ctx=ctx, data=prepared, work=work, settings=settings, kwargs=kwargs,
                  out=work / "public", edited=edited)
@@ -362,8 +384,9 @@ def _rebuild_after(state: State) -> dict[str, Any]:
 def _check_setup(ctx: Context, prepared: Any) -> State:
     from kzgraph.pipeline import check
 
-    kwargs = {"cache": False} if _accepts(check, "cache") else {}
-    return State(ctx=ctx, data=prepared, kwargs=kwargs)
+    work = Path(tempfile.mkdtemp(prefix="check-", dir=ctx.scratch))
+    kwargs = {"cache": work / "cache"} if _accepts(check, "cache") else {}
+    return State(ctx=ctx, data=prepared, kwargs=kwargs, work=work)
 
 
 def _check(state: State) -> None:
@@ -373,6 +396,7 @@ def _check(state: State) -> None:
 
 
 def _check_after(state: State) -> dict[str, Any]:
+    shutil.rmtree(state.work, ignore_errors=True)
     problems = state.result.problems
     return {"problems": len(problems), "triples": _triples(state.result)}
 
@@ -613,8 +637,11 @@ def _stages() -> dict[str, Stage]:
     out += [
         Stage("build", "ours", "none", _build, setup=_build_setup(None, TARGET_FORMATS),
               after=_build_after, spawns=True,
-              doc="kzgraph.pipeline.build end to end, cold (no cache), the target's formats "
-                  "(Turtle, JSON-LD, N-Triples, N-Quads)"),
+              doc="kzgraph.pipeline.build end to end, cold (an empty cache folder), the "
+                  "target's formats (Turtle, JSON-LD, N-Triples, N-Quads)"),
+        Stage("build_nocache", "ours", "none", _build,
+              setup=_build_setup(None, TARGET_FORMATS, keep=False), after=_build_after,
+              spawns=True, doc="the same cold build with no cache at all (--no-cache)"),
         Stage("build_1job", "ours", "none", _build, setup=_build_setup(1, TARGET_FORMATS),
               after=_build_after, spawns=True, doc="the same cold build with jobs=1 (one core)"),
         Stage("build_all", "ours", "none", _build, setup=_build_setup(), after=_build_after,
@@ -624,7 +651,8 @@ def _stages() -> dict[str, Stage]:
               doc="build (the target's formats) after editing one page, with the cache of a "
                   "first build"),
         Stage("check", "ours", "none", _check, setup=_check_setup, after=_check_after,
-              spawns=True, doc="kzgraph.pipeline.check, cold: load, map, validate"),
+              spawns=True,
+              doc="kzgraph.pipeline.check, cold (an empty cache folder): load, map, validate"),
         Stage("base_graph", "baseline", "mapped", _base_graph, setup=_base_graph_setup,
               after=lambda s: {"triples": len(s.graph)},
               doc="rdflib Graph().add() for every triple of the same mapping"),
