@@ -12,7 +12,9 @@ import pytest
 from benchmarks.generate import generate
 from kzgraph.config import Settings
 from kzgraph.engine import Run
-from kzgraph.pipeline import build, load_and_map
+from kzgraph.export import closing, opening, write_spliced
+from kzgraph.formats import get_format
+from kzgraph.pipeline import build, export, load_and_map
 from kzgraph.shacl import results_from_report
 from kzgraph.validate import run_shacl
 from conftest import BASE, replace_in
@@ -129,3 +131,50 @@ def test_a_damaged_cache_is_replaced(corpus, tmp_path):
     with Run(Settings(base=BASE, content=corpus), cache_dir=cache) as run:
         outcome = run.check()
     assert outcome.ok and outcome.rebuilt == outcome.parts
+
+
+def test_pieces_come_from_the_files_written_last_while_they_are_as_written(corpus, tmp_path):
+    """The cache keeps no copy of the pieces: a build copies them from the files it wrote last
+    (built into another folder, exported, or pushed), and makes a part again only when its
+    piece lies in no such file still as written."""
+    settings = Settings(base=BASE, content=corpus)
+    cache = tmp_path / "cache"
+    first = build(settings, tmp_path / "a", cache=cache)
+    assert first.rebuilt == first.parts
+    # another folder: the pieces are copied from the first build's files
+    second = build(settings, tmp_path / "b", cache=cache)
+    assert second.rebuilt == 0 and _files(tmp_path / "a") == _files(tmp_path / "b")
+    data, _ = export(settings, get_format("jsonld"), cache=cache)
+    assert data == (tmp_path / "b" / "kzgraph.jsonld").read_bytes()
+    # both folders gone: every part is made again, and the output is still the same
+    shutil.rmtree(tmp_path / "a")
+    shutil.rmtree(tmp_path / "b")
+    third = build(settings, tmp_path / "c", cache=cache)
+    assert third.rebuilt == third.parts
+    cold = build(settings, tmp_path / "cold", cache=False)
+    assert _files(tmp_path / "c") == _files(tmp_path / "cold")
+    assert cold.rebuilt == cold.parts
+
+
+def test_pieces_written_on_another_filesystem_are_copied_all_the_same(corpus, tmp_path):
+    """Workers write pieces in a scratch folder; on another filesystem than the output (the
+    kernel refuses copy_file_range across some) they are read and written instead."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.fail("this test needs /dev/shm on a filesystem of its own")
+    settings = Settings(base=BASE, content=corpus)
+    with Run(settings, formats=["nquads"], cache_dir=False, scratch=shm) as run:
+        run.check()
+        assert run.scratch is not None and run.scratch.parent == shm
+        written, _ = write_spliced(tmp_path / "out.nq", "nquads", run.pieces_of("nquads"), [])
+    assert not any(shm.glob("kzgraph-pieces-*")), "the scratch folder is removed"
+    body = "".join(_texts(settings, "nquads"))
+    assert (tmp_path / "out.nq").read_text(encoding="utf-8") == \
+        opening("nquads") + body + closing("nquads")
+    assert written == (tmp_path / "out.nq").stat().st_size
+
+
+def _texts(settings: Settings, fmt: str) -> list[str]:
+    with Run(settings, formats=[fmt], cache_dir=False) as run:
+        run.check()
+        return list(run.texts(fmt))

@@ -23,8 +23,10 @@ import hashlib
 import multiprocessing as mp
 import os
 import pickle
+import shutil
 import sqlite3
 import sys
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,17 +40,19 @@ from . import __version__
 from .config import Settings
 from .describe import Statistics
 from .errors import ERROR, Problem, sort_problems
-from .export import DATASET_FORMATS, Encoded, chunk_texts, encoded, ordered
+from .export import (DATASET_FORMATS, Encoded, Layout, Piece, chunk_texts, encoded, ordered,
+                     piece, read_piece)
 from .formats import FORMATS
-from .load import FILE_NAME, KINDS, find_files, load_file, load_files
+from .load import FILE_NAME, KINDS, find_file_names, load_file, load_files
 from .mapping import Mapped, map_content
 from .resources import context_file, ontology_file, shapes_file
 from .shacl import Index, Result
 from .vocab import SH
 
 ALL_FORMATS = tuple(f.name for f in FORMATS)
-#: what the cache keeps of each part: every format, and the provenance in the dataset formats
-_COLUMNS = (*ALL_FORMATS, "prov_nquads", "prov_trig")
+#: the text the cache keeps of each part: its provenance in the dataset formats (the pieces of
+#: the formats themselves are kept in the files written: see :class:`Cache`)
+_COLUMNS = ("prov_nquads", "prov_trig")
 #: the parts of kzgraph whose code decides what a chunk holds: a change to any of them (or to
 #: the shapes, ontology, context, or the libraries' versions) empties the cache
 _CODE = ("load.py", "mapping.py", "guidebody.py", "countries.py", "export.py", "jsonld.py",
@@ -61,14 +65,18 @@ MESSAGE_LANGUAGES = ("en", "ru")
 
 @dataclass
 class Part:
-    """One resource's files."""
+    """One resource's files (their paths as text)."""
 
     key: str
-    files: list[Path]
+    names: list[str]
 
     @property
     def kind(self) -> str:
         return self.key.split("/", 1)[0]
+
+    @property
+    def files(self) -> list[Path]:
+        return [Path(name) for name in self.names]
 
 
 @dataclass
@@ -114,16 +122,16 @@ class Outcome:
 def plan(root: Path) -> tuple[list[Part], list[Path], list[Problem]]:
     """The content's parts, the files outside any part (reported as they load), and the
     problems of the walk itself (linked folders)."""
-    paths, problems = find_files(root)
-    groups: dict[str, list[Path]] = defaultdict(list)
+    paths, problems = find_file_names(root)
+    groups: dict[str, list[str]] = defaultdict(list)
     stray: list[Path] = []
     prefix = len(str(root).rstrip(os.sep)) + 1
     for path in paths:
-        parts = str(path)[prefix:].split(os.sep)
+        parts = path[prefix:].split(os.sep)
         if len(parts) == 3 and parts[0] in KINDS and FILE_NAME.fullmatch(parts[2]):
             groups[f"{KINDS[parts[0]]}/{parts[1].casefold()}"].append(path)
         else:
-            stray.append(path)
+            stray.append(Path(path))
     return [Part(k, groups[k]) for k in sorted(groups)], stray, problems
 
 
@@ -131,8 +139,8 @@ def known_slugs(parts: Iterable[Part]) -> dict[str, set[str]]:
     """The slugs links may point to: every folder with a page file, by kind."""
     known: dict[str, set[str]] = defaultdict(set)
     for part in parts:
-        for path in part.files:
-            known[part.kind].add(path.parent.name)
+        for path in part.names:
+            known[part.kind].add(path.rsplit(os.sep, 2)[-2])
     return dict(known)
 
 
@@ -204,22 +212,51 @@ def _settled(value: str, cls: str, name: str, focus: str, path: str, origins: by
 
 # -- workers ------------------------------------------------------------------------------------
 
-_WORK: tuple[Path, Settings, dict[str, set[str]], tuple[str, ...]] | None = None
+_WORK: tuple[Path, Settings, dict[str, set[str]], tuple[str, ...], Path | None] | None = None
+
+
+def _write_pieces(chunks: list[Chunk], formats: tuple[str, ...], scratch: Path
+                  ) -> list[dict[str, Piece]]:
+    """Append each chunk's text in each format, as a piece (as it stands after another piece
+    in a file), to this process's file for the format in ``scratch``: one write a format a
+    batch. Returns where each chunk's pieces lie."""
+    out: list[dict[str, Piece]] = [{} for _ in chunks]
+    for fmt in formats:
+        name = str(scratch / f"{fmt}.{os.getpid()}")
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            offset = os.fstat(fd).st_size
+            blob = bytearray()
+            for where, chunk in zip(out, chunks):
+                data = piece(fmt, chunk.texts.pop(fmt, ""), False).encode("utf-8")
+                where[fmt] = (name, offset + len(blob), len(data), False)
+                blob += data
+            view = memoryview(blob)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+    return out
 
 
 def _work(batch: list[Part]) -> list[tuple]:
-    """A batch of parts as cache rows (strings and bytes: cheap to send to the parent)."""
+    """A batch of parts as cache rows and where their pieces lie (strings, numbers and bytes:
+    cheap to send to the parent; the pieces themselves never pass through it)."""
     assert _WORK is not None
-    root, settings, known, formats = _WORK
-    return [Cache.row(make_chunk(p, root, settings, known, formats), formats) for p in batch]
+    root, settings, known, formats, scratch = _WORK
+    chunks = [make_chunk(p, root, settings, known, formats) for p in batch]
+    pieces = _write_pieces(chunks, formats, scratch) if formats and scratch else \
+        [{} for _ in chunks]
+    return [(*Cache.row(c, formats), where) for c, where in zip(chunks, pieces)]
 
 
 def _rows(parts: list[Part], root: Path, settings: Settings, known: dict[str, set[str]],
-          formats: tuple[str, ...], jobs: int) -> Iterator[list[tuple]]:
-    """The cache rows of ``parts``, batch by batch, from ``jobs`` forked workers (or
-    in-process when there is little to do)."""
+          formats: tuple[str, ...], jobs: int, scratch: Path | None
+          ) -> Iterator[list[tuple]]:
+    """The cache rows of ``parts`` (and where their pieces were written in ``scratch``),
+    batch by batch, from ``jobs`` forked workers (or in-process when there is little to do)."""
     global _WORK
-    _WORK = (root, settings, known, formats)
+    _WORK = (root, settings, known, formats, scratch)
     batches = [parts[i:i + _BATCH] for i in range(0, len(parts), _BATCH)]
     try:
         if jobs <= 1 or len(batches) <= 1 or "fork" not in mp.get_all_start_methods():
@@ -258,7 +295,14 @@ def default_cache_dir(settings: Settings) -> Path:
 
 
 class Cache:
-    """Chunks by part, and the files each was made from, in one SQLite file."""
+    """What each part's chunk holds besides its pieces (problems, results, statistics,
+    reference lines, types, deferred checks, provenance), the files each was made from, and
+    where each part's piece lies in the files written last, in one SQLite file.
+
+    The pieces themselves (a gigabyte at 100,000 pages) are not copied into the cache: the
+    files a build or an export writes hold them, and the cache keeps their layout. A part
+    whose piece is in no such file still as written (moved, edited, deleted) is made again.
+    """
 
     def __init__(self, folder: Path | None, settings: Settings) -> None:
         self.fingerprint = hashlib.sha256(
@@ -294,7 +338,6 @@ class Cache:
         self.db.executescript("""
             CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, stamp TEXT, part TEXT);
             CREATE TABLE IF NOT EXISTS parts(key TEXT PRIMARY KEY, formats TEXT, info BLOB,
-                turtle TEXT, jsonld TEXT, ntriples TEXT, nquads TEXT, trig TEXT, xml TEXT,
                 prov_nquads TEXT, prov_trig TEXT, version TEXT);
             CREATE TABLE IF NOT EXISTS refs(part TEXT, line TEXT);
             CREATE INDEX IF NOT EXISTS refs_part ON refs(part);
@@ -304,8 +347,8 @@ class Cache:
             CREATE TABLE IF NOT EXISTS deferred(part TEXT, value TEXT, class TEXT, shape TEXT,
                 focus TEXT, path TEXT, origins BLOB);
             CREATE INDEX IF NOT EXISTS deferred_part ON deferred(part);
-            CREATE TABLE IF NOT EXISTS layout(fmt TEXT, key TEXT, version TEXT,
-                offset INTEGER, length INTEGER, first INTEGER, PRIMARY KEY (fmt, key));
+            CREATE TABLE IF NOT EXISTS outputs(file TEXT PRIMARY KEY, fmt TEXT,
+                identity TEXT, written INTEGER, layout BLOB);
         """)
         self.db.commit()
 
@@ -317,20 +360,25 @@ class Cache:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def stale(self, parts: list[Part], formats: tuple[str, ...],
-              stamps: dict[Path, str], known_digest: str) -> list[Part]:
+              stamps: dict[str, str], known_digest: str) -> list[Part]:
         """The parts whose chunk is missing, was made from other files, lacks a format, or is
         a guide made when other pages existed (its links may have changed meaning)."""
-        cached_files: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for path, stamp, part in self.db.execute("SELECT path, stamp, part FROM files"):
-            cached_files[part].append((path, stamp))
+        cached_files = {path: (stamp, part) for path, stamp, part in
+                        self.db.execute("SELECT path, stamp, part FROM files")}
+        counts: dict[str, int] = defaultdict(int)
+        for _, part in cached_files.values():
+            counts[part] += 1
+        wanted = set(formats)
+        made_with = {have: wanted <= set(have.split(",")) for have in
+                     {h for (h,) in self.db.execute("SELECT DISTINCT formats FROM parts")}}
         cached_formats = dict(self.db.execute("SELECT key, formats FROM parts"))
         links_changed = self._meta("known") != known_digest
         out = []
         for part in parts:
             have = cached_formats.get(part.key)
-            now = sorted((str(p), stamps[p]) for p in part.files)
-            if have is None or not set(formats) <= set(have.split(",")) or \
-                    sorted(cached_files.get(part.key, [])) != now or \
+            if have is None or not made_with[have] or counts[part.key] != len(part.names) or \
+                    any(cached_files.get(name) != (stamps[name], part.key)
+                        for name in part.names) or \
                     (links_changed and part.kind == "guide"):
                 out.append(part)
         return out
@@ -338,7 +386,8 @@ class Cache:
     @staticmethod
     def row(c: Chunk, formats: tuple[str, ...]) -> tuple:
         """A chunk as rows of the cache's tables (made in the worker: the parent only stores
-        them): its ``parts`` row, and its reference lines, types and deferred checks."""
+        them): its ``parts`` row, and its reference lines, types and deferred checks. Its
+        pieces in each format are written elsewhere (:func:`_write_pieces`)."""
         info = pickle.dumps((c.problems, c.results, c.stats, c.files),
                             protocol=pickle.HIGHEST_PROTOCOL)
         return ((c.key, ",".join(formats), info, *(c.texts.get(f) for f in _COLUMNS)),
@@ -351,26 +400,30 @@ class Cache:
                               ("deferred", "part")):
             self.db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(k,) for k in keys])
 
-    def put(self, rows: list[tuple], parts: dict[str, Part], stamps: dict[Path, str]) -> None:
+    def put(self, rows: list[tuple], parts: dict[str, Part], stamps: dict[str, str]
+            ) -> list[str]:
+        """Store the rows of new chunks; returns the version each got."""
         self._forget([part_row[0] for part_row, *_ in rows])
         # every chunk stored gets a new version: a file's layout records which version of
         # each part it holds, so a piece is copied from an older file only if still current
+        versions = [os.urandom(8).hex() for _ in rows]
         self.db.executemany(f"INSERT INTO parts VALUES (?, ?, ?, "
                             f"{', '.join('?' for _ in _COLUMNS)}, ?)",
-                            [(*r[0], os.urandom(8).hex()) for r in rows])
+                            [(*r[0], v) for r, v in zip(rows, versions)])
         self.db.executemany("INSERT INTO refs VALUES (?, ?)", [x for r in rows for x in r[1]])
         self.db.executemany("INSERT INTO types VALUES (?, ?, ?)",
                             [x for r in rows for x in r[2]])
         self.db.executemany("INSERT INTO deferred VALUES (?, ?, ?, ?, ?, ?, ?)",
                             [x for r in rows for x in r[3]])
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
-                            [(str(p), stamps[p], r[0][0]) for r in rows
-                             for p in parts[r[0][0]].files])
+                            [(name, stamps[name], r[0][0]) for r in rows
+                             for name in parts[r[0][0]].names])
+        return versions
 
     def keep_only(self, parts: list[Part]) -> None:
         """Forget the parts and files that are no longer in the content."""
         keys = {p.key for p in parts}
-        paths = {str(path) for p in parts for path in p.files}
+        paths = {name for p in parts for name in p.names}
         self._forget([k for (k,) in self.db.execute("SELECT key FROM parts") if k not in keys])
         old = [p for (p,) in self.db.execute("SELECT path FROM files") if p not in paths]
         self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in old])
@@ -379,27 +432,36 @@ class Cache:
         """Every part's key and the version of its chunk, in key order."""
         return self.db.execute("SELECT key, version FROM parts ORDER BY key").fetchall()
 
-    def text(self, column: str, key: str) -> str:
-        assert column in _COLUMNS
-        row = self.db.execute(f"SELECT {column} FROM parts WHERE key = ?", (key,)).fetchone()
-        return (row[0] or "") if row else ""
+    def written_pieces(self, fmt: str) -> tuple[str, dict[str, tuple[str, Piece]]] | None:
+        """The file of this format written last that is still exactly as written (same size,
+        modification time and inode), and where each part's piece lies in it: key ->
+        (version, piece)."""
+        for file, identity in self.db.execute(
+                "SELECT file, identity FROM outputs WHERE fmt = ? ORDER BY written DESC",
+                (fmt,)).fetchall():
+            if _identity(Path(file)) == identity:
+                (blob,) = self.db.execute("SELECT layout FROM outputs WHERE file = ?",
+                                          (file,)).fetchone()
+                return file, {key: (version, (file, offset, length, first))
+                              for (key, version), (offset, length, first)
+                              in pickle.loads(blob).items()}
+        return None
 
-    def previous_output(self, fmt: str, path: Path) -> tuple[Path, dict] | None:
-        """The file this format was last written to, and where each part's piece lies in it,
-        if the file is still exactly as written (same size, modification time and inode)."""
-        if self._meta(f"out:{fmt}") != _identity(path):
-            return None
-        layout = {(key, version): (offset, length, bool(first))
-                  for key, version, offset, length, first in self.db.execute(
-                      "SELECT key, version, offset, length, first FROM layout WHERE fmt = ?",
-                      (fmt,))}
-        return path, layout
-
-    def remember_output(self, fmt: str, path: Path, layout: dict) -> None:
-        self.db.execute("DELETE FROM layout WHERE fmt = ?", (fmt,))
-        self.db.executemany("INSERT INTO layout VALUES (?, ?, ?, ?, ?, ?)",
-                            [(fmt, k, v, o, n, int(f)) for (k, v), (o, n, f) in layout.items()])
-        self._set_meta(f"out:{fmt}", _identity(path))
+    def remember_output(self, fmt: str, path: Path, layout: Layout) -> None:
+        """Where each part's piece lies in a file just written (and renamed into place), so
+        the next run copies them from it. Files no longer as written are forgotten, and all
+        but the two latest of a format."""
+        path = Path(path).absolute()
+        latest = self.db.execute("SELECT MAX(written) FROM outputs").fetchone()[0] or 0
+        # one blob a file: 41,668 rows a format cost a rebuild half a second
+        self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
+                        (str(path), fmt, _identity(path), latest + 1,
+                         pickle.dumps(layout, protocol=pickle.HIGHEST_PROTOCOL)))
+        rows = self.db.execute("SELECT file, identity FROM outputs WHERE fmt = ? "
+                               "ORDER BY written DESC", (fmt,)).fetchall()
+        gone = [file for i, (file, identity) in enumerate(rows)
+                if i >= 2 or _identity(Path(file)) != identity]
+        self.db.executemany("DELETE FROM outputs WHERE file = ?", [(f,) for f in gone])
         self.db.commit()
 
     def reference_lines(self) -> list[str]:
@@ -419,9 +481,9 @@ class Cache:
         for key, info in self.db.execute("SELECT key, info FROM parts ORDER BY key"):
             yield key, pickle.loads(info)
 
-    def texts(self, fmt: str) -> Iterator[str]:
-        assert fmt in _COLUMNS
-        for (text,) in self.db.execute(f"SELECT {fmt} FROM parts ORDER BY key"):
+    def texts(self, column: str) -> Iterator[str]:
+        assert column in _COLUMNS
+        for (text,) in self.db.execute(f"SELECT {column} FROM parts ORDER BY key"):
             yield text or ""
 
     def commit(self, known_digest: str) -> None:
@@ -442,9 +504,9 @@ def _identity(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
-def _stamp(path: Path) -> str:
+def _stamp(path: str) -> str:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return "unreadable"
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
@@ -458,7 +520,10 @@ class Run:
 
     def __init__(self, settings: Settings, formats: Iterable[str] = ALL_FORMATS,
                  cache_dir: Path | None | bool = True, jobs: int | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, scratch: Path | None = None) -> None:
+        """``scratch``: the folder in which the workers' pieces are written, until the run
+        ends (by default a new folder in the system's temporary folder). Beside the output,
+        on the same filesystem, pieces are copied into it by the kernel."""
         self.settings = settings
         self.formats = tuple(f for f in ALL_FORMATS if f in set(formats))
         folder = default_cache_dir(settings) if cache_dir is True else (
@@ -466,14 +531,21 @@ class Run:
         self.cache = Cache(folder, settings)
         self.jobs = jobs or os.cpu_count() or 1
         self.progress = progress
+        self.scratch = Path(tempfile.mkdtemp(prefix="kzgraph-pieces-", dir=scratch)) \
+            if self.formats else None
         self.reference: list = []
         self.files: list[tuple[str, str]] = []
+        #: every part's key and version, in key order, and where its piece in each format
+        #: lies: in a file written before, or in ``scratch``
+        self.pieces: list[tuple[str, str, dict[str, Piece]]] = []
 
     def __enter__(self) -> "Run":
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.cache.close()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def check(self, lang: str = "en") -> Outcome:
         """Bring every part up to date and settle the whole: problems (messages in ``lang``),
@@ -486,20 +558,43 @@ class Run:
         root = self.settings.content
         parts, stray, problems = plan(root)
         by_key = {p.key: p for p in parts}
-        stamps = {path: _stamp(path) for part in parts for path in part.files}
+        stamps = {name: _stamp(name) for part in parts for name in part.names}
         known = known_slugs(parts)
         known_digest = hashlib.sha256(repr(sorted(
             (k, sorted(v)) for k, v in known.items())).encode()).hexdigest()
 
         stale = self.cache.stale(parts, self.formats, stamps, known_digest)
-        done, total = 0, sum(len(p.files) for p in stale)
-        for rows in _rows(stale, root, self.settings, known, self.formats, self.jobs):
-            self.cache.put(rows, by_key, stamps)
-            done += sum(len(by_key[row[0][0]].files) for row in rows)
+        # a part is made again, too, when its piece in a format wanted lies in no file
+        # written before that is still as written
+        fresh = {p.key for p in stale}
+        versions = dict(self.cache.versions())
+        found: dict[str, dict[str, Piece]] = defaultdict(dict)
+        for fmt in self.formats:
+            written = self.cache.written_pieces(fmt)
+            where = written[1] if written else {}
+            for part in parts:
+                if part.key in fresh:
+                    continue
+                version, place = where.get(part.key, (None, None))
+                if place is None or version != versions.get(part.key):
+                    fresh.add(part.key)
+                    stale.append(part)
+                else:
+                    found[part.key][fmt] = place
+        stale.sort(key=lambda p: p.key)
+
+        done, total = 0, sum(len(p.names) for p in stale)
+        for rows in _rows(stale, root, self.settings, known, self.formats, self.jobs,
+                          self.scratch):
+            for row, version in zip(rows, self.cache.put(rows, by_key, stamps)):
+                versions[row[0][0]] = version
+                found[row[0][0]] = row[4]
+            done += sum(len(by_key[row[0][0]].names) for row in rows)
             if self.progress:
                 self.progress(done, total)
         self.cache.keep_only(parts)
         self.cache.commit(known_digest)
+        self.pieces = [(p.key, versions[p.key], found[p.key]) for p in parts]
 
         for path in stray:
             problems.extend(load_file(path, root, self.settings.default_language)[1])
@@ -535,6 +630,21 @@ class Run:
         stats.add(Statistics.of(self.reference, self.settings.base))
         return Outcome(sort_problems(problems), sorted(results), stats, len(parts), len(stale))
 
+    def pieces_of(self, fmt: str) -> list[tuple[str, str, Piece]]:
+        """Every part's key, version and piece in one format, in key order (after
+        :meth:`check`)."""
+        return [(key, version, where[fmt]) for key, version, where in self.pieces]
+
     def texts(self, column: str) -> Iterator[str]:
-        """Every part's chunk of one format (or ``prov_<format>``), in key order."""
-        yield from self.cache.texts(column)
+        """Every part's piece of one format (a JSON-LD piece with its leading comma), or its
+        provenance (``prov_<format>``), in key order."""
+        if column in _COLUMNS:
+            yield from self.cache.texts(column)
+            return
+        handles: dict[str, int] = {}
+        try:
+            for _, _, where in self.pieces_of(column):
+                yield read_piece(column, where, False, handles).decode("utf-8")
+        finally:
+            for fd in handles.values():
+                os.close(fd)

@@ -12,12 +12,13 @@ Nothing here knows about Markdown.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator, Mapping
+from typing import BinaryIO, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -203,7 +204,7 @@ def assemble(fmt: str, chunks: Iterable[str]) -> bytes:
 
 def write_chunks(path: Path, fmt: str, chunks: Iterable[str]) -> int:
     """Write a file from its chunks through a temporary file; returns its size in bytes."""
-    return write_spliced(path, fmt, [], lambda key: "", chunks)[0]
+    return write_spliced(path, fmt, [], chunks)[0]
 
 
 @contextmanager
@@ -225,101 +226,141 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
-#: where each part's piece lies in a file written before:
-#: (key, version of the part's chunk) -> (offset, length, first)
+#: where a part's piece lies in some file: (file, offset, length in bytes, first). ``first`` says
+#: the bytes are the piece as it opens a file (a JSON-LD piece with no leading ``,\n``)
+Piece = tuple[str, int, int, bool]
+#: where each part's piece lies in a file written: (key, version of the part) -> (offset,
+#: length, first)
 Layout = dict[tuple[str, str], tuple[int, int, bool]]
 
+_NO_COPY_RANGE = {errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EBADF}
 
-def write_spliced(path: Path, fmt: str, parts: Iterable[tuple[str, str]],
-                  fetch: Callable[[str], str], tail: Iterable[str],
-                  previous: tuple[Path, Layout] | None = None) -> tuple[int, Layout]:
-    """Write a file from the chunks of ``parts`` (in order) and then ``tail``, through a
-    temporary file renamed into place.
 
-    ``parts`` are (key, version) pairs; ``fetch(key)`` gives a part's current chunk. When
-    ``previous`` names the file written last time and where each part's piece lay in it, the
-    pieces of parts whose chunk is the very version written there are copied by the kernel
-    (``copy_file_range``) instead of being fetched and encoded again: a rebuild after one edit
-    rewrites a gigabyte in about a second. Returns the size and the new layout.
+def copy_range(source: int, target: int, offset: int, length: int) -> None:
+    """Append ``length`` bytes of ``source`` from ``offset`` to ``target``: by the kernel
+    (``copy_file_range``, no bytes through Python) where it can, else read and written."""
+    done = 0
+    while done < length:
+        try:
+            n = os.copy_file_range(source, target, length - done, offset + done)
+        except OSError as exc:
+            if exc.errno not in _NO_COPY_RANGE:
+                raise
+            n = -1
+        if n < 0:  # another filesystem, or no kernel support: copy through a buffer
+            while done < length:
+                data = os.pread(source, min(length - done, 1 << 20), offset + done)
+                if not data:
+                    raise OSError(f"{length - done} bytes missing from a piece's file")
+                _write_all(target, data)
+                done += len(data)
+            return
+        if n == 0:
+            raise OSError(f"{length - done} bytes missing from a piece's file")
+        done += n
+
+
+def _write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def read_piece(fmt: str, where: Piece, first: bool, handles: dict[str, int] | None = None
+               ) -> bytes:
+    """The bytes of a piece as it stands at a position of a file (``first`` or not)."""
+    name, offset, length, was_first = where
+    if not length:
+        return b""
+    fd = handles.get(name) if handles is not None else None
+    if fd is None:
+        fd = os.open(name, os.O_RDONLY)
+        if handles is not None:
+            handles[name] = fd
+    try:
+        data = os.pread(fd, length, offset)
+    finally:
+        if handles is None:
+            os.close(fd)
+    if len(data) != length:
+        raise OSError(f"{name}: {length - len(data)} bytes missing from a piece")
+    if fmt == "jsonld" and first != was_first:
+        return data[2:] if first else b",\n" + data
+    return data
+
+
+def write_spliced(path: Path, fmt: str, parts: Iterable[tuple[str, str, Piece]],
+                  tail: Iterable[str]) -> tuple[int, Layout]:
+    """Write a file from the pieces of ``parts`` (in order) and then the chunks of ``tail``,
+    through a temporary file renamed into place.
+
+    ``parts`` are (key, version, where the part's piece lies): in a file a worker wrote in this
+    run, or in a file written before (its layout says where). The bytes are copied by the
+    kernel (``copy_file_range``), pieces that lie side by side in one call, never decoded or
+    encoded again: a build writes a gigabyte of pieces in about a second. Returns the size and
+    the layout of the new file (where each part's piece now lies).
     """
     layout: Layout = {}
-    old_fd = None
-    old_layout: Layout = {}
-    if previous is not None:
-        try:
-            old_fd = os.open(previous[0], os.O_RDONLY)
-            old_layout = previous[1]
-        except OSError:
-            old_fd = None
+    handles: dict[str, int] = {}
     try:
         with atomic_file(path) as out:
+            target = out.fileno()
             size = 0
             buffer = bytearray()
+            # pieces that lie side by side in one file are copied in one call
+            pending: list = [None, 0, 0]  # file descriptor, offset, length
 
             def flush() -> None:
                 nonlocal size
+                if pending[2]:
+                    copy_range(pending[0], target, pending[1], pending[2])
+                    size += pending[2]
+                    pending[:] = [None, 0, 0]
                 if buffer:
-                    out.write(buffer)
+                    _write_all(target, buffer)
                     size += len(buffer)
                     buffer.clear()
 
-            def text(data: str) -> None:
-                buffer.extend(data.encode("utf-8"))
+            def text(data: bytes) -> None:
+                if pending[2]:
+                    flush()
+                buffer.extend(data)
                 if len(buffer) > 1 << 20:
                     flush()
 
-            # unchanged pieces that lay side by side in the old file are copied in one call
-            pending = [0, 0]  # offset in the old file, length
+            def position() -> int:
+                return size + len(buffer) + pending[2]
 
-            def copy() -> None:
-                nonlocal size
-                offset, length = pending
-                copied = 0
-                while copied < length:
-                    n = os.copy_file_range(old_fd, out.fileno(), length - copied,
-                                           offset + copied)
-                    if n <= 0:
-                        raise OSError(f"could not copy from {previous[0]}")
-                    copied += n
-                size += length
-                pending[:] = [0, 0]
-
-            text(opening(fmt))
+            text(opening(fmt).encode("utf-8"))
             first = True
-            for key, version in parts:
-                old = old_layout.get((key, version)) if old_fd is not None else None
-                if old is not None and old[2] == first and old[1]:
-                    flush()
-                    offset, length = old[0], old[1]
-                    if pending[1] and pending[0] + pending[1] != offset:
-                        copy()
-                    if not pending[1]:
-                        pending[0] = offset
-                    layout[(key, version)] = (size + pending[1], length, first)
-                    pending[1] += length
-                    first = False
+            for key, version, (name, offset, length, was_first) in parts:
+                if not length:
+                    layout[(key, version)] = (position(), 0, first)
                     continue
-                if pending[1]:
-                    copy()
-                chunk = fetch(key)
-                if chunk:
-                    data = piece(fmt, chunk, first).encode("utf-8")
+                start = position()
+                if fmt == "jsonld" and first != was_first:
+                    if first:  # the piece opened no file before: drop its comma
+                        offset, length = offset + 2, length - 2
+                    else:
+                        text(b",\n")
+                fd = handles.get(name)
+                if fd is None:
+                    fd = handles[name] = os.open(name, os.O_RDONLY)
+                if buffer or not (pending[0] == fd and pending[1] + pending[2] == offset):
                     flush()
-                    layout[(key, version)] = (size, len(data), first)
-                    buffer.extend(data)
-                    flush()
-                    first = False
-            if pending[1]:
-                copy()
+                    pending[:] = [fd, offset, 0]
+                pending[2] += length
+                layout[(key, version)] = (start, position() - start, first)
+                first = False
             for chunk in tail:
                 if chunk:
-                    text(piece(fmt, chunk, first))
+                    text(piece(fmt, chunk, first).encode("utf-8"))
                     first = False
-            text(closing(fmt))
+            text(closing(fmt).encode("utf-8"))
             flush()
     finally:
-        if old_fd is not None:
-            os.close(old_fd)
+        for fd in handles.values():
+            os.close(fd)
     return size, layout
 
 

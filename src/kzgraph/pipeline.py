@@ -16,8 +16,7 @@ from rdflib import Dataset
 from .config import Settings
 from .errors import ContentError, Problem, has_errors, sort_problems
 from .engine import Outcome, Progress, Run
-from .export import (DATASET_FORMATS, assemble, chunk_texts, serialize, write_atomic,
-                     write_chunks, write_spliced)
+from .export import DATASET_FORMATS, chunk_texts, serialize, write_atomic, write_spliced
 from .formats import FORMATS, Format
 from .load import Content, load_content
 from .mapping import Mapped, Minter, map_content
@@ -121,17 +120,12 @@ def _tails(run: Run, settings: Settings, formats: Iterable[str]
     return {fmt: tail(fmt) for fmt in formats}
 
 
-def _file_chunks(run: Run, settings: Settings, formats: Iterable[str]
-                 ) -> dict[str, Callable[[], Iterator[str]]]:
-    """For each format, every chunk of its file in order: the parts', then the tail."""
-    tails = _tails(run, settings, formats)
-
-    def chunks(fmt: str) -> Callable[[], Iterator[str]]:
-        def walk() -> Iterator[str]:
-            yield from run.texts(fmt)
-            yield from tails[fmt]()
-        return walk
-    return {fmt: chunks(fmt) for fmt in tails}
+def _write(run: Run, fmt: str, path: Path, tail: Iterable[str]) -> int:
+    """Write one format's file from the run's pieces and ``tail``, and remember where the
+    pieces now lie (the next run copies them from there). Returns its size."""
+    size, layout = write_spliced(path, fmt, run.pieces_of(fmt), tail)
+    run.cache.remember_output(fmt, path, layout)
+    return size
 
 
 def export(settings: Settings, fmt: Format, *, cache: Path | bool | None = True,
@@ -143,8 +137,11 @@ def export(settings: Settings, fmt: Format, *, cache: Path | bool | None = True,
         outcome = run.check()
         if not outcome.ok:
             raise ContentError(outcome.problems, "Cannot export")
-        chunks = _file_chunks(run, settings, [fmt.name])[fmt.name]
-        return assemble(fmt.name, chunks()), outcome.problems
+        assert run.scratch is not None
+        path = run.scratch / f"export.{fmt.extension}"
+        tail = _tails(run, settings, [fmt.name])[fmt.name]()
+        write_spliced(path, fmt.name, run.pieces_of(fmt.name), tail)
+        return path.read_bytes(), outcome.problems
 
 
 def export_file(settings: Settings, fmt: Format, path: Path, *,
@@ -153,13 +150,15 @@ def export_file(settings: Settings, fmt: Format, path: Path, *,
     """:func:`export` streamed into ``path`` (atomically), never whole in memory; returns the
     file's size and the problems (warnings) found."""
     _require_content(settings)
-    with Run(settings, formats=[fmt.name], cache_dir=cache, jobs=jobs,
-             progress=progress) as run:
+    path = Path(path).absolute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with Run(settings, formats=[fmt.name], cache_dir=cache, jobs=jobs, progress=progress,
+             scratch=path.parent) as run:
         outcome = run.check()
         if not outcome.ok:
             raise ContentError(outcome.problems, "Cannot export")
-        chunks = _file_chunks(run, settings, [fmt.name])[fmt.name]
-        return write_chunks(path, fmt.name, chunks()), outcome.problems
+        tail = _tails(run, settings, [fmt.name])[fmt.name]()
+        return _write(run, fmt.name, path, tail), outcome.problems
 
 
 #: the files ``build`` writes besides one file per format
@@ -228,31 +227,43 @@ def build(settings: Settings, output: Path, lang: str = "en", *,
     ontology, the shapes and the VoID/DCAT description (``void.ttl``) to ``output``, swapped in
     at once. Content that violates the shapes is not published: :class:`ContentError` is
     raised and ``output`` stays as it was."""
+    _require_content(settings)
+    wanted = [f.name for f in FORMATS if f.name in set(formats)]
+    output = Path(output).absolute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(output)
+    # the workers' pieces are written beside the output (removed when the run ends, or by
+    # the next build if this one is killed), so the kernel copies them into it
+    scratch = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-{os.getpid()}-",
+                                    dir=output.parent))
+    try:
+        outcome = _build(settings, output, lang, wanted, cache, jobs, progress, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return outcome
+
+
+def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
+           cache: Path | bool | None, jobs: int | None, progress: Progress | None,
+           scratch: Path) -> Outcome:
     from .describe import describe_statistics
     from .formats import get_format
 
-    _require_content(settings)
-    wanted = [f.name for f in FORMATS if f.name in set(formats)]
-    with Run(settings, formats=wanted, cache_dir=cache, jobs=jobs, progress=progress) as run:
+    with Run(settings, formats=wanted, cache_dir=cache, jobs=jobs, progress=progress,
+             scratch=scratch) as run:
         outcome = run.check(lang)
         if not outcome.ok:
             raise ContentError(outcome.problems, "Refusing to publish")
-        output = Path(output).absolute()
-        output.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_staging(output)
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-{os.getpid()}-",
                                         dir=output.parent))
         try:
             tails = _tails(run, settings, wanted)
-            versions = run.cache.versions()
             layouts = {}
             for name in wanted:
                 fmt = get_format(name)
                 file_name = f"{DATA_STEM}.{fmt.extension}"
                 size, layouts[name] = write_spliced(
-                    staging / file_name, name, versions,
-                    lambda key, column=name: run.cache.text(column, key), tails[name](),
-                    run.cache.previous_output(name, output / file_name))
+                    staging / file_name, name, run.pieces_of(name), tails[name]())
                 outcome.files[file_name] = size
             description = describe_statistics(outcome.stats, settings, outcome.files)
             write_atomic(staging / DESCRIPTION_FILE,
