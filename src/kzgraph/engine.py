@@ -90,8 +90,8 @@ class Chunk:
     #: the part's problems, by the language of the messages
     problems: dict[str, list[Problem]] = field(default_factory=dict)
     results: list[tuple[str, str, str, str]] = field(default_factory=list)
-    #: class checks another part must settle: (value, class, shape name, focus, path, where
-    #: the statement came from)
+    #: class checks another part must settle: (value, class, shape name, focus, path); where
+    #: the statement came from is found again only for the rare check that fails
     deferred: list[tuple] = field(default_factory=list)
     #: (subject, class) for every class of every subject of the part, superclasses included
     types: list[tuple[str, str]] = field(default_factory=list)
@@ -150,7 +150,7 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
                formats: Iterable[str]) -> Chunk:
     """Load, map, validate and write one part."""
     from .provenance import BUILD_PLACEHOLDER, file_digest, page_sources, source_triples
-    from .validate import compiled_shapes, locate, origins_of
+    from .validate import compiled_shapes, locate
 
     content = load_files(part.files, root, settings.default_language)
     mapped: Mapped = map_content(content, settings, known)
@@ -172,7 +172,8 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
             chunk.texts[f"prov_{fmt}"] = text
 
     shapes, hierarchy = compiled_shapes()
-    index = Index(union, hierarchy)
+    index = Index((), hierarchy)
+    index.add(union, unique=True)
     index.add(reference)
     local = set(index.spo)
 
@@ -185,12 +186,9 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     chunk.results = [r.key() for r in results]
     found = content.problems + mapped.problems
     chunk.problems = {lang: found + locate(mapped, results, lang) for lang in MESSAGE_LANGUAGES}
-    # located only if they fail, which is rare: keep the shape's name and where the statement
-    # came from
-    chunk.deferred = [
-        (str(r.value), str(cls), name, str(r.focus), str(r.path),
-         pickle.dumps([(o.path, o.lang, o.key, o.line) for o in origins_of(mapped, r)]))
-        for r, cls, name in deferred]
+    # located only if they fail, which is rare: the part is mapped again then
+    chunk.deferred = [(str(r.value), str(cls), name, str(r.focus), str(r.path))
+                      for r, cls, name in deferred]
     chunk.types = sorted({(str(node), str(cls)) for node in subjects
                           for cls in index.classes_of(node)})
     chunk.stats = Statistics.of_encoded(enc.union, settings.base)
@@ -198,16 +196,22 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     return chunk
 
 
-def _settled(value: str, cls: str, name: str, focus: str, path: str, origins: bytes,
-             base: str, lang: str) -> tuple[tuple[str, str, str, str], list[Problem]]:
-    """A deferred class check that failed: its result key and its located problems."""
-    from .mapping import Origin
-    from .validate import compiled_shapes, located
+def _settled(failed: list[tuple[str, str, str, str, str]], part: Part, root: Path,
+             settings: Settings, known: dict[str, set[str]], lang: str
+             ) -> Iterator[tuple[tuple[str, str, str, str], list[Problem]]]:
+    """The deferred class checks of one part that failed: each one's result key and its
+    problems, located in the part's files (mapped again to find where each statement came
+    from)."""
+    from .validate import compiled_shapes, locate
 
-    shape = compiled_shapes()[0].by_name[name]
-    r = Result(URIRef(focus), URIRef(path), URIRef(value), SH.ClassConstraintComponent,
-               shape.shape, shape.severity, shape.messages)
-    return r.key(), located(r, [Origin(*o) for o in pickle.loads(origins)], base, lang)
+    mapped = map_content(load_files(part.files, root, settings.default_language), settings,
+                         known)
+    by_name = compiled_shapes()[0].by_name
+    for value, cls, name, focus, path in failed:
+        shape = by_name[name]
+        r = Result(URIRef(focus), URIRef(path), URIRef(value), SH.ClassConstraintComponent,
+                   shape.shape, shape.severity, shape.messages)
+        yield r.key(), locate(mapped, [r], lang)
 
 
 # -- workers ------------------------------------------------------------------------------------
@@ -345,7 +349,7 @@ class Cache:
             CREATE INDEX IF NOT EXISTS types_part ON types(part);
             CREATE INDEX IF NOT EXISTS types_subject ON types(subject, class);
             CREATE TABLE IF NOT EXISTS deferred(part TEXT, value TEXT, class TEXT, shape TEXT,
-                focus TEXT, path TEXT, origins BLOB);
+                focus TEXT, path TEXT);
             CREATE INDEX IF NOT EXISTS deferred_part ON deferred(part);
             CREATE TABLE IF NOT EXISTS outputs(file TEXT PRIMARY KEY, fmt TEXT,
                 identity TEXT, written INTEGER, layout BLOB);
@@ -413,7 +417,7 @@ class Cache:
         self.db.executemany("INSERT INTO refs VALUES (?, ?)", [x for r in rows for x in r[1]])
         self.db.executemany("INSERT INTO types VALUES (?, ?, ?)",
                             [x for r in rows for x in r[2]])
-        self.db.executemany("INSERT INTO deferred VALUES (?, ?, ?, ?, ?, ?, ?)",
+        self.db.executemany("INSERT INTO deferred VALUES (?, ?, ?, ?, ?, ?)",
                             [x for r in rows for x in r[3]])
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
                             [(name, stamps[name], r[0][0]) for r in rows
@@ -473,7 +477,7 @@ class Cache:
         self.db.execute("DELETE FROM types WHERE part = ''")
         self.db.executemany("INSERT INTO types VALUES ('', ?, ?)", reference_types)
         return self.db.execute(
-            "SELECT value, class, shape, focus, path, origins FROM deferred d WHERE NOT EXISTS "
+            "SELECT part, value, class, shape, focus, path FROM deferred d WHERE NOT EXISTS "
             "(SELECT 1 FROM types t WHERE t.subject = d.value AND t.class = d.class) "
             "ORDER BY part, value, class, shape, focus").fetchall()
 
@@ -617,10 +621,13 @@ class Run:
         index = Index(self.reference, hierarchy)
         reference_types = sorted({(str(node), str(cls)) for node in index.spo
                                   for cls in index.classes_of(node)})
-        for failed in self.cache.failed_checks(reference_types):
-            key, found = _settled(*failed, self.settings.base, lang)
-            results.append(key)
-            problems.extend(found)
+        failed: dict[str, list[tuple]] = defaultdict(list)
+        for part, *check in self.cache.failed_checks(reference_types):
+            failed[part].append(tuple(check))
+        for part, checks in failed.items():
+            for key, found in _settled(checks, by_key[part], root, self.settings, known, lang):
+                results.append(key)
+                problems.extend(found)
         self.cache.db.commit()
         # the reference data is validated as a whole: it is no one page's
         ref_results = shapes.validate(index)

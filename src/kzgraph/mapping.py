@@ -251,6 +251,50 @@ class Mapped:
 #: the languages every country is labelled in, whatever the pages at hand
 LABEL_LANGUAGES = ("en", "kk", "ru")
 
+#: literals already made, by (text, language): rdflib's Literal() costs ~10 µs, and keywords,
+#: names and titles repeat across pages. Literals are immutable, so sharing them is safe.
+_LITERALS: dict[tuple[str, str | None], Literal] = {}
+_LITERALS_MAX = 100_000
+
+
+def _literal(text: str, lang: str | None = None) -> Literal:
+    found = _LITERALS.get((text, lang))
+    if found is None:
+        if len(_LITERALS) >= _LITERALS_MAX:
+            _LITERALS.clear()
+        found = _LITERALS[(text, lang)] = Literal(text, lang=lang)
+    return found
+
+
+_REFERENCE: dict[tuple[str, str, str], tuple[Triple, ...]] = {}
+
+
+def _reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
+    """What the reference graph says of a country, a language or a concept scheme: the same
+    for every page, so made once a process."""
+    found = _REFERENCE.get((base, kind, code))
+    if found is not None:
+        return found
+    mint = Minter(base)
+    if kind == "country":
+        iri = mint.country(code)
+        out: list[Triple] = [(iri, RDF.type, KZ.Country), (iri, SKOS.notation, Literal(code)),
+                             (iri, DCTERMS.identifier, Literal(code)),
+                             (iri, SKOS.exactMatch, EU_COUNTRY[alpha_3(code)])]
+        out += [(iri, SKOS.prefLabel, Literal(country_name(code, lang), lang=lang))
+                for lang in LABEL_LANGUAGES]
+    elif kind == "language":
+        iri = URIRef(LANGUAGE_IRI + code)
+        out = [(iri, RDF.type, DCTERMS.LinguisticSystem),
+               (iri, RDFS.label, Literal(language_name(code) or code, lang="en"))]
+    else:
+        scheme = mint.scheme(code)
+        out = [(scheme, RDF.type, SKOS.ConceptScheme)]
+        out += [(scheme, DCTERMS.title, Literal(title, lang=lang))
+                for lang, title in SCHEME_TITLES[code].items()]
+    found = _REFERENCE[(base, kind, code)] = tuple(out)
+    return found
+
 
 class _Mapper:
     def __init__(self, content: Content, settings: Settings,
@@ -287,10 +331,7 @@ class _Mapper:
         return Mapped(dict(self.quads), self.origins, self.problems, self.mint)
 
     def _scheme(self, kind: str) -> None:
-        scheme = self.mint.scheme(kind)
-        self.emit(self.reference, (scheme, RDF.type, SKOS.ConceptScheme))
-        for lang, title in SCHEME_TITLES[kind].items():
-            self.emit(self.reference, (scheme, DCTERMS.title, Literal(title, lang=lang)))
+        self.reference.extend(_reference_triples(self.settings.base, "scheme", kind))
 
     def _page(self, page: Page) -> None:
         subject = self.mint.page(page.kind, page.slug)
@@ -375,7 +416,7 @@ class _Mapper:
                     f"'{key}' is {len(text):,} characters long; it is published, but it is "
                     "meant to be short: move long text into the page body.", key=key,
                     severity=WARNING))
-            return Literal(text, lang=page.lang)
+            return _literal(text, page.lang)
         if kind == "date":
             if DATE.fullmatch(text):
                 try:
@@ -444,26 +485,18 @@ class _Mapper:
         return False
 
     def _country(self, code: str) -> URIRef:
-        iri = self.mint.country(code)
+        triples = _reference_triples(self.settings.base, "country", code)
         if code not in self._countries:
             self._countries.add(code)
-            add = self.reference.append
-            add((iri, RDF.type, KZ.Country))
-            add((iri, SKOS.notation, Literal(code)))
-            add((iri, DCTERMS.identifier, Literal(code)))
-            add((iri, SKOS.exactMatch, EU_COUNTRY[alpha_3(code)]))
-            for lang in LABEL_LANGUAGES:
-                add((iri, SKOS.prefLabel, Literal(country_name(code, lang), lang=lang)))
-        return iri
+            self.reference.extend(triples)
+        return triples[0][0]
 
     def _language(self, code: str) -> URIRef:
-        iri = URIRef(LANGUAGE_IRI + code)
+        triples = _reference_triples(self.settings.base, "language", code)
         if code not in self._languages:
             self._languages.add(code)
-            self.reference.append((iri, RDF.type, DCTERMS.LinguisticSystem))
-            self.reference.append((iri, RDFS.label,
-                                   Literal(language_name(code) or code, lang="en")))
-        return iri
+            self.reference.extend(triples)
+        return triples[0][0]
 
     # -- guide bodies -------------------------------------------------------------------------
     def _guide_body(self, page: Page, guide: URIRef, graph: list[Triple]) -> None:

@@ -38,6 +38,7 @@ from .vocab import DCTERMS, KZ, PROV, RDF, XSD
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 PROVENANCE_GRAPH = "provenance"
+_CONTRIBUTOR = DCTERMS.contributor
 ONTOLOGY_GRAPH = "ontology"
 
 
@@ -138,7 +139,7 @@ def page_sources(mapped: Mapped, pages: Iterable[Page]) -> list[Source]:
         if not triples:
             continue
         subject = minter.page(page.kind, page.slug)
-        people = sorted({o for s, p, o in triples if s == subject and p == DCTERMS.contributor})
+        people = sorted({o for s, p, o in triples if p == _CONTRIBUTOR and s == subject})
         out.append(Source(graph_iri, page.rel, tuple(people)))
     return out
 

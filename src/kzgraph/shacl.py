@@ -59,12 +59,18 @@ class Index:
         self._by_type: dict[Node, set[Node]] | None = None
         self.add(triples)
 
-    def add(self, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+    def add(self, triples: Iterable[tuple[Node, Node, Node]], unique: bool = False) -> None:
+        """Index statements (``unique``: they are known to be distinct, none of them is
+        indexed yet, and the check for repeats, costly with rdflib's terms, is skipped)."""
         spo = self.spo
-        for s, p, o in triples:
-            values = spo[s][p]
-            if o not in values:
-                values.append(o)
+        if unique:
+            for s, p, o in triples:
+                spo[s][p].append(o)
+        else:
+            for s, p, o in triples:
+                values = spo[s][p]
+                if o not in values:
+                    values.append(o)
         self._by_type = None
 
     def objects(self, subject: Node, predicate: Node) -> list[Node]:
