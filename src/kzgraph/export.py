@@ -39,17 +39,27 @@ DATASET_FORMATS = ("nquads", "trig")
 _TYPE_NT = term(_TYPE)
 
 
-def encoded(triples: Iterable[Triple]) -> list[tuple[str, Triple]]:
-    """Each statement once with its N-Triples line, in file order: subjects in IRI order, each
-    with its types first, then predicates and objects. Statements are told apart by their
-    lines (hashing strings is far cheaper than hashing rdflib terms)."""
+def _keyed(triples: Iterable[Triple]) -> dict[str, tuple[tuple[str, bool, str, str], Triple]]:
+    """Each statement once, by its N-Triples line, with the key that puts it in file order."""
     seen: dict[str, tuple[tuple[str, bool, str, str], Triple]] = {}
     for t in triples:
         ts, tp, to = term(t[0]), term(t[1]), term(t[2])
         line = f"{ts} {tp} {to} .\n"
         if line not in seen:
             seen[line] = ((ts, tp != _TYPE_NT, tp, to), t)
+    return seen
+
+
+def _in_order(seen: dict[str, tuple[tuple[str, bool, str, str], Triple]]
+              ) -> list[tuple[str, Triple]]:
     return [(line, t) for line, (_, t) in sorted(seen.items(), key=lambda kv: kv[1][0])]
+
+
+def encoded(triples: Iterable[Triple]) -> list[tuple[str, Triple]]:
+    """Each statement once with its N-Triples line, in file order: subjects in IRI order, each
+    with its types first, then predicates and objects. Statements are told apart by their
+    lines (hashing strings is far cheaper than hashing rdflib terms)."""
+    return _in_order(_keyed(triples))
 
 
 def ordered(triples: Iterable[Triple]) -> list[Triple]:
@@ -62,23 +72,20 @@ class Encoded:
     line, statement) pairs in file order."""
 
     def __init__(self, graphs: Mapping[URIRef | None, Iterable[Triple]]) -> None:
-        self.graphs = {g: encoded(triples) for g, triples in graphs.items()}
-        merged: dict[str, Triple] = {}
-        for lines in self.graphs.values():
-            for line, t in lines:
-                merged.setdefault(line, t)
-        keys = {line: _line_order(line, t) for line, t in merged.items()}
-        self.union = [(line, merged[line]) for line in sorted(merged, key=keys.__getitem__)]
+        keyed = {g: _keyed(triples) for g, triples in graphs.items()}
+        self.graphs = {g: _in_order(seen) for g, seen in keyed.items()}
+        if len(keyed) == 1:
+            self.union = next(iter(self.graphs.values()))
+            return
+        merged: dict[str, tuple[tuple[str, bool, str, str], Triple]] = {}
+        for seen in keyed.values():
+            for line, value in seen.items():
+                merged.setdefault(line, value)
+        self.union = _in_order(merged)
 
     @property
     def triples(self) -> list[Triple]:
         return [t for _, t in self.union]
-
-
-def _line_order(line: str, t: Triple) -> tuple[str, bool, str, str]:
-    ts = line[: line.index(" ")] if line.startswith("<") else term(t[0])
-    tp = term(t[1])
-    return (ts, tp != _TYPE_NT, tp, line)
 
 
 # -- headers and footers ------------------------------------------------------------------------
@@ -156,8 +163,9 @@ def chunk_texts(graphs: Mapping[URIRef | None, Iterable[Triple]] | Encoded,
                                        for s, pos in by_subject.items())
     if formats & set(DATASET_FORMATS):
         names = sorted(enc.graphs, key=lambda g: "" if g is None else str(g))
-        nq = "".join(line if g is None else f"{line[:-3]} {term(g)} .\n"
-                     for g in names for line, _ in enc.graphs[g])
+        nq = "".join(line if g is None else f"{line[:-3]} {graph_term} .\n"
+                     for g in names for graph_term in [None if g is None else term(g)]
+                     for line, _ in enc.graphs[g])
         if "nquads" in formats:
             out["nquads"] = nq
         if "trig" in formats:

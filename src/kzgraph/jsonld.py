@@ -12,6 +12,7 @@ Oxigraph and compare the triples.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _string  # the C encoder
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -146,9 +147,44 @@ def node_object(subject: Node, statements: Iterable[tuple[Node, Node]]) -> dict[
 
 
 def node_text(node: dict[str, Any]) -> str:
-    """A node object as it appears inside the document's ``@graph`` (indented, sorted keys)."""
-    text = json.dumps(node, ensure_ascii=False, sort_keys=True, indent=2)
-    return "\n".join("    " + line for line in text.split("\n"))
+    """A node object as it appears inside the document's ``@graph``: the text of
+    ``json.dumps(node, ensure_ascii=False, sort_keys=True, indent=2)``, every line indented by
+    four more spaces. Written here because ``json.dumps`` with an indent runs its pure-Python
+    encoder (a tenth of a large build's JSON-LD time); strings still go through the C one."""
+    out: list[str] = ["    "]
+    _json(node, "    ", out)
+    return "".join(out)
+
+
+def _json(value: Any, indent: str, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(_string(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = indent + "  "
+        out.append("{\n" + inner)
+        for i, key in enumerate(sorted(value)):
+            if i:
+                out.append(",\n" + inner)
+            out.append(_string(key))
+            out.append(": ")
+            _json(value[key], inner, out)
+        out.append("\n" + indent + "}")
+    elif isinstance(value, list):
+        if not value:
+            out.append("[]")
+            return
+        inner = indent + "  "
+        out.append("[\n" + inner)
+        for i, item in enumerate(value):
+            if i:
+                out.append(",\n" + inner)
+            _json(item, inner, out)
+        out.append("\n" + indent + "]")
+    else:
+        out.append(json.dumps(value))
 
 
 def head() -> str:
