@@ -248,6 +248,22 @@ class Mapped:
         return union
 
 
+#: terms a guide body uses by the thousand (a namespace lookup makes a new URIRef each time)
+_TYPE = RDF.type
+_GUIDE_SECTION = KZ.GuideSection
+_HAS_PART = DCTERMS.hasPart
+_IS_PART_OF = DCTERMS.isPartOf
+_POSITION = SCHEMA.position
+_TITLE = DCTERMS.title
+_ABOUT_CATEGORY = KZ.aboutCategory
+_MENTIONS = KZ.mentions
+_MENTION = KZ.mention
+_MENTION_CLASS = KZ.Mention
+_MENTIONED_SOURCE = KZ.mentionedSource
+_IN_SECTION = KZ.inSection
+_NOTE = SKOS.note
+_INTEGER = XSD.integer
+
 #: the languages every country is labelled in, whatever the pages at hand
 LABEL_LANGUAGES = ("en", "kk", "ru")
 
@@ -508,18 +524,18 @@ class _Mapper:
             emit((guide, BODY, Literal("\n\n".join(body.intro), lang=page.lang)), page.body_line)
         for section in body.sections:
             node = self.mint.section(guide, section.position)
-            emit((node, RDF.type, KZ.GuideSection), section.line)
-            emit((guide, DCTERMS.hasPart, node), section.line)
-            emit((node, DCTERMS.isPartOf, guide), section.line)
-            emit((node, SCHEMA.position, Literal(section.position, datatype=XSD.integer)),
+            emit((node, _TYPE, _GUIDE_SECTION), section.line)
+            emit((guide, _HAS_PART, node), section.line)
+            emit((node, _IS_PART_OF, guide), section.line)
+            emit((node, _POSITION, Literal(section.position, datatype=_INTEGER)),
                  section.line)
-            emit((node, DCTERMS.title, Literal(section.title, lang=page.lang)), section.line)
+            emit((node, _TITLE, Literal(section.title, lang=page.lang)), section.line)
             if section.text:
                 emit((node, BODY, Literal(section.text, lang=page.lang)), section.line)
             for link in section.links:
                 if link.category_slug is not None:
                     if self._link_ok(page, link.line, "category", link.category_slug, link.href):
-                        emit((node, KZ.aboutCategory, self.mint.category(link.category_slug)),
+                        emit((node, _ABOUT_CATEGORY, self.mint.category(link.category_slug)),
                              link.line)
                 elif link.source_slug is not None:
                     self._link_ok(page, link.line, "source", link.source_slug, link.href)
@@ -534,18 +550,18 @@ class _Mapper:
                         continue
                     source = self.mint.source(slug)
                     mention = self.mint.mention(guide, slug)
-                    emit((guide, KZ.mentions, source), link.line)
-                    emit((guide, KZ.mention, mention), link.line)
-                    emit((mention, RDF.type, KZ.Mention), link.line)
-                    emit((mention, KZ.mentionedSource, source), link.line)
-                    emit((mention, KZ.inSection, node), link.line)
+                    emit((guide, _MENTIONS, source), link.line)
+                    emit((guide, _MENTION, mention), link.line)
+                    emit((mention, _TYPE, _MENTION_CLASS), link.line)
+                    emit((mention, _MENTIONED_SOURCE, source), link.line)
+                    emit((mention, _IN_SECTION, node), link.line)
                     words = item.after.get(index, "").lstrip(" ,;:—–-").strip()
                     if words:
-                        emit((mention, SKOS.note, Literal(words, lang=page.lang)), link.line)
+                        emit((mention, _NOTE, Literal(words, lang=page.lang)), link.line)
             for link in section.links:
                 slug = link.source_slug
                 if slug is not None and slug in self.known["source"]:
-                    emit((guide, KZ.mentions, self.mint.source(slug)), link.line)
+                    emit((guide, _MENTIONS, self.mint.source(slug)), link.line)
 
     def _link_ok(self, page: Page, line: int, kind: str, slug: str, href: str) -> bool:
         if slug in self.known[kind]:

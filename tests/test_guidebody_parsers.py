@@ -1,0 +1,128 @@
+"""Guide bodies read from markdown-it-pyrs's tree give exactly what markdown-it-py's tokens
+give: sections, paragraphs, list items, links, the words after each link, and file lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings, strategies as st
+
+from benchmarks.generate import generate
+from kzgraph import guidebody
+from kzgraph.guidebody import parse_guide_body, parse_with_tokens
+from conftest import CONTENT
+
+TRICKY = '''Intro *em [link](/a)* and `code [x](/y)`
+second line\\
+hard ![alt *t* [in](/img-link)](/img.png) &amp; <b>html</b> &#1046;
+
+# A first-level heading [h1](/category/h1)
+
+- an item before any section [early](/sources/sources/early/)
+
+## Section **one** [cat](/category/x)
+
+- item [A](/sources/sources/a/) — words
+  lazy line
+  - nested [B](/sources/sources/b/), deeper
+- [ref][r1] after, [second](/sources/sources/d/): more
+- [link
+  over two lines](/sources/sources/e/) then words
+- <http://auto.example/x> and \\*escaped\\*
+
+1. ordered [O](/sources/sources/o/)
+
+   loose paragraph in the item [P](/sources/sources/p/)
+
+2. second
+
+```
+[no](/link)
+```
+
+    indented [no](/link)
+
+<div>html [no](/link)</div>
+
+> quote [q](/q)
+> - quoted item [QI](/sources/sources/qi/)
+
+Setext section [s](/category/s)
+-------------------------------
+
+### Third level [t](/sources/sources/t/)
+
+***
+
+[r1]: /sources/sources/c/
+Текст [Ж](/ж) и [Казахстан](/guides/kazakhstan/)
+'''
+
+
+
+def test_the_build_reads_with_markdown_it_pyrs():
+    """It is a dependency: without it every test below would compare a parser with itself."""
+    assert guidebody.markdown_it_pyrs is not None and guidebody._rs is not None
+
+
+def _body(path: Path) -> str:
+    return path.read_text(encoding="utf-8").split("---", 2)[2]
+
+
+def test_tricky_markdown_reads_the_same():
+    ours = parse_guide_body(TRICKY, 7)
+    assert ours == parse_with_tokens(TRICKY, 7)
+    # and the reading is what a reader expects, not merely the same twice
+    titles = [s.title for s in ours.sections]
+    assert titles == ["Section one cat", "Setext section s"]
+    first = ours.sections[0]
+    assert [link.href for link in first.items[0].links] == ["/sources/sources/a/",
+                                                           "/sources/sources/b/"]
+    assert first.items[0].after == {0: "— words lazy line", 1: ", deeper"}
+    assert first.items[2].links[0].line == 7 + 15  # the line the link text ends on
+    assert "/link" not in [link.href for s in ours.sections for link in s.links]
+
+
+def test_the_real_guides_read_the_same():
+    bodies = sorted(CONTENT.glob("guides/*/index*.md"))
+    assert bodies
+    for path in bodies:
+        assert parse_guide_body(_body(path), 12) == parse_with_tokens(_body(path), 12), path
+
+
+def test_generated_guides_read_the_same(tmp_path):
+    root = tmp_path / "content"
+    generate(root, 2000, seed=5)
+    bodies = sorted(root.glob("guides/*/index*.md"))
+    assert len(bodies) > 10
+    for path in bodies:
+        assert parse_guide_body(_body(path), 3) == parse_with_tokens(_body(path), 3), path
+
+
+_LINES = st.sampled_from([
+    "## Heading [c](/category/a)", "# Top", "### Small [s](/sources/sources/s/)", "",
+    "- item [x](/sources/sources/x/) — note", "  continued [y](/sources/sources/y/)",
+    "  - nested [z](/sources/sources/z/)", "1. first [o](/sources/sources/o/)",
+    "text with *emphasis [e](/sources/sources/e/)* and `code [c](/c)`", "> quoted [q](/q)",
+    "```", "    indented", "Setext", "---", "***", "<div>raw</div>", "a\\", "trailing  ",
+    "[ref]: /sources/sources/r/", "see [ref] and [ref][]", "![img [i](/i)](/p.png)",
+    "<http://auto.example/>", "&amp; &#1046; \\*", "[multi", "line](/sources/sources/m/)",
+    "Текст [Ж](/ж)", "- x", "  ", "\t- tab item [t](/sources/sources/t/)",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINES, max_size=25))
+def test_any_mix_of_markdown_reads_the_same(lines):
+    body = "\n".join(lines) + "\n"
+    assert parse_guide_body(body, 4) == parse_with_tokens(body, 4)
+
+
+def test_an_empty_item_does_not_interrupt_a_paragraph():
+    """The one difference found between the two: CommonMark says an empty list item cannot
+    interrupt a paragraph, so '-' after a (lazy) paragraph line is more of the paragraph.
+    markdown-it-pyrs follows the spec; markdown-it-py starts a list. The build reads with the
+    former."""
+    body = "> quoted [q](/q)\n- \n"
+    assert parse_guide_body(body, 1).intro == ["quoted q -"]
+    assert parse_with_tokens(body, 1).intro == ["quoted q"]
