@@ -192,7 +192,7 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     chunk.types = sorted({(str(node), str(cls)) for node in subjects
                           for cls in index.classes_of(node)})
     chunk.stats = Statistics.of_encoded(enc.union, settings.base)
-    chunk.files = [(page.rel, file_digest(page.path)) for page in content.pages]
+    chunk.files = [(page.rel, page.sha256 or file_digest(page.path)) for page in content.pages]
     return chunk
 
 
@@ -342,9 +342,7 @@ class Cache:
         self.db.executescript("""
             CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, stamp TEXT, part TEXT);
             CREATE TABLE IF NOT EXISTS parts(key TEXT PRIMARY KEY, formats TEXT, info BLOB,
-                prov_nquads TEXT, prov_trig TEXT, version TEXT);
-            CREATE TABLE IF NOT EXISTS refs(part TEXT, line TEXT);
-            CREATE INDEX IF NOT EXISTS refs_part ON refs(part);
+                prov_nquads TEXT, prov_trig TEXT, refs TEXT, version TEXT);
             CREATE TABLE IF NOT EXISTS types(part TEXT, subject TEXT, class TEXT);
             CREATE INDEX IF NOT EXISTS types_part ON types(part);
             CREATE INDEX IF NOT EXISTS types_subject ON types(subject, class);
@@ -390,17 +388,18 @@ class Cache:
     @staticmethod
     def row(c: Chunk, formats: tuple[str, ...]) -> tuple:
         """A chunk as rows of the cache's tables (made in the worker: the parent only stores
-        them): its ``parts`` row, and its reference lines, types and deferred checks. Its
-        pieces in each format are written elsewhere (:func:`_write_pieces`)."""
+        them): its ``parts`` row (its reference lines in one text: a million rows cost a
+        100,000-page build four seconds), its types and deferred checks. Its pieces in each
+        format are written elsewhere (:func:`_write_pieces`)."""
         info = pickle.dumps((c.problems, c.results, c.stats, c.files),
                             protocol=pickle.HIGHEST_PROTOCOL)
-        return ((c.key, ",".join(formats), info, *(c.texts.get(f) for f in _COLUMNS)),
-                [(c.key, line) for line in c.reference],
+        return ((c.key, ",".join(formats), info, *(c.texts.get(f) for f in _COLUMNS),
+                 "".join(c.reference)),
                 [(c.key, subject, cls) for subject, cls in c.types],
                 [(c.key, *d) for d in c.deferred])
 
     def _forget(self, keys: list[str]) -> None:
-        for table, column in (("parts", "key"), ("refs", "part"), ("types", "part"),
+        for table, column in (("parts", "key"), ("types", "part"),
                               ("deferred", "part")):
             self.db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(k,) for k in keys])
 
@@ -412,13 +411,12 @@ class Cache:
         # each part it holds, so a piece is copied from an older file only if still current
         versions = [os.urandom(8).hex() for _ in rows]
         self.db.executemany(f"INSERT INTO parts VALUES (?, ?, ?, "
-                            f"{', '.join('?' for _ in _COLUMNS)}, ?)",
+                            f"{', '.join('?' for _ in _COLUMNS)}, ?, ?)",
                             [(*r[0], v) for r, v in zip(rows, versions)])
-        self.db.executemany("INSERT INTO refs VALUES (?, ?)", [x for r in rows for x in r[1]])
         self.db.executemany("INSERT INTO types VALUES (?, ?, ?)",
-                            [x for r in rows for x in r[2]])
+                            [x for r in rows for x in r[1]])
         self.db.executemany("INSERT INTO deferred VALUES (?, ?, ?, ?, ?, ?)",
-                            [x for r in rows for x in r[3]])
+                            [x for r in rows for x in r[2]])
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
                             [(name, stamps[name], r[0][0]) for r in rows
                              for name in parts[r[0][0]].names])
@@ -469,7 +467,13 @@ class Cache:
         self.db.commit()
 
     def reference_lines(self) -> list[str]:
-        return [line for (line,) in self.db.execute("SELECT DISTINCT line FROM refs")]
+        """Every part's reference statements, each once (N-Triples lines)."""
+        lines: set[str] = set()
+        for (text,) in self.db.execute("SELECT refs FROM parts"):
+            if text:
+                lines.update(text.split("\n"))
+        lines.discard("")
+        return [line + "\n" for line in lines]
 
     def failed_checks(self, reference_types: Iterable[tuple[str, str]]) -> list[tuple]:
         """The deferred class checks whose value lacks the class, given every part's types and
@@ -592,7 +596,7 @@ class Run:
                           self.scratch):
             for row, version in zip(rows, self.cache.put(rows, by_key, stamps)):
                 versions[row[0][0]] = version
-                found[row[0][0]] = row[4]
+                found[row[0][0]] = row[3]
             done += sum(len(by_key[row[0][0]].names) for row in rows)
             if self.progress:
                 self.progress(done, total)

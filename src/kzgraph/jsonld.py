@@ -74,9 +74,13 @@ def _tables() -> tuple[dict[str, _Term], dict[str, str], dict[str, str]]:
     return predicates, classes, prefixes
 
 
+@lru_cache(maxsize=1)
+def _longest_namespaces_first() -> list[tuple[str, str]]:
+    return sorted(_tables()[2].items(), key=lambda kv: -len(kv[1]))
+
+
 def _compact_iri(iri: str) -> str:
-    _, _, prefixes = _tables()
-    for prefix, namespace in sorted(prefixes.items(), key=lambda kv: -len(kv[1])):
+    for prefix, namespace in _longest_namespaces_first():
         if iri.startswith(namespace) and _LOCAL.fullmatch(iri[len(namespace):]):
             return f"{prefix}:{iri[len(namespace):]}"
     return iri
@@ -97,6 +101,8 @@ def _value_object(value: Node) -> dict[str, str]:
 
 
 def _one_or_many(values: list[Any]) -> Any:
+    if len(values) == 1:
+        return values[0]
     values = sorted(values, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
     return values[0] if len(values) == 1 else values
 

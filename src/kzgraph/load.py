@@ -9,6 +9,7 @@ and the other files still load.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import stat
@@ -70,6 +71,8 @@ class Page:
     body: str = ""
     body_line: int = 1
     front_line: int = 1
+    #: the SHA-256 of the file's bytes as read (for the build's provenance digest)
+    sha256: str = ""
 
     def problem(self, message: str, *, line: int | None = None, key: str | None = None,
                 stage: str = "map", severity: str = "error") -> Problem:
@@ -332,7 +335,11 @@ def load_file(path: Path, root: Path, default_language: str) -> tuple[Page | Non
         return None, [Problem(rel, line, None,
                               f"The file is not UTF-8 text (byte {exc.start}). Save it as UTF-8.",
                               lang=lang)]
-    return parse_page(text, path=path, rel=rel, kind=KINDS[folder], slug=slug, lang=lang)
+    page, problems = parse_page(text, path=path, rel=rel, kind=KINDS[folder], slug=slug,
+                                lang=lang)
+    if page is not None:
+        page.sha256 = hashlib.sha256(data).hexdigest()
+    return page, problems
 
 
 def load_content(root: Path, default_language: str = "en") -> Content:
