@@ -485,9 +485,12 @@ class Cache:
             "(SELECT 1 FROM types t WHERE t.subject = d.value AND t.class = d.class) "
             "ORDER BY part, value, class, shape, focus").fetchall()
 
-    def infos(self) -> Iterator[tuple[str, tuple]]:
+    def infos(self, skip: set[str] | frozenset[str] = frozenset()
+              ) -> Iterator[tuple[str, tuple]]:
+        """Every part's problems, results, statistics and file digests (but ``skip``'s)."""
         for key, info in self.db.execute("SELECT key, info FROM parts ORDER BY key"):
-            yield key, pickle.loads(info)
+            if key not in skip:
+                yield key, pickle.loads(info)
 
     def texts(self, column: str) -> Iterator[str]:
         assert column in _COLUMNS
@@ -591,12 +594,27 @@ class Run:
                     found[part.key][fmt] = place
         stale.sort(key=lambda p: p.key)
 
+        results: list[tuple[str, str, str, str]] = []
+        stats = Statistics()
+        files = []
+
+        def gather(info: tuple) -> None:
+            found_in_part, part_results, part_stats, digests = info
+            problems.extend(found_in_part[lang])
+            results.extend(part_results)
+            stats.add(part_stats)
+            files.extend(digests)
+
         done, total = 0, sum(len(p.names) for p in stale)
-        for rows in _rows(stale, root, self.settings, known, self.formats, self.jobs,
-                          self.scratch):
+        for batch, rows in enumerate(_rows(stale, root, self.settings, known, self.formats,
+                                           self.jobs, self.scratch)):
             for row, version in zip(rows, self.cache.put(rows, by_key, stamps)):
                 versions[row[0][0]] = version
                 found[row[0][0]] = row[3]
+                # summed while the workers work, not after them
+                gather(pickle.loads(row[0][2]))
+            if batch % 32 == 31:  # nor is all of it committed at the end
+                self.cache.db.commit()
             done += sum(len(by_key[row[0][0]].names) for row in rows)
             if self.progress:
                 self.progress(done, total)
@@ -606,14 +624,8 @@ class Run:
 
         for path in stray:
             problems.extend(load_file(path, root, self.settings.default_language)[1])
-        results: list[tuple[str, str, str, str]] = []
-        stats = Statistics()
-        files = []
-        for _, (found, res, st, digests) in self.cache.infos():
-            problems.extend(found[lang])
-            results.extend(res)
-            stats.add(st)
-            files.extend(digests)
+        for _, info in self.cache.infos(skip=fresh):
+            gather(info)
 
         reference = Graph()
         lines = self.cache.reference_lines()

@@ -7,6 +7,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -259,12 +260,26 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
         try:
             tails = _tails(run, settings, wanted)
             layouts = {}
-            for name in wanted:
-                fmt = get_format(name)
-                file_name = f"{DATA_STEM}.{fmt.extension}"
+
+            def write(name: str) -> None:
+                file_name = f"{DATA_STEM}.{get_format(name).extension}"
                 size, layouts[name] = write_spliced(
                     staging / file_name, name, run.pieces_of(name), tails[name]())
                 outcome.files[file_name] = size
+
+            # the files are written side by side (the kernel copies, and syncs, while Python
+            # waits); the dataset formats' tails read the cache, so in this thread
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                futures = [pool.submit(write, name) for name in wanted
+                           if name not in DATASET_FORMATS]
+                for name in wanted:
+                    if name in DATASET_FORMATS:
+                        write(name)
+                for future in futures:
+                    future.result()
+            outcome.files = {f"{DATA_STEM}.{get_format(name).extension}":
+                             outcome.files[f"{DATA_STEM}.{get_format(name).extension}"]
+                             for name in wanted}
             description = describe_statistics(outcome.stats, settings, outcome.files)
             write_atomic(staging / DESCRIPTION_FILE,
                          serialize(Dataset(), description, get_format("turtle")))
