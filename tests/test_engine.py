@@ -178,3 +178,31 @@ def _texts(settings: Settings, fmt: str) -> list[str]:
     with Run(settings, formats=[fmt], cache_dir=False) as run:
         run.check()
         return list(run.texts(fmt))
+
+
+def test_a_warm_check_finds_what_a_cold_one_finds_after_edits(tmp_path):
+    """Problems, results and statistics are summed by buckets of parts and kept between
+    runs; after edits (one fixing nothing, one adding a violation, one removing a page) a
+    warm run reports exactly what a run with no cache reports."""
+    root = tmp_path / "content"
+    generate(root, 500, seed=5, violations=30)
+    settings = Settings(base=BASE, content=root)
+    cache = tmp_path / "cache"
+
+    def outcome(cache_dir):
+        with Run(settings, cache_dir=cache_dir, formats=()) as run:
+            got = run.check("ru")
+            return got, run.reference, run.files
+
+    first, _, _ = outcome(cache)
+    assert first.problems and first.rebuilt == first.parts
+    pages = sorted(root.glob("sources/*/index.md"))
+    replace_in(pages[0], "title:", "title_typo:")  # a key kzgraph does not know: an error
+    shutil.rmtree(pages[1].parent)
+    warm, warm_reference, warm_files = outcome(cache)
+    cold, cold_reference, cold_files = outcome(False)
+    assert 0 < warm.rebuilt < warm.parts // 4  # the edited page and the guides (links)
+    assert warm.problems == cold.problems and warm.results == cold.results
+    assert warm.problems != first.problems
+    assert warm.stats == cold.stats
+    assert warm_reference == cold_reference and warm_files == cold_files

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import operator
 import os
 import re
 import stat
@@ -246,6 +247,9 @@ def _links_to_folder(entry: os.DirEntry) -> bool:
         return False
 
 
+_NAME = operator.attrgetter("name")
+
+
 def _walk(root: Path) -> tuple[list[str], list[Problem]]:
     """Every Markdown file under root (its path as text), in a stable order. Symlinked folders
     are not followed (a link can loop back on itself); each one is reported. One ``scandir``
@@ -256,7 +260,7 @@ def _walk(root: Path) -> tuple[list[str], list[Problem]]:
 
     def visit(folder: str) -> None:
         with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda e: e.name)
+            entries = sorted(listing, key=_NAME)
         files, subfolders = [], []
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
