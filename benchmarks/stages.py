@@ -350,7 +350,9 @@ def _rebuild_setup(ctx: Context, prepared: Any) -> State:
     settings = Settings(base=ctx.base, content=content)
     cache = work / "cache"
     kwargs = _build_kwargs(cache, None, TARGET_FORMATS)
-    in_child(lambda: build(settings, work / "first", **kwargs))
+    # the first build writes the folder the rebuild writes again, as an editor's builds do
+    # (its files hold the pieces the rebuild copies)
+    in_child(lambda: build(settings, work / "public", **kwargs))
     edited = _edit_one_page(content)
     return State(ctx=ctx, data=prepared, work=work, settings=settings, kwargs=kwargs,
                  out=work / "public", edited=edited)
@@ -432,14 +434,18 @@ def _prepare_store(ctx: Context) -> State:
     work = Path(tempfile.mkdtemp(prefix="store-", dir=ctx.scratch))
     try:
         build(ctx.settings, work / "public", cache=False, formats=["nquads", "ntriples"])
-        store = ox.Store()
-        store.load(path=str(work / "public" / "kzgraph.nq"), format=ox.RdfFormat.N_QUADS)
-        store.load(path=str(work / "public" / "kzgraph.nt"),
-                   format=ox.RdfFormat.N_TRIPLES)
+        # as LocalEngine keeps them: the union alone for queries that name no graph, and
+        # the named graphs beside it for those that do
+        union = ox.Store()
+        union.load(path=str(work / "public" / "kzgraph.nt"), format=ox.RdfFormat.N_TRIPLES)
+        dataset = ox.Store()
+        dataset.load(path=str(work / "public" / "kzgraph.nq"), format=ox.RdfFormat.N_QUADS)
+        dataset.load(path=str(work / "public" / "kzgraph.nt"), format=ox.RdfFormat.N_TRIPLES)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return State(store=LocalEngine(store),
-                 how="a cold build's kzgraph.nq (named graphs) + kzgraph.nt (default graph)")
+    return State(store=LocalEngine(union, dataset),
+                 how="a cold build's kzgraph.nt (the union, for queries naming no graph) and "
+                     "kzgraph.nq + kzgraph.nt (named graphs and union, for those naming one)")
 
 
 def saved_query_names() -> list[str]:

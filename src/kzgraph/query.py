@@ -504,27 +504,67 @@ class Engine(Protocol):
     def run(self, prepared: PreparedQuery) -> QueryResult: ...
 
 
-class LocalEngine:
-    """An in-memory Oxigraph store: the union of all graphs as its default graph, and every
-    named graph as it is (so ``GRAPH ?g { ... }`` finds which file a statement came from)."""
+#: the keywords by which a query names graphs (GRAPH, FROM, FROM NAMED), found outside IRIs,
+#: strings and comments; a variable named ?graph only sends a query to the fuller store
+_NAMES_GRAPHS = re.compile("|".join([
+    r"<[^<>\"{}|^`\\\s]*>",                     # an IRI
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""',            # long strings
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+    r'"(?:[^"\\\n]|\\.)*"',                      # strings
+    r"'(?:[^'\\\n]|\\.)*'",
+    r"#[^\n]*",                                  # comments
+    r"\b(graph|from)\b"]), re.IGNORECASE)
 
-    def __init__(self, store: ox.Store) -> None:
+
+def names_graphs(text: str) -> bool:
+    """Whether a query may read named graphs (and so needs the store that has them)."""
+    return any(m.group(1) for m in _NAMES_GRAPHS.finditer(text))
+
+
+class LocalEngine:
+    """In-memory Oxigraph: the union of all graphs as the default graph, and every named
+    graph as it is (so ``GRAPH ?g { ... }`` finds which file a statement came from).
+
+    Queries that name no graph run on a store that holds the union alone: Oxigraph answers
+    them 35-40% faster there than beside two million quads of named graphs (measured at
+    100,000 pages). The store with the named graphs is made when a query first needs it.
+    """
+
+    def __init__(self, store: ox.Store,
+                 dataset: ox.Store | Callable[[], ox.Store] | None = None) -> None:
+        """``store``: the default graph; ``dataset``: the store with the named graphs too
+        (its default graph the same union), or a function that makes it; by default
+        ``store`` itself."""
         self.store = store
+        self._dataset = dataset
+
+    @property
+    def dataset(self) -> ox.Store:
+        if self._dataset is None:
+            return self.store
+        if callable(self._dataset):
+            self._dataset = self._dataset()
+        return self._dataset
 
     @classmethod
     def from_mapped(cls, mapped: Mapped) -> LocalEngine:
-        """Load the mapped content (its N-Quads and its union graph)."""
+        """Load the mapped content (its union graph; its N-Quads when a query needs them)."""
         import pyoxigraph as ox
 
         from .export import serialize
         from .formats import get_format
 
+        union = serialize(mapped.dataset, mapped.graph, get_format("ntriples"))
         store = ox.Store()
-        store.load(serialize(mapped.dataset, mapped.graph, get_format("nquads")),
-                   format=ox.RdfFormat.N_QUADS)
-        store.load(serialize(mapped.dataset, mapped.graph, get_format("ntriples")),
-                   format=ox.RdfFormat.N_TRIPLES)
-        return cls(store)
+        store.load(union, format=ox.RdfFormat.N_TRIPLES)
+
+        def dataset() -> ox.Store:
+            full = ox.Store()
+            full.load(serialize(mapped.dataset, mapped.graph, get_format("nquads")),
+                      format=ox.RdfFormat.N_QUADS)
+            full.load(union, format=ox.RdfFormat.N_TRIPLES)
+            return full
+        return cls(store, dataset)
 
     @classmethod
     def from_file(cls, path: Path) -> LocalEngine:
@@ -537,20 +577,28 @@ class LocalEngine:
         if fmt is None:
             raise QueryError(f"{path}: kzgraph cannot tell the RDF format from the extension "
                              f"'{path.suffix}' (use .ttl, .nt, .nq, .trig, .rdf or .jsonld).")
-        store = ox.Store()
-        try:
-            store.load(path=str(path), format=fmt)
-            if fmt.supports_datasets:
-                store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise QueryError(f"{path}: cannot load it: {exc}") from exc
-        return cls(store)
+
+        def load(union_only: bool) -> ox.Store:
+            store = ox.Store()
+            try:
+                store.load(path=str(path), format=fmt)
+                if fmt.supports_datasets:
+                    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+                    if union_only:
+                        store.update("DROP NAMED")
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise QueryError(f"{path}: cannot load it: {exc}") from exc
+            return store
+
+        if not fmt.supports_datasets:
+            return cls(load(False))
+        return cls(load(True), lambda: load(False))
 
     def run(self, prepared: PreparedQuery) -> QueryResult:
         text = prepared.bound_text
+        store = self.dataset if names_graphs(text) else self.store
         try:
-            answer = self.store.query(text, prefixes=dict(prepared.prefixes),
-                                      base_iri=prepared.base)
+            answer = store.query(text, prefixes=dict(prepared.prefixes), base_iri=prepared.base)
         except SyntaxError as exc:
             raise self._located(prepared, str(exc)) from None
         except (OSError, RuntimeError, ValueError) as exc:
