@@ -75,9 +75,12 @@ def published_dataset(result: Result, settings: Settings) -> Dataset:
 
 def check(settings: Settings, lang: str = "en", *, cache: Path | bool | None = True,
           jobs: int | None = None, progress: Progress | None = None) -> Outcome:
-    """Load, map and validate the whole content with the build engine (parallel, cached)."""
+    """Load, map and validate the whole content with the build engine (parallel, cached).
+    No format is written: the parts' problems, results and statistics are cached, and a
+    build afterwards makes the parts again to write them (pieces are kept only in the files
+    a build or an export writes)."""
     _require_content(settings)
-    with Run(settings, cache_dir=cache, jobs=jobs, progress=progress) as run:
+    with Run(settings, formats=(), cache_dir=cache, jobs=jobs, progress=progress) as run:
         return run.check(lang)
 
 
