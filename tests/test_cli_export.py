@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -103,3 +104,18 @@ def test_missing_content_folder_exits_2(runner, tmp_path):
     result = runner.invoke(cli, ["export", "-c", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_an_export_removes_what_a_killed_export_left(runner, tmp_path):
+    """Workers write their pieces in a folder beside the file; one a killed export left (its
+    process is gone) is removed by the next export, and a live one's is kept."""
+    target = tmp_path / "out" / "graph.nt"
+    target.parent.mkdir()
+    dead = target.parent / ".graph.nt.build-999999999-abc"
+    live = target.parent / f".graph.nt.build-{os.getpid()}-abc"
+    for folder in (dead, live):
+        (folder / "kzgraph-pieces-x").mkdir(parents=True)
+        (folder / "kzgraph-pieces-x" / "ntriples.1").write_bytes(b"<a> <b> <c> .\n")
+    result = runner.invoke(cli, ["export", "-f", "nt", "-o", str(target), "-c", str(CONTENT)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in target.parent.iterdir()) == sorted(["graph.nt", live.name])

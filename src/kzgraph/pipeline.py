@@ -156,13 +156,21 @@ def export_file(settings: Settings, fmt: Format, path: Path, *,
     _require_content(settings)
     path = Path(path).absolute()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with Run(settings, formats=[fmt.name], cache_dir=cache, jobs=jobs, progress=progress,
-             scratch=path.parent) as run:
-        outcome = run.check()
-        if not outcome.ok:
-            raise ContentError(outcome.problems, "Cannot export")
-        tail = _tails(run, settings, [fmt.name])[fmt.name]()
-        return _write(run, fmt.name, path, tail), outcome.problems
+    # the workers' pieces go beside the file (the kernel copies them in), in a folder named
+    # as build's staging folders are, so one left by a killed export is removed by the next
+    remove_stale_staging(path)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{path.name}.build-{os.getpid()}-",
+                                    dir=path.parent))
+    try:
+        with Run(settings, formats=[fmt.name], cache_dir=cache, jobs=jobs, progress=progress,
+                 scratch=scratch) as run:
+            outcome = run.check()
+            if not outcome.ok:
+                raise ContentError(outcome.problems, "Cannot export")
+            tail = _tails(run, settings, [fmt.name])[fmt.name]()
+            return _write(run, fmt.name, path, tail), outcome.problems
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 #: the files ``build`` writes besides one file per format
