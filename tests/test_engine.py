@@ -206,3 +206,20 @@ def test_a_warm_check_finds_what_a_cold_one_finds_after_edits(tmp_path):
     assert warm.problems != first.problems
     assert warm.stats == cold.stats
     assert warm_reference == cold_reference and warm_files == cold_files
+
+
+def test_files_deleted_after_they_were_written_do_not_crowd_out_the_build(corpus, tmp_path):
+    """Each `kzgraph query` exports the union to a temporary file (remembered, then deleted):
+    the build's files stay the ones pieces are copied from."""
+    settings = Settings(base=BASE, content=corpus)
+    cache = tmp_path / "cache"
+    build(settings, tmp_path / "public", cache=cache, formats=["ntriples"])
+    for n in range(3):
+        temporary = tmp_path / f"query-{n}.nt"
+        with Run(settings, formats=["ntriples"], cache_dir=cache) as run:
+            assert run.check().rebuilt == 0
+        from kzgraph.pipeline import export_file
+        export_file(settings, get_format("ntriples"), temporary, cache=cache)
+        temporary.unlink()
+    with Run(settings, formats=["ntriples"], cache_dir=cache) as run:
+        assert run.check().rebuilt == 0

@@ -496,8 +496,8 @@ class Cache:
                          pickle.dumps(layout, protocol=pickle.HIGHEST_PROTOCOL)))
         rows = self.db.execute("SELECT file, identity FROM outputs WHERE fmt = ? "
                                "ORDER BY written DESC", (fmt,)).fetchall()
-        gone = [file for i, (file, identity) in enumerate(rows)
-                if i >= 2 or _identity(Path(file)) != identity]
+        valid = [file for file, identity in rows if _identity(Path(file)) == identity]
+        gone = [file for file, _ in rows if file not in valid[:2]]
         self.db.executemany("DELETE FROM outputs WHERE file = ?", [(f,) for f in gone])
         self.db.commit()
 
