@@ -405,10 +405,10 @@ class Cache:
         counts: dict[str, int] = defaultdict(int)
         for _, part in cached_files.values():
             counts[part] += 1
-        wanted = set(formats)
-        made_with = {have: wanted <= set(have.split(",")) for have in
-                     {h for (h,) in self.db.execute("SELECT DISTINCT formats FROM parts")}}
         cached_formats = dict(self.db.execute("SELECT key, formats FROM parts"))
+        wanted = set(formats)
+        made_with = {have: wanted <= set(have.split(","))
+                     for have in set(cached_formats.values())}
         links_changed = self._meta("known") != known_digest
         out = []
         for part in parts:
@@ -476,7 +476,7 @@ class Cache:
         for file, identity in self.db.execute(
                 "SELECT file, identity FROM outputs WHERE fmt = ? ORDER BY written DESC",
                 (fmt,)).fetchall():
-            if _identity(Path(file)) == identity:
+            if _stamp(file) == identity:
                 (blob,) = self.db.execute("SELECT layout FROM outputs WHERE file = ?",
                                           (file,)).fetchone()
                 return file, {key: (version, (file, offset, length, first))
@@ -492,11 +492,11 @@ class Cache:
         latest = self.db.execute("SELECT MAX(written) FROM outputs").fetchone()[0] or 0
         # one blob a file: 41,668 rows a format cost a rebuild half a second
         self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
-                        (str(path), fmt, _identity(path), latest + 1,
+                        (str(path), fmt, _stamp(path), latest + 1,
                          pickle.dumps(layout, protocol=pickle.HIGHEST_PROTOCOL)))
         rows = self.db.execute("SELECT file, identity FROM outputs WHERE fmt = ? "
                                "ORDER BY written DESC", (fmt,)).fetchall()
-        valid = [file for file, identity in rows if _identity(Path(file)) == identity]
+        valid = [file for file, identity in rows if _stamp(file) == identity]
         gone = [file for file, _ in rows if file not in valid[:2]]
         self.db.executemany("DELETE FROM outputs WHERE file = ?", [(f,) for f in gone])
         self.db.commit()
@@ -518,7 +518,7 @@ class Cache:
                                                        protocol=pickle.HIGHEST_PROTOCOL)))
 
     def keep_summaries(self, buckets: set[int]) -> None:
-        gone = [b for b in self.summaries() if b not in buckets]
+        gone = [b for (b,) in self.db.execute("SELECT bucket FROM summaries") if b not in buckets]
         self.db.executemany("DELETE FROM summaries WHERE bucket = ?", [(b,) for b in gone])
 
     def failed_checks(self, reference_types: Iterable[tuple[str, str]]) -> list[tuple]:
@@ -546,15 +546,8 @@ class Cache:
 
 # -- the whole run ------------------------------------------------------------------------------
 
-def _identity(path: Path) -> str:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return ""
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
-
-
-def _stamp(path: str) -> str:
+def _stamp(path: str | Path) -> str:
+    """What tells a file's versions apart: size, modification time and inode."""
     try:
         st = os.stat(path)
     except OSError:
@@ -729,7 +722,7 @@ class Run:
         handles: dict[str, int] = {}
         try:
             for _, _, where in self.pieces_of(column):
-                yield read_piece(column, where, False, handles).decode("utf-8")
+                yield read_piece(column, where, handles).decode("utf-8")
         finally:
             for fd in handles.values():
                 os.close(fd)

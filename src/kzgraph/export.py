@@ -210,11 +210,6 @@ def assemble(fmt: str, chunks: Iterable[str]) -> bytes:
     return "".join(_join(fmt, chunks)).encode("utf-8")
 
 
-def write_chunks(path: Path, fmt: str, chunks: Iterable[str]) -> int:
-    """Write a file from its chunks through a temporary file; returns its size in bytes."""
-    return write_spliced(path, fmt, [], chunks)[0]
-
-
 @contextmanager
 def atomic_file(path: Path) -> Iterator[BinaryIO]:
     """An unbuffered file that becomes ``path`` only when the block ends without error
@@ -274,27 +269,19 @@ def _write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
         view = view[os.write(fd, view):]
 
 
-def read_piece(fmt: str, where: Piece, first: bool, handles: dict[str, int] | None = None
-               ) -> bytes:
-    """The bytes of a piece as it stands at a position of a file (``first`` or not)."""
+def read_piece(fmt: str, where: Piece, handles: dict[str, int]) -> bytes:
+    """The bytes of a piece as it stands after another piece (a JSON-LD piece with its
+    comma); ``handles`` keeps the files opened, by name, for the caller to close."""
     name, offset, length, was_first = where
     if not length:
         return b""
-    fd = handles.get(name) if handles is not None else None
+    fd = handles.get(name)
     if fd is None:
-        fd = os.open(name, os.O_RDONLY)
-        if handles is not None:
-            handles[name] = fd
-    try:
-        data = os.pread(fd, length, offset)
-    finally:
-        if handles is None:
-            os.close(fd)
+        fd = handles[name] = os.open(name, os.O_RDONLY)
+    data = os.pread(fd, length, offset)
     if len(data) != length:
         raise OSError(f"{name}: {length - len(data)} bytes missing from a piece")
-    if fmt == "jsonld" and first != was_first:
-        return data[2:] if first else b",\n" + data
-    return data
+    return b",\n" + data if fmt == "jsonld" and was_first else data
 
 
 def write_spliced(path: Path, fmt: str, parts: Iterable[tuple[str, str, Piece]],

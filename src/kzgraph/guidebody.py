@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -84,8 +84,14 @@ class GuideBody:
         return [link for section in self.sections for link in section.links]
 
 
-def _inline(token: Token, first_line: int) -> tuple[str, list[Link], dict[int, str]]:
-    """Plain text of an inline token, its links with lines, and the words after each link."""
+#: inline content as both parsers give it: ("text", words), ("break", " " or "\n"),
+#: ("open", a link's href) and ("close", "")
+Event = tuple[str, str]
+
+
+def _collect(events: Iterable[Event], first_line: int) -> tuple[str, list[Link], dict[int, str]]:
+    """Plain text of a run of inline content, its links with lines (the line a link's text
+    ends on), and the words after each link."""
     text: list[str] = []
     links: list[Link] = []
     after: dict[int, str] = {}
@@ -93,46 +99,110 @@ def _inline(token: Token, first_line: int) -> tuple[str, list[Link], dict[int, s
     open_href: str | None = None
     link_text: list[str] = []
     tail_start: int | None = None
-    for child in token.children or []:
-        if child.type in ("softbreak", "hardbreak"):
-            line += 1
-            piece = " " if child.type == "softbreak" else "\n"
-        elif child.type in ("text", "code_inline"):
-            piece = child.content
-        elif child.type == "image":  # its description as plain text, as CommonMark's alt
-            piece = _token_plain(child.children or [])
-        else:
-            piece = ""
-        if child.type == "link_open":
-            open_href = str(child.attrGet("href") or "")
-            link_text = []
+    for kind, value in events:
+        if kind == "open":
+            open_href, link_text = value, []
             if tail_start is not None:
                 after[len(links) - 1] = "".join(text[tail_start:]).strip()
             tail_start = None
             continue
-        if child.type == "link_close" and open_href is not None:
-            links.append(Link(open_href, "".join(link_text).strip(), line))
-            open_href = None
-            tail_start = len(text)
+        if kind == "close":
+            if open_href is not None:
+                links.append(Link(open_href, "".join(link_text).strip(), line))
+                open_href, tail_start = None, len(text)
             continue
+        if kind == "break":
+            line += 1
         if open_href is not None:
-            link_text.append(piece)
-        text.append(piece)
+            link_text.append(value)
+        text.append(value)
     if tail_start is not None and links:
         after[len(links) - 1] = "".join(text[tail_start:]).strip()
     return "".join(text).strip(), links, after
 
 
-def _token_plain(tokens: list[Token]) -> str:
-    out = []
+def _words(events: Iterable[Event]) -> str:
+    """The words of inline content alone (code spans, image descriptions as CommonMark's
+    alt text)."""
+    return "".join(value for kind, value in events if kind in ("text", "break"))
+
+
+def _token_events(tokens: list[Token]) -> Iterator[Event]:
+    """markdown-it-py's inline tokens (a flat list) as events."""
     for t in tokens:
-        if t.type in ("text", "code_inline", "text_special"):
-            out.append(t.content)
-        elif t.type in ("softbreak", "hardbreak"):
-            out.append(" " if t.type == "softbreak" else "\n")
+        if t.type in ("softbreak", "hardbreak"):
+            yield "break", " " if t.type == "softbreak" else "\n"
+        elif t.type in ("text", "code_inline", "text_special"):
+            yield "text", t.content
         elif t.type == "image":
-            out.append(_token_plain(t.children or []))
-    return "".join(out)
+            yield "text", _words(_token_events(t.children or []))
+        elif t.type == "link_open":
+            yield "open", str(t.attrGet("href") or "")
+        elif t.type == "link_close":
+            yield "close", ""
+
+
+def _tree_events(nodes: list[Any]) -> Iterator[Event]:
+    """markdown-it-pyrs's inline nodes (a tree: emphasis and links hold their text) as
+    events."""
+    for node in nodes:
+        name = node.name
+        if name in ("softbreak", "hardbreak"):
+            yield "break", " " if name == "softbreak" else "\n"
+        elif name in ("text", "text_special"):
+            yield "text", node.meta.get("content", "")
+        elif name in ("code_inline", "image"):
+            yield "text", _words(_tree_events(node.children))
+        elif name in ("link", "autolink"):
+            yield "open", str(node.meta.get("url") or "")
+            yield from _tree_events(node.children)
+            yield "close", ""
+        else:  # emphasis and the like: their text; raw HTML: nothing
+            yield from _tree_events(node.children)
+
+
+class _Body:
+    """A guide body as either parser reads it, block by block: level-2 headings open
+    sections, top-level list items collect their (and their sub-lists') text and links, other
+    text is a section's paragraph or, before the first section, the intro."""
+
+    def __init__(self) -> None:
+        self.intro: list[str] = []
+        self.sections: list[Section] = []
+        self.depth = 0  # of lists
+        self.item: Item | None = None
+
+    def section(self, events: Iterable[Event], line: int) -> None:
+        title, links, _ = _collect(events, line)
+        self.sections.append(Section(len(self.sections) + 1, title, line, links=links))
+
+    def open_item(self, line: int) -> None:
+        if self.depth == 1:
+            self.item = Item(line, "")
+
+    def close_item(self) -> None:
+        if self.depth == 1 and self.item is not None:
+            if self.sections:
+                self.sections[-1].items.append(self.item)
+            self.item = None
+
+    def content(self, events: Iterable[Event], line: int) -> None:
+        text, links, after = _collect(events, line)
+        item = self.item
+        if item is not None:
+            offset = len(item.links)
+            item.text = f"{item.text} {text}".strip()
+            item.links.extend(links)
+            item.after.update({offset + k: v for k, v in after.items()})
+        elif self.sections:
+            self.sections[-1].paragraphs.append(text)
+        else:
+            self.intro.append(text)
+        if self.sections:
+            self.sections[-1].links.extend(links)
+
+    def result(self) -> GuideBody:
+        return GuideBody(self.intro, self.sections)
 
 
 def parse_guide_body(body: str, body_line: int = 1) -> GuideBody:
@@ -145,44 +215,27 @@ def parse_guide_body(body: str, body_line: int = 1) -> GuideBody:
 def parse_with_tokens(body: str, body_line: int = 1) -> GuideBody:
     """:func:`parse_guide_body` from markdown-it-py's token stream."""
     tokens = _md.parse(body)
-    intro: list[str] = []
-    sections: list[Section] = []
-    list_depth = 0
-    item: Item | None = None
+    out = _Body()
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         line = body_line + (tok.map[0] if tok.map else 0)
         if tok.type == "heading_open" and tok.tag == "h2":
-            title, links, _ = _inline(tokens[i + 1], line)
-            sections.append(Section(len(sections) + 1, title, line, links=list(links)))
+            out.section(_token_events(tokens[i + 1].children or []), line)
             i += 3
             continue
         if tok.type in ("bullet_list_open", "ordered_list_open"):
-            list_depth += 1
+            out.depth += 1
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
-            list_depth -= 1
-        elif tok.type == "list_item_open" and list_depth == 1:
-            item = Item(line, "")
-        elif tok.type == "list_item_close" and list_depth == 1 and item is not None:
-            if sections:
-                sections[-1].items.append(item)
-            item = None
+            out.depth -= 1
+        elif tok.type == "list_item_open":
+            out.open_item(line)
+        elif tok.type == "list_item_close":
+            out.close_item()
         elif tok.type == "inline":
-            text, links, after = _inline(tok, line)
-            if item is not None:
-                offset = len(item.links)
-                item.text = f"{item.text} {text}".strip()
-                item.links.extend(links)
-                item.after.update({offset + k: v for k, v in after.items()})
-            elif sections:
-                sections[-1].paragraphs.append(text)
-            else:
-                intro.append(text)
-            if sections:
-                sections[-1].links.extend(links)
+            out.content(_token_events(tok.children or []), line)
         i += 1
-    return GuideBody(intro, sections)
+    return out.result()
 
 
 #: inline nodes of markdown-it-pyrs's tree (the rest are blocks)
@@ -199,14 +252,11 @@ class _Tree:
         data = body.encode("utf-8")  # the tree's source map counts bytes
         self.newlines = [m.start() for m in re.finditer(b"\n", data)]
         self.tree = _rs.tree(body)  # type: ignore[union-attr]
-        self.intro: list[str] = []
-        self.sections: list[Section] = []
-        self.depth = 0
-        self.item: Item | None = None
+        self.out = _Body()
 
     def read(self) -> GuideBody:
         self._blocks(self.tree.children)
-        return GuideBody(self.intro, self.sections)
+        return self.out.result()
 
     def _line(self, node: Any) -> int:
         return self.body_line + bisect.bisect_left(self.newlines, node.srcmap[0])
@@ -216,102 +266,29 @@ class _Tree:
             self._block(node)
 
     def _block(self, node: Any) -> None:
-        name = node.name
+        name, out = node.name, self.out
         if name in ("heading", "lheading") and node.meta.get("level") == 2:
-            line = self._line(node)
-            title, links, _ = _inline_nodes(node.children, line)
-            self.sections.append(Section(len(self.sections) + 1, title, line, links=links))
+            out.section(_tree_events(node.children), self._line(node))
         elif name in ("paragraph", "heading", "lheading"):
-            self._content(node.children, self._line(node))
+            out.content(_tree_events(node.children), self._line(node))
         elif name in ("bullet_list", "ordered_list"):
-            self.depth += 1
+            out.depth += 1
             self._blocks(node.children)
-            self.depth -= 1
+            out.depth -= 1
         elif name == "list_item":
-            if self.depth == 1:
-                self.item = Item(self._line(node), "")
+            out.open_item(self._line(node))
             run: list[Any] = []  # a tight item's paragraph: its inline nodes, no paragraph
             for child in node.children:
                 if child.name in _INLINE:
                     run.append(child)
                     continue
                 if run:
-                    self._content(run, self._line(run[0]))
+                    out.content(_tree_events(run), self._line(run[0]))
                     run = []
                 self._block(child)
             if run:
-                self._content(run, self._line(run[0]))
-            if self.depth == 1 and self.item is not None:
-                if self.sections:
-                    self.sections[-1].items.append(self.item)
-                self.item = None
+                out.content(_tree_events(run), self._line(run[0]))
+            out.close_item()
         elif name == "blockquote":
             self._blocks(node.children)
         # code, HTML blocks, rules and link definitions hold no text of the guide's own
-
-    def _content(self, nodes: list[Any], line: int) -> None:
-        text, links, after = _inline_nodes(nodes, line)
-        item = self.item
-        if item is not None:
-            offset = len(item.links)
-            item.text = f"{item.text} {text}".strip()
-            item.links.extend(links)
-            item.after.update({offset + k: v for k, v in after.items()})
-        elif self.sections:
-            self.sections[-1].paragraphs.append(text)
-        else:
-            self.intro.append(text)
-        if self.sections:
-            self.sections[-1].links.extend(links)
-
-
-def _plain(node: Any) -> str:
-    """The text of an inline node's descendants (code spans, image descriptions)."""
-    if node.name in ("text", "text_special"):
-        return node.meta.get("content", "")
-    if node.name == "softbreak":
-        return " "
-    if node.name == "hardbreak":
-        return "\n"
-    return "".join(_plain(child) for child in node.children)
-
-
-def _inline_nodes(nodes: list[Any], first_line: int) -> tuple[str, list[Link], dict[int, str]]:
-    """:func:`_inline` over markdown-it-pyrs's inline nodes."""
-    text: list[str] = []
-    links: list[Link] = []
-    after: dict[int, str] = {}
-    state: dict[str, Any] = {"line": first_line, "href": None, "link_text": [], "tail": None}
-
-    def add(piece: str) -> None:
-        if state["href"] is not None:
-            state["link_text"].append(piece)
-        text.append(piece)
-
-    def visit(node: Any) -> None:
-        name = node.name
-        if name in ("softbreak", "hardbreak"):
-            state["line"] += 1
-            add(" " if name == "softbreak" else "\n")
-        elif name in ("text", "text_special"):
-            add(node.meta.get("content", ""))
-        elif name in ("code_inline", "image"):
-            add(_plain(node))
-        elif name in ("link", "autolink"):
-            if state["tail"] is not None:
-                after[len(links) - 1] = "".join(text[state["tail"]:]).strip()
-            state.update(href=str(node.meta.get("url") or ""), link_text=[], tail=None)
-            for child in node.children:
-                visit(child)
-            links.append(Link(state["href"], "".join(state["link_text"]).strip(),
-                              state["line"]))
-            state.update(href=None, tail=len(text))
-        else:  # emphasis and the like: their text; raw HTML: nothing
-            for child in node.children:
-                visit(child)
-
-    for node in nodes:
-        visit(node)
-    if state["tail"] is not None and links:
-        after[len(links) - 1] = "".join(text[state["tail"]:]).strip()
-    return "".join(text).strip(), links, after

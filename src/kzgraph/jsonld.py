@@ -12,12 +12,12 @@ Oxigraph and compare the triples.
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring as _string  # the C encoder
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from json.encoder import encode_basestring as _string  # the C encoder
+from typing import Any, Iterable
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -200,19 +200,3 @@ def head() -> str:
 
 
 TAIL = "\n  ]\n}\n"
-
-
-def document_parts(chunks: Iterable[str]) -> Iterator[str]:
-    """The whole document piece by piece, without holding every chunk."""
-    yield head()
-    first = True
-    for chunk in chunks:
-        if chunk:
-            yield chunk if first else ",\n" + chunk
-            first = False
-    yield TAIL
-
-
-def document(node_texts: Iterable[str]) -> str:
-    """The whole document as one string."""
-    return "".join(document_parts(node_texts))

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -267,30 +267,17 @@ _INTEGER = XSD.integer
 #: the languages every country is labelled in, whatever the pages at hand
 LABEL_LANGUAGES = ("en", "kk", "ru")
 
-#: literals already made, by (text, language): rdflib's Literal() costs ~10 µs, and keywords,
-#: names and titles repeat across pages. Literals are immutable, so sharing them is safe.
-_LITERALS: dict[tuple[str, str | None], Literal] = {}
-_LITERALS_MAX = 100_000
-
-
+@lru_cache(maxsize=100_000)
 def _literal(text: str, lang: str | None = None) -> Literal:
-    found = _LITERALS.get((text, lang))
-    if found is None:
-        if len(_LITERALS) >= _LITERALS_MAX:
-            _LITERALS.clear()
-        found = _LITERALS[(text, lang)] = Literal(text, lang=lang)
-    return found
+    """A literal made once a process: rdflib's Literal() costs ~10 µs, and keywords, names
+    and titles repeat across pages. Literals are immutable, so sharing them is safe."""
+    return Literal(text, lang=lang)
 
 
-_REFERENCE: dict[tuple[str, str, str], tuple[Triple, ...]] = {}
-
-
+@lru_cache(maxsize=None)
 def _reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
-    """What the reference graph says of a country, a language or a concept scheme: the same
-    for every page, so made once a process."""
-    found = _REFERENCE.get((base, kind, code))
-    if found is not None:
-        return found
+    """What the reference graph says of a country, a language or a concept scheme (its node
+    the subject of the first statement): the same for every page, so made once a process."""
     mint = Minter(base)
     if kind == "country":
         iri = mint.country(code)
@@ -308,8 +295,7 @@ def _reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
         out = [(scheme, RDF.type, SKOS.ConceptScheme)]
         out += [(scheme, DCTERMS.title, Literal(title, lang=lang))
                 for lang, title in SCHEME_TITLES[code].items()]
-    found = _REFERENCE[(base, kind, code)] = tuple(out)
-    return found
+    return tuple(out)
 
 
 class _Mapper:
@@ -327,8 +313,7 @@ class _Mapper:
                 known[page.kind].add(page.slug)
         self.known = known
         self.reference = self.quads[self.mint.reference_graph()]
-        self._countries: set[str] = set()
-        self._languages: set[str] = set()
+        self._referenced: set[tuple[str, str]] = set()
 
     # -- emitting -----------------------------------------------------------------------------
     def emit(self, graph: list[Triple], triple: Triple, page: Page | None = None,
@@ -347,7 +332,7 @@ class _Mapper:
         return Mapped(dict(self.quads), self.origins, self.problems, self.mint)
 
     def _scheme(self, kind: str) -> None:
-        self.reference.extend(_reference_triples(self.settings.base, "scheme", kind))
+        self._reference_node("scheme", kind)
 
     def _page(self, page: Page) -> None:
         subject = self.mint.page(page.kind, page.slug)
@@ -458,7 +443,7 @@ class _Mapper:
                     "or its ISO 3166-1 code (for example 'Kazakhstan', 'Казахстан' or 'KZ').",
                     key=key))
                 return None
-            return self._country(code)
+            return self._reference_node("country", code)
         if kind == "languages":
             code = text.lower()
             if language_name(code) is None:
@@ -466,7 +451,7 @@ class _Mapper:
                     f"'{text}' is not an ISO 639-1 language code (such as 'kk', 'ru', 'en').",
                     key=key))
                 return None
-            return self._language(code)
+            return self._reference_node("language", code)
         if kind in ("categories", "perspectives", "perspective"):
             target = "category" if kind == "categories" else "perspective"
             if not SLUG.fullmatch(text):
@@ -500,17 +485,11 @@ class _Mapper:
             "formats cannot all carry. Remove it.", key=key, line=line))
         return False
 
-    def _country(self, code: str) -> URIRef:
-        triples = _reference_triples(self.settings.base, "country", code)
-        if code not in self._countries:
-            self._countries.add(code)
-            self.reference.extend(triples)
-        return triples[0][0]
-
-    def _language(self, code: str) -> URIRef:
-        triples = _reference_triples(self.settings.base, "language", code)
-        if code not in self._languages:
-            self._languages.add(code)
+    def _reference_node(self, kind: str, code: str) -> URIRef:
+        """A country, language or concept scheme, described once in the reference graph."""
+        triples = _reference_triples(self.settings.base, kind, code)
+        if (kind, code) not in self._referenced:
+            self._referenced.add((kind, code))
             self.reference.extend(triples)
         return triples[0][0]
 

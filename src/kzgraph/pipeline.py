@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -17,7 +18,8 @@ from rdflib import Dataset
 from .config import Settings
 from .errors import ContentError, Problem, has_errors, sort_problems
 from .engine import Outcome, Progress, Run
-from .export import DATASET_FORMATS, chunk_texts, serialize, write_atomic, write_spliced
+from .export import (DATASET_FORMATS, Layout, chunk_texts, serialize, write_atomic,
+                     write_spliced)
 from .formats import FORMATS, Format
 from .load import Content, load_content
 from .mapping import Mapped, Minter, map_content
@@ -155,22 +157,14 @@ def export_file(settings: Settings, fmt: Format, path: Path, *,
     file's size and the problems (warnings) found."""
     _require_content(settings)
     path = Path(path).absolute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # the workers' pieces go beside the file (the kernel copies them in), in a folder named
-    # as build's staging folders are, so one left by a killed export is removed by the next
-    remove_stale_staging(path)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{path.name}.build-{os.getpid()}-",
-                                    dir=path.parent))
-    try:
-        with Run(settings, formats=[fmt.name], cache_dir=cache, jobs=jobs, progress=progress,
-                 scratch=scratch) as run:
-            outcome = run.check()
-            if not outcome.ok:
-                raise ContentError(outcome.problems, "Cannot export")
-            tail = _tails(run, settings, [fmt.name])[fmt.name]()
-            return _write(run, fmt.name, path, tail), outcome.problems
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    with _scratch_beside(path) as scratch, \
+            Run(settings, formats=[fmt.name], cache_dir=cache, jobs=jobs, progress=progress,
+                scratch=scratch) as run:
+        outcome = run.check()
+        if not outcome.ok:
+            raise ContentError(outcome.problems, "Cannot export")
+        tail = _tails(run, settings, [fmt.name])[fmt.name]()
+        return _write(run, fmt.name, path, tail), outcome.problems
 
 
 #: the files ``build`` writes besides one file per format
@@ -218,6 +212,34 @@ def remove_stale_staging(target: Path) -> list[Path]:
     return removed
 
 
+def _staging_dir(target: Path) -> Path:
+    """A new folder beside ``target``, named so that :func:`remove_stale_staging` removes it
+    once this process is gone."""
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.build-{os.getpid()}-",
+                                 dir=target.parent))
+
+
+@contextmanager
+def _scratch_beside(target: Path) -> Iterator[Path]:
+    """A folder for the workers' pieces beside ``target`` (on its filesystem, so the kernel
+    copies them into it), removed when the block ends, or by the next build or export of
+    ``target`` if this one is killed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(target)
+    scratch = _staging_dir(target)
+    try:
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _file_name(fmt: str) -> str:
+    """The name ``build`` gives the file of a format."""
+    from .formats import get_format
+
+    return f"{DATA_STEM}.{get_format(fmt).extension}"
+
+
 def publish_dir(staging: Path, target: Path) -> None:
     """Put the finished ``staging`` folder at ``target``, replacing what was there at once."""
     if target.exists():
@@ -242,17 +264,8 @@ def build(settings: Settings, output: Path, lang: str = "en", *,
     _require_content(settings)
     wanted = [f.name for f in FORMATS if f.name in set(formats)]
     output = Path(output).absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(output)
-    # the workers' pieces are written beside the output (removed when the run ends, or by
-    # the next build if this one is killed), so the kernel copies them into it
-    scratch = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-{os.getpid()}-",
-                                    dir=output.parent))
-    try:
-        outcome = _build(settings, output, lang, wanted, cache, jobs, progress, scratch)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return outcome
+    with _scratch_beside(output) as scratch:
+        return _build(settings, output, lang, wanted, cache, jobs, progress, scratch)
 
 
 def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
@@ -266,17 +279,14 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
         outcome = run.check(lang)
         if not outcome.ok:
             raise ContentError(outcome.problems, "Refusing to publish")
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-{os.getpid()}-",
-                                        dir=output.parent))
+        staging = _staging_dir(output)
         try:
             tails = _tails(run, settings, wanted)
-            layouts = {}
+            written: dict[str, tuple[int, Layout]] = {}
 
             def write(name: str) -> None:
-                file_name = f"{DATA_STEM}.{get_format(name).extension}"
-                size, layouts[name] = write_spliced(
-                    staging / file_name, name, run.pieces_of(name), tails[name]())
-                outcome.files[file_name] = size
+                written[name] = write_spliced(staging / _file_name(name), name,
+                                              run.pieces_of(name), tails[name]())
 
             # the files are written side by side (the kernel copies, and syncs, while Python
             # waits); the dataset formats' tails read the cache, so in this thread
@@ -288,9 +298,7 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
                         write(name)
                 for future in futures:
                     future.result()
-            outcome.files = {f"{DATA_STEM}.{get_format(name).extension}":
-                             outcome.files[f"{DATA_STEM}.{get_format(name).extension}"]
-                             for name in wanted}
+            outcome.files = {_file_name(name): written[name][0] for name in wanted}
             description = describe_statistics(outcome.stats, settings, outcome.files)
             write_atomic(staging / DESCRIPTION_FILE,
                          serialize(Dataset(), description, get_format("turtle")))
@@ -301,7 +309,6 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        for name, layout in layouts.items():
-            run.cache.remember_output(
-                name, output / f"{DATA_STEM}.{get_format(name).extension}", layout)
+        for name, (_, layout) in written.items():
+            run.cache.remember_output(name, output / _file_name(name), layout)
     return outcome
