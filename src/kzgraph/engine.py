@@ -41,7 +41,8 @@ from . import __version__
 from .config import Settings
 from .describe import Statistics
 from .errors import ERROR, Problem, sort_problems
-from .export import (DATASET_FORMATS, Encoded, Layout, Piece, chunk_texts, encoded, ordered,
+from .export import (DATASET_FORMATS, Encoded, Layout, Piece, chunk_texts, encoded,
+                     encoded_shared, ordered,
                      piece, read_piece)
 from .formats import FORMATS
 from .load import FILE_NAME, KINDS, find_file_names, load_file, load_files
@@ -191,7 +192,7 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     reference_graph = minter.reference_graph()
     enc = Encoded({g: t for g, t in mapped.quads.items() if g != reference_graph})
     union = enc.triples
-    reference_lines = encoded(mapped.quads.get(reference_graph, ()))
+    reference_lines = encoded_shared(mapped.quads.get(reference_graph, ()))
     reference = [t for _, t in reference_lines]
     formats = tuple(formats)
     chunk = Chunk(part.key, chunk_texts(enc, formats))

@@ -27,6 +27,7 @@ from rdflib.term import Node
 from .formats import FORMATS, Format
 from .jsonld import TAIL as JSON_TAIL, head as json_head, node_object, node_text
 from .ntriples import term
+from .turtle import chunk as turtle_chunk
 from .vocab import PREFIXES, RDF
 
 Triple = tuple[Node, Node, Node]
@@ -60,6 +61,26 @@ def encoded(triples: Iterable[Triple]) -> list[tuple[str, Triple]]:
     with its types first, then predicates and objects. Statements are told apart by their
     lines (hashing strings is far cheaper than hashing rdflib terms)."""
     return _in_order(_keyed(triples))
+
+
+#: statements that recur as the very same objects in every part a process makes (the
+#: reference data's, made once a process by the mapping) -> their line and order key
+_SHARED: dict[Triple, tuple[str, tuple[str, bool, str, str]]] = {}
+
+
+def encoded_shared(triples: Iterable[Triple]) -> list[tuple[str, Triple]]:
+    """:func:`encoded` for statements that recur: each one's line is made once a process."""
+    seen: dict[str, tuple[tuple[str, bool, str, str], Triple]] = {}
+    for t in triples:
+        known = _SHARED.get(t)
+        if known is None:
+            ts, tp, to = term(t[0]), term(t[1]), term(t[2])
+            known = (f"{ts} {tp} {to} .\n", (ts, tp != _TYPE_NT, tp, to))
+            if len(_SHARED) < 100_000:
+                _SHARED[t] = known
+        if known[0] not in seen:
+            seen[known[0]] = (known[1], t)
+    return _in_order(seen)
 
 
 def ordered(triples: Iterable[Triple]) -> list[Triple]:
@@ -133,6 +154,11 @@ def _ox(text: str, fmt: ox.RdfFormat) -> list:
     return list(ox.parse(text.encode("utf-8"), format=fmt)) if text else []
 
 
+def _oxigraph_turtle(triples: list) -> str:
+    return _strip_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE,
+                                        prefixes=PREFIXES).decode("utf-8")) if triples else ""
+
+
 def chunk_texts(graphs: Mapping[URIRef | None, Iterable[Triple]] | Encoded,
                 formats: Iterable[str] = tuple(f.name for f in FORMATS)) -> dict[str, str]:
     """One chunk in each of ``formats``: the union of ``graphs`` for the single-graph formats,
@@ -145,12 +171,15 @@ def chunk_texts(graphs: Mapping[URIRef | None, Iterable[Triple]] | Encoded,
         nt = "".join(line for line, _ in enc.union)
         if "ntriples" in formats:
             out["ntriples"] = nt
-        if formats & {"turtle", "xml"}:
+        if "turtle" in formats:
+            # written here when every term is one whose Turtle we know pyoxigraph's to be
+            fast = turtle_chunk(line for line, _ in enc.union)
+            if fast is not None:
+                out["turtle"] = fast
+        if "xml" in formats or "turtle" in formats and "turtle" not in out:
             parsed = [q.triple for q in _ox(nt, ox.RdfFormat.N_TRIPLES)]
-            if "turtle" in formats:
-                out["turtle"] = _strip_prefixes(
-                    ox.serialize(parsed, format=ox.RdfFormat.TURTLE,
-                                 prefixes=PREFIXES).decode("utf-8")) if parsed else ""
+            if "turtle" not in out and "turtle" in formats:
+                out["turtle"] = _oxigraph_turtle(parsed)
             if "xml" in formats:
                 out["xml"] = _strip_envelope(
                     ox.serialize(parsed, format=ox.RdfFormat.RDF_XML,
