@@ -70,6 +70,11 @@ def _namespace(term: Node) -> str:
     return iri[:cut + 1]
 
 
+_TYPE_NT = term(RDF.type)
+_MODIFIED_NT = term(DCTERMS.modified)
+_DATE_SUFFIX = f'"^^<{XSD.date}>'
+
+
 def _count(n: int) -> Literal:
     return Literal(n, datatype=XSD.integer)
 
@@ -99,35 +104,41 @@ class Statistics:
     @classmethod
     def of_encoded(cls, lines: list[tuple[str, tuple[Node, Node, Node]]],
                    base: str) -> "Statistics":
-        """The statistics of statements already encoded (each once, with its N-Triples line)."""
+        """The statistics of statements already encoded (each once, with its N-Triples line):
+        counted on the lines' terms, each distinct object hashed once."""
         stats = cls()
         subjects: set[str] = set()
+        objects: dict[str, Node] = {}
+        properties: Counter = Counter()
         typed: dict[str, set[str]] = {}
-        entities = 0
-        type_nt, modified_nt = term(RDF.type), term(DCTERMS.modified)
-        date = str(XSD.date)
+        dates: list[Node] = []
         for line, (s, p, o) in lines:
-            ts, tp, to = line[:-3].split(" ", 2) if line.startswith("<") else (
-                term(s), term(p), term(o))
-            stats.triples += 1
-            if ts not in subjects:
-                subjects.add(ts)
-                if ts.startswith("<" + base):
-                    entities += 1
-            stats.objects.add(int.from_bytes(
-                hashlib.blake2b(to.encode("utf-8"), digest_size=8).digest(), "big"))
-            stats.properties[str(p)] += 1
-            if tp == type_nt:
-                typed.setdefault(str(o), set()).add(ts)
-            elif to[0] == '"':
-                if o.language:
-                    stats.languages.add(o.language.split("-")[0])
-                elif tp == modified_nt and str(o.datatype) == date and (
-                        stats.modified is None or str(o) > stats.modified):
-                    stats.modified = str(o)
+            if line[0] == "<":  # no blank node subject: the line splits at its first spaces
+                ts, tp, to = line[:-3].split(" ", 2)
+            else:
+                ts, tp, to = term(s), term(p), term(o)
+            subjects.add(ts)
+            objects[to] = o
+            properties[tp] += 1
+            if tp == _TYPE_NT:
+                typed.setdefault(to, set()).add(ts)
+            elif tp == _MODIFIED_NT and to.endswith(_DATE_SUFFIX):
+                dates.append(o)
+        stats.triples = len(lines)
         stats.subjects = len(subjects)
-        stats.entities = entities
-        stats.classes = Counter({c: len(members) for c, members in typed.items()})
+        entity = "<" + base
+        stats.entities = sum(1 for ts in subjects if ts.startswith(entity))
+        blake2b = hashlib.blake2b
+        stats.objects = {int.from_bytes(blake2b(to.encode("utf-8"), digest_size=8).digest(),
+                                        "big") for to in objects}
+        for to, o in objects.items():
+            if to[-1] != '"' and to[0] == '"' and to[to.rindex('"') + 1] == "@":
+                stats.languages.add(o.language.split("-")[0])  # type: ignore[union-attr]
+        stats.properties = Counter({tp[1:-1]: n for tp, n in properties.items()})
+        stats.classes = Counter({(to[1:-1] if to[0] == "<" else str(objects[to])): len(members)
+                                 for to, members in typed.items()})
+        if dates:
+            stats.modified = max(str(o) for o in dates)
         return stats
 
     def __getstate__(self) -> tuple:
