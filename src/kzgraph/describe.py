@@ -169,8 +169,10 @@ class Statistics:
         self.objects |= other.objects
         if getattr(other, "_object_bytes", None):
             self.objects.update(array("Q", other._object_bytes))
-        self.classes.update(other.classes)
-        self.properties.update(other.properties)
+        for mine, theirs in ((self.classes, other.classes),
+                             (self.properties, other.properties)):
+            for key, n in theirs.items():  # Counter.update, without its ABC check per call
+                mine[key] = mine.get(key, 0) + n
         self.languages |= other.languages
         if other.modified is not None and (self.modified is None
                                            or other.modified > self.modified):

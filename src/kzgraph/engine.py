@@ -130,7 +130,8 @@ def bucket_of(key: str) -> int:
 @dataclass
 class Summary:
     """What some parts add up to: their problems (in each message language), results,
-    statistics, file digests and reference lines (N-Triples, each once)."""
+    statistics, file digests and reference lines (N-Triples without their newline, each
+    once)."""
 
     problems: dict[str, list[Problem]] = field(
         default_factory=lambda: {lang: [] for lang in MESSAGE_LANGUAGES})
@@ -148,7 +149,7 @@ class Summary:
         self.stats.add(stats)
         self.files.extend(files)
         if refs:
-            self.refs.update(line + "\n" for line in refs.split("\n") if line)
+            self.refs.update(refs.split("\n"))  # and an empty line, dropped when used
 
 
 # -- planning -----------------------------------------------------------------------------------
@@ -661,8 +662,9 @@ class Run:
             lines |= summary.refs
 
         reference = Graph()
+        lines.discard("")
         if lines:
-            reference.parse(data="".join(sorted(lines)), format="nt")
+            reference.parse(data="\n".join(lines) + "\n", format="nt")
         self.reference = ordered(reference)
         self.files = sorted(files)
         shapes, hierarchy = compiled_shapes()

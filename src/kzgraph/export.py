@@ -43,8 +43,13 @@ _TYPE_NT = term(_TYPE)
 def _keyed(triples: Iterable[Triple]) -> dict[str, tuple[tuple[str, bool, str, str], Triple]]:
     """Each statement once, by its N-Triples line, with the key that puts it in file order."""
     seen: dict[str, tuple[tuple[str, bool, str, str], Triple]] = {}
+    iri = URIRef
     for t in triples:
-        ts, tp, to = term(t[0]), term(t[1]), term(t[2])
+        s, p, o = t
+        # IRIs, most terms, written here: a call to term() for each costs more than the rest
+        ts = f"<{s}>" if type(s) is iri else term(s)
+        tp = f"<{p}>" if type(p) is iri else term(p)
+        to = f"<{o}>" if type(o) is iri else term(o)
         line = f"{ts} {tp} {to} .\n"
         if line not in seen:
             seen[line] = ((ts, tp != _TYPE_NT, tp, to), t)

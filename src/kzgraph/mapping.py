@@ -43,6 +43,13 @@ SCHEME_TITLES = {
 }
 
 
+@lru_cache(maxsize=200_000)
+def _page_iri(minter: "Minter", kind: str, slug: str) -> URIRef:
+    """A page's IRI, one object a process: the dictionaries keyed by subjects then find it by
+    identity, without rdflib's equality test (a Python call) on every statement."""
+    return getattr(minter, kind)(slug)
+
+
 class Minter:
     """Mints every data IRI from slugs under the configured base."""
 
@@ -78,7 +85,13 @@ class Minter:
         return URIRef(f"{guide}#mention-{source_slug}")
 
     def page(self, kind: str, slug: str) -> URIRef:
-        return getattr(self, kind)(slug)
+        return _page_iri(self, kind, slug)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Minter) and other.base == self.base
+
+    def __hash__(self) -> int:
+        return hash(self.base)
 
     def page_graph(self, page: Page) -> URIRef:
         folder = {"guide": "guides", "source": "sources", "category": "categories",
@@ -267,11 +280,42 @@ _INTEGER = XSD.integer
 #: the languages every country is labelled in, whatever the pages at hand
 LABEL_LANGUAGES = ("en", "kk", "ru")
 
+def _text_literal(text: str, lang: str | None = None) -> Literal:
+    """``Literal(text, lang=lang)`` for a string and a valid language tag (or None), made as
+    rdflib's constructor makes it, without its ~10 µs of checks and conversions."""
+    made = str.__new__(Literal, text)
+    made._language, made._datatype, made._value, made._ill_typed = lang, None, text, None
+    return made
+
+
+def _same_literal(a: Literal, b: Literal) -> bool:
+    return type(a) is type(b) and str(a) == str(b) and all(
+        getattr(a, slot) == getattr(b, slot) and type(getattr(a, slot)) is
+        type(getattr(b, slot)) for slot in Literal.__slots__)
+
+
+if not (Literal.__slots__ == ("_language", "_datatype", "_value", "_ill_typed") and all(
+        _same_literal(_text_literal(t, lang), Literal(t, lang=lang))
+        for t, lang in (("Ж x\n", "ru"), ("x", None), ("", "en-us")))):
+    _text_literal = Literal  # an rdflib that makes literals otherwise: use its constructor
+
+
 @lru_cache(maxsize=100_000)
 def _literal(text: str, lang: str | None = None) -> Literal:
-    """A literal made once a process: rdflib's Literal() costs ~10 µs, and keywords, names
-    and titles repeat across pages. Literals are immutable, so sharing them is safe."""
-    return Literal(text, lang=lang)
+    """A literal made once a process: keywords, names and titles repeat across pages.
+    Literals are immutable, so sharing them is safe."""
+    return _text_literal(text, lang)
+
+
+@lru_cache(maxsize=10_000)
+def _date(text: str) -> Literal:
+    """An ``xsd:date`` literal of a valid date (YYYY-MM-DD), once a process: dates repeat."""
+    return Literal(dt.date.fromisoformat(text), datatype=XSD.date)
+
+
+@lru_cache(maxsize=10_000)
+def _integer(number: int) -> Literal:
+    return Literal(number, datatype=XSD.integer)
 
 
 @lru_cache(maxsize=None)
@@ -363,7 +407,7 @@ class _Mapper:
         if page.kind == "guide":
             self._guide_body(page, subject, graph)
         elif page.body.strip() and self._writable(page, page.body, None, page.body_line):
-            self.emit(graph, (subject, BODY, Literal(page.body.strip(), lang=page.lang)),
+            self.emit(graph, (subject, BODY, _text_literal(page.body.strip(), page.lang)),
                       page, None, page.body_line)
 
     # -- values -------------------------------------------------------------------------------
@@ -421,13 +465,13 @@ class _Mapper:
         if kind == "date":
             if DATE.fullmatch(text):
                 try:
-                    return Literal(dt.date.fromisoformat(text), datatype=XSD.date)
+                    return _date(text)
                 except ValueError:
                     pass
             return Literal(text)  # kept as written; the shapes report it as not a date
         if kind == "integer":
             if isinstance(item, int):
-                return Literal(item, datatype=XSD.integer)
+                return _integer(item)
             return Literal(text)  # the shapes report it as not a whole number
         if kind == "url":
             parts = urlsplit(text)
@@ -470,7 +514,7 @@ class _Mapper:
             # the person is shared by every page naming them: described in the reference graph
             self.emit(self.reference, (person, RDF.type, SCHEMA.Person))
             self.emit(self.reference, (person, RDF.type, FOAF.Person))
-            self.emit(self.reference, (person, FOAF.name, Literal(text)))
+            self.emit(self.reference, (person, FOAF.name, _literal(text)))
             return person
         raise AssertionError(f"no conversion for {kind}")
 
@@ -500,7 +544,7 @@ class _Mapper:
         body = parse_guide_body(page.body, page.body_line)
         emit: Callable[..., None] = lambda t, line: self.emit(graph, t, page, None, line)
         if body.intro:
-            emit((guide, BODY, Literal("\n\n".join(body.intro), lang=page.lang)), page.body_line)
+            emit((guide, BODY, _text_literal("\n\n".join(body.intro), page.lang)), page.body_line)
         for section in body.sections:
             node = self.mint.section(guide, section.position)
             emit((node, _TYPE, _GUIDE_SECTION), section.line)
@@ -508,9 +552,9 @@ class _Mapper:
             emit((node, _IS_PART_OF, guide), section.line)
             emit((node, _POSITION, Literal(section.position, datatype=_INTEGER)),
                  section.line)
-            emit((node, _TITLE, Literal(section.title, lang=page.lang)), section.line)
+            emit((node, _TITLE, _text_literal(section.title, page.lang)), section.line)
             if section.text:
-                emit((node, BODY, Literal(section.text, lang=page.lang)), section.line)
+                emit((node, BODY, _text_literal(section.text, page.lang)), section.line)
             for link in section.links:
                 if link.category_slug is not None:
                     if self._link_ok(page, link.line, "category", link.category_slug, link.href):
@@ -536,7 +580,7 @@ class _Mapper:
                     emit((mention, _IN_SECTION, node), link.line)
                     words = item.after.get(index, "").lstrip(" ,;:—–-").strip()
                     if words:
-                        emit((mention, _NOTE, Literal(words, lang=page.lang)), link.line)
+                        emit((mention, _NOTE, _text_literal(words, page.lang)), link.line)
             for link in section.links:
                 slug = link.source_slug
                 if slug is not None and slug in self.known["source"]:

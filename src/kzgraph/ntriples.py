@@ -16,15 +16,20 @@ _XSD_STRING = str(XSD.string)
 
 def term(node: Node) -> str:
     """One term in canonical N-Triples syntax."""
+    kind = type(node)  # exact types first: isinstance() on rdflib's ABCs is slow
+    if kind is URIRef:
+        return f"<{node}>"
+    if kind is Literal or isinstance(node, Literal):
+        text = str(node)
+        if "\\" in text or '"' in text or "\n" in text or "\r" in text:
+            text = text.translate(_ESCAPES)
+        if node.language:
+            return f'"{text}"@{node.language}'
+        if node.datatype is not None and str(node.datatype) != _XSD_STRING:
+            return f'"{text}"^^<{node.datatype}>'
+        return f'"{text}"'
     if isinstance(node, URIRef):
         return f"<{node}>"
-    if isinstance(node, Literal):
-        text = f'"{str(node).translate(_ESCAPES)}"'
-        if node.language:
-            return f"{text}@{node.language}"
-        if node.datatype is not None and str(node.datatype) != _XSD_STRING:
-            return f"{text}^^<{node.datatype}>"
-        return text
     if isinstance(node, BNode):
         return f"_:{node}"
     raise TypeError(f"not an RDF term: {node!r}")

@@ -139,7 +139,9 @@ def page_sources(mapped: Mapped, pages: Iterable[Page]) -> list[Source]:
         if not triples:
             continue
         subject = minter.page(page.kind, page.slug)
-        people = sorted({o for s, p, o in triples if p == _CONTRIBUTOR and s == subject})
+        same = str.__eq__  # IRIs compared as text: rdflib's == is a Python call a statement
+        people = sorted({o for s, p, o in triples
+                         if same(p, _CONTRIBUTOR) and same(s, subject)})
         out.append(Source(graph_iri, page.rel, tuple(people)))
     return out
 
