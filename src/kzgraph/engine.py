@@ -20,6 +20,7 @@ were made in this run, an earlier one, by one process or by several.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import multiprocessing as mp
 import os
 import pickle
@@ -34,19 +35,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from . import __version__
 from .config import Settings
 from .describe import Statistics
 from .errors import ERROR, Problem, sort_problems
-from .export import (DATASET_FORMATS, Encoded, Layout, Piece, chunk_texts, encoded,
-                     encoded_shared, ordered,
+from .export import (DATASET_FORMATS, Encoded, Layout, Piece, chunk_texts, ordered,
                      piece, read_piece)
 from .formats import FORMATS
 from .load import FILE_NAME, KINDS, find_file_names, load_file, load_files
-from .mapping import Mapped, map_content
+from .mapping import Mapped, map_content, reference_triples
 from .resources import context_file, ontology_file, shapes_file
 from .shacl import Index, Result
 from .vocab import SH
@@ -97,7 +97,8 @@ class Chunk:
     deferred: list[tuple] = field(default_factory=list)
     #: (subject, class) for every class of every subject of the part, superclasses included
     types: list[tuple[str, str]] = field(default_factory=list)
-    reference: list[str] = field(default_factory=list)
+    #: the reference data the part uses, as (kind, code) keys (see ``Mapped.referenced``)
+    reference: list[tuple[str, str]] = field(default_factory=list)
     stats: Statistics = field(default_factory=Statistics)
     #: (path, SHA-256) of each page file loaded, for the build's provenance digest
     files: list[tuple[str, str]] = field(default_factory=list)
@@ -130,18 +131,18 @@ def bucket_of(key: str) -> int:
 @dataclass
 class Summary:
     """What some parts add up to: their problems (in each message language), results,
-    statistics, file digests and reference lines (N-Triples without their newline, each
-    once)."""
+    statistics, file digests and the keys of the reference data they use."""
 
     problems: dict[str, list[Problem]] = field(
         default_factory=lambda: {lang: [] for lang in MESSAGE_LANGUAGES})
     results: list[tuple[str, str, str, str]] = field(default_factory=list)
     stats: Statistics = field(default_factory=Statistics)
     files: list[tuple[str, str]] = field(default_factory=list)
-    refs: set[str] = field(default_factory=set)
+    refs: set[tuple[str, str]] = field(default_factory=set)
 
-    def add(self, info: tuple, refs: str | None) -> None:
-        """Add one part: its info (as :meth:`Cache.row` pickles it) and reference lines."""
+    def add(self, info: tuple, refs: bytes | None) -> None:
+        """Add one part: its info (as :meth:`Cache.row` pickles it) and reference keys
+        (marshalled)."""
         found, results, stats, files = info
         for lang in MESSAGE_LANGUAGES:
             self.problems[lang].extend(found.get(lang, ()))
@@ -149,7 +150,7 @@ class Summary:
         self.stats.add(stats)
         self.files.extend(files)
         if refs:
-            self.refs.update(refs.split("\n"))  # and an empty line, dropped when used
+            self.refs.update(marshal.loads(refs))
 
 
 # -- planning -----------------------------------------------------------------------------------
@@ -193,11 +194,12 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     reference_graph = minter.reference_graph()
     enc = Encoded({g: t for g, t in mapped.quads.items() if g != reference_graph})
     union = enc.triples
-    reference_lines = encoded_shared(mapped.quads.get(reference_graph, ()))
-    reference = [t for _, t in reference_lines]
+    # what the part says of the reference data, each block once (made once a process)
+    reference = [t for kind, code in sorted(mapped.referenced)
+                 for t in reference_triples(settings.base, kind, code)]
     formats = tuple(formats)
     chunk = Chunk(part.key, chunk_texts(enc, formats))
-    chunk.reference = [line for line, _ in reference_lines]
+    chunk.reference = sorted(mapped.referenced)
     dataset_formats = [f for f in formats if f in DATASET_FORMATS]
     if dataset_formats:
         provenance = [t for source in page_sources(mapped, content.pages)
@@ -377,7 +379,7 @@ class Cache:
         self.db.executescript("""
             CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, stamp TEXT, part TEXT);
             CREATE TABLE IF NOT EXISTS parts(key TEXT PRIMARY KEY, formats TEXT, info BLOB,
-                prov_nquads TEXT, prov_trig TEXT, refs TEXT, version TEXT);
+                prov_nquads TEXT, prov_trig TEXT, refs BLOB, version TEXT);
             CREATE TABLE IF NOT EXISTS types(part TEXT, subject TEXT, class TEXT);
             CREATE INDEX IF NOT EXISTS types_part ON types(part);
             CREATE INDEX IF NOT EXISTS types_subject ON types(subject, class);
@@ -425,13 +427,13 @@ class Cache:
     @staticmethod
     def row(c: Chunk, formats: tuple[str, ...]) -> tuple:
         """A chunk as rows of the cache's tables (made in the worker: the parent only stores
-        them): its ``parts`` row (its reference lines in one text: a million rows cost a
-        100,000-page build four seconds), its types and deferred checks. Its pieces in each
+        them): its ``parts`` row (with the keys of the reference data it uses, marshalled:
+        their statements are made again from the keys), its types and deferred checks. Its pieces in each
         format are written elsewhere (:func:`_write_pieces`)."""
         info = pickle.dumps((c.problems, c.results, c.stats, c.files),
                             protocol=pickle.HIGHEST_PROTOCOL)
         return ((c.key, ",".join(formats), info, *(c.texts.get(f) for f in _COLUMNS),
-                 "".join(c.reference)),
+                 marshal.dumps(c.reference)),
                 [(c.key, subject, cls) for subject, cls in c.types],
                 [(c.key, *d) for d in c.deferred])
 
@@ -653,19 +655,16 @@ class Run:
         results: list[tuple[str, str, str, str]] = []
         stats = Statistics()
         files = []
-        lines: set[str] = set()
+        keys: set[tuple[str, str]] = set()
         for summary in self._summaries(parts, versions, fresh, summaries):
             problems.extend(summary.problems[lang])
             results.extend(summary.results)
             stats.add(summary.stats)
             files.extend(summary.files)
-            lines |= summary.refs
+            keys |= summary.refs
 
-        reference = Graph()
-        lines.discard("")
-        if lines:
-            reference.parse(data="\n".join(lines) + "\n", format="nt")
-        self.reference = ordered(reference)
+        self.reference = ordered(t for kind, code in sorted(keys) for t in
+                                 reference_triples(self.settings.base, kind, code))
         self.files = sorted(files)
         shapes, hierarchy = compiled_shapes()
         index = Index(self.reference, hierarchy)

@@ -68,26 +68,6 @@ def encoded(triples: Iterable[Triple]) -> list[tuple[str, Triple]]:
     return _in_order(_keyed(triples))
 
 
-#: statements that recur as the very same objects in every part a process makes (the
-#: reference data's, made once a process by the mapping) -> their line and order key
-_SHARED: dict[Triple, tuple[str, tuple[str, bool, str, str]]] = {}
-
-
-def encoded_shared(triples: Iterable[Triple]) -> list[tuple[str, Triple]]:
-    """:func:`encoded` for statements that recur: each one's line is made once a process."""
-    seen: dict[str, tuple[tuple[str, bool, str, str], Triple]] = {}
-    for t in triples:
-        known = _SHARED.get(t)
-        if known is None:
-            ts, tp, to = term(t[0]), term(t[1]), term(t[2])
-            known = (f"{ts} {tp} {to} .\n", (ts, tp != _TYPE_NT, tp, to))
-            if len(_SHARED) < 100_000:
-                _SHARED[t] = known
-        if known[0] not in seen:
-            seen[known[0]] = (known[1], t)
-    return _in_order(seen)
-
-
 def ordered(triples: Iterable[Triple]) -> list[Triple]:
     """Each statement once, in file order (see :func:`encoded`)."""
     return [t for _, t in encoded(triples)]

@@ -243,6 +243,9 @@ class Mapped:
     origins: Origins
     problems: list[Problem]
     minter: Minter
+    #: what the reference graph was given, as (kind, code) keys: ``country``, ``language``
+    #: and ``scheme`` codes and ``person`` names (:func:`reference_triples` makes them again)
+    referenced: frozenset[tuple[str, str]] = frozenset()
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -318,10 +321,11 @@ def _integer(number: int) -> Literal:
     return Literal(number, datatype=XSD.integer)
 
 
-@lru_cache(maxsize=None)
-def _reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
-    """What the reference graph says of a country, a language or a concept scheme (its node
-    the subject of the first statement): the same for every page, so made once a process."""
+@lru_cache(maxsize=100_000)
+def reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
+    """What the reference graph says of a country, a language, a concept scheme or a person
+    (its node the subject of the first statement): the same for every page, so made once a
+    process."""
     mint = Minter(base)
     if kind == "country":
         iri = mint.country(code)
@@ -330,6 +334,10 @@ def _reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
                              (iri, SKOS.exactMatch, EU_COUNTRY[alpha_3(code)])]
         out += [(iri, SKOS.prefLabel, Literal(country_name(code, lang), lang=lang))
                 for lang in LABEL_LANGUAGES]
+    elif kind == "person":
+        iri = mint.person(code)
+        out = [(iri, RDF.type, SCHEMA.Person), (iri, RDF.type, FOAF.Person),
+               (iri, FOAF.name, _literal(code))]
     elif kind == "language":
         iri = URIRef(LANGUAGE_IRI + code)
         out = [(iri, RDF.type, DCTERMS.LinguisticSystem),
@@ -373,7 +381,8 @@ class _Mapper:
                 self._scheme(kind)
         for page in sorted(self.content.pages, key=lambda p: (p.kind, p.slug, p.lang, p.rel)):
             self._page(page)
-        return Mapped(dict(self.quads), self.origins, self.problems, self.mint)
+        return Mapped(dict(self.quads), self.origins, self.problems, self.mint,
+                      frozenset(self._referenced))
 
     def _scheme(self, kind: str) -> None:
         self._reference_node("scheme", kind)
@@ -512,9 +521,8 @@ class _Mapper:
                     f"'{text}' is not a name.", key=key))
                 return None
             # the person is shared by every page naming them: described in the reference graph
-            self.emit(self.reference, (person, RDF.type, SCHEMA.Person))
-            self.emit(self.reference, (person, RDF.type, FOAF.Person))
-            self.emit(self.reference, (person, FOAF.name, _literal(text)))
+            self._referenced.add(("person", text))
+            self.reference.extend(reference_triples(self.settings.base, "person", text))
             return person
         raise AssertionError(f"no conversion for {kind}")
 
@@ -531,7 +539,7 @@ class _Mapper:
 
     def _reference_node(self, kind: str, code: str) -> URIRef:
         """A country, language or concept scheme, described once in the reference graph."""
-        triples = _reference_triples(self.settings.base, kind, code)
+        triples = reference_triples(self.settings.base, kind, code)
         if (kind, code) not in self._referenced:
             self._referenced.add((kind, code))
             self.reference.extend(triples)
