@@ -100,11 +100,17 @@ def _value_object(value: Node) -> dict[str, str]:
     return {"@id": _node_id(value)}
 
 
+def _sort_key(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def _one_or_many(values: list[Any]) -> Any:
     if len(values) == 1:
         return values[0]
-    values = sorted(values, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
-    return values[0] if len(values) == 1 else values
+    # in the order of their JSON text; for strings that is the C encoder's (json.dumps of a
+    # string, without its Python call)
+    key = _string if all(type(v) is str for v in values) else _sort_key
+    return sorted(values, key=key)
 
 
 def _fits(term: _Term, values: list[Node]) -> bool:
@@ -176,7 +182,11 @@ def _json(value: Any, indent: str, out: list[str]) -> None:
                 out.append(",\n" + inner)
             out.append(_string(key))
             out.append(": ")
-            _json(value[key], inner, out)
+            item = value[key]
+            if type(item) is str:  # most values: written here, without a call
+                out.append(_string(item))
+            else:
+                _json(item, inner, out)
         out.append("\n" + indent + "}")
     elif isinstance(value, list):
         if not value:
@@ -187,7 +197,10 @@ def _json(value: Any, indent: str, out: list[str]) -> None:
         for i, item in enumerate(value):
             if i:
                 out.append(",\n" + inner)
-            _json(item, inner, out)
+            if type(item) is str:
+                out.append(_string(item))
+            else:
+                _json(item, inner, out)
         out.append("\n" + indent + "]")
     else:
         out.append(json.dumps(value))
