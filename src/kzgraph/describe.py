@@ -90,8 +90,8 @@ class Statistics:
     subjects: int = 0
     objects: set[int] = field(default_factory=set)
     #: class IRI -> instances, property IRI -> statements
-    classes: Counter = field(default_factory=Counter)
-    properties: Counter = field(default_factory=Counter)
+    classes: dict[str, int] = field(default_factory=dict)
+    properties: dict[str, int] = field(default_factory=dict)
     languages: set[str] = field(default_factory=set)
     #: the latest ``dcterms:modified`` date, as written (YYYY-MM-DD)
     modified: str | None = None
@@ -134,9 +134,9 @@ class Statistics:
         for to, o in objects.items():
             if to[-1] != '"' and to[0] == '"' and to[to.rindex('"') + 1] == "@":
                 stats.languages.add(o.language.split("-")[0])  # type: ignore[union-attr]
-        stats.properties = Counter({tp[1:-1]: n for tp, n in properties.items()})
-        stats.classes = Counter({(to[1:-1] if to[0] == "<" else str(objects[to])): len(members)
-                                 for to, members in typed.items()})
+        stats.properties = {tp[1:-1]: n for tp, n in properties.items()}
+        stats.classes = {(to[1:-1] if to[0] == "<" else str(objects[to])): len(members)
+                         for to, members in typed.items()}
         if dates:
             stats.modified = max(str(o) for o in dates)
         return stats
@@ -156,8 +156,8 @@ class Statistics:
          modified) = state
         self.objects = set()
         self._object_bytes = objects  # merged by add() without a set per page
-        self.classes = Counter(classes)
-        self.properties = Counter(properties)
+        self.classes = classes
+        self.properties = properties
         self.languages = set(languages)
         self.modified = modified
 
@@ -171,7 +171,7 @@ class Statistics:
             self.objects.update(array("Q", other._object_bytes))
         for mine, theirs in ((self.classes, other.classes),
                              (self.properties, other.properties)):
-            for key, n in theirs.items():  # Counter.update, without its ABC check per call
+            for key, n in theirs.items():
                 mine[key] = mine.get(key, 0) + n
         self.languages |= other.languages
         if other.modified is not None and (self.modified is None
