@@ -19,8 +19,8 @@ import os
 import resource
 import select
 import signal
+import subprocess
 import sys
-import threading
 import time
 import traceback
 from pathlib import Path
@@ -41,64 +41,29 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _pss_mb(pid: int) -> float:
-    """A process's proportional set size in MiB (shared pages split among their users)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as handle:
-            for line in handle:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+class TreeMemory:
+    """The largest memory of this process and every process it starts (the sum of their
+    proportional set sizes), sampled every ``interval`` seconds by a watcher process of its
+    own (``memwatch.py``), so that sampling costs the measured process nothing."""
 
-
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(children.get(pid, []))
-    return out
-
-
-class TreeMemory(threading.Thread):
-    """Samples the memory of this process and every process it started (the sum of their
-    proportional set sizes) and keeps the largest sum seen."""
-
-    def __init__(self, interval: float = 0.2) -> None:
-        super().__init__(daemon=True)
+    def __init__(self, interval: float = 0.5) -> None:
         self.interval = interval
         self.peak = 0.0
-        self.stop = threading.Event()
-
-    def sample(self) -> None:
-        total = sum(_pss_mb(pid) for pid in _descendants(os.getpid()))
-        self.peak = max(self.peak, total)
-
-    def run(self) -> None:
-        while not self.stop.wait(self.interval):
-            self.sample()
+        #: the CPU seconds the watcher took (it is a child: not the stage's own)
+        self.cpu = 0.0
 
     def __enter__(self) -> "TreeMemory":
-        self.sample()
-        self.start()
+        self.watcher = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("memwatch.py")), str(os.getpid()),
+             str(self.interval)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.watcher.stdout is not None
+        self.watcher.stdout.readline()  # "ready": it has taken its first sample
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.join()
-        self.sample()
+        out, _ = self.watcher.communicate("stop\n", timeout=60)
+        peak, cpu = out.split()[-2:]
+        self.peak, self.cpu = float(peak), float(cpu)
 
 
 def _jsonable(value: Any) -> Any:
@@ -145,7 +110,8 @@ def measure(stage: Stage, ctx: Context, prepared: Any) -> dict[str, Any]:
     if tree is not None:
         record["tree_peak_pss_mb"] = tree.peak
         record["children_cpu_s"] = (children.ru_utime + children.ru_stime
-                                    - children0.ru_utime - children0.ru_stime)
+                                    - children0.ru_utime - children0.ru_stime - tree.cpu)
+        record["memory_watch_cpu_s"] = tree.cpu
     return record
 
 
