@@ -347,6 +347,21 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _read(path: str, size: int) -> bytes:
+    """A file's bytes, read to its end (``size``, what stat said, is only a hint), without
+    ``Path.read_bytes``'s buffered reader and its extra system calls."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, max(size + 1, 1 << 16))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+
+
 def load_file(path: Path, root: Path, default_language: str) -> tuple[Page | None, list[Problem]]:
     """Load one file of the content folder, or say why it cannot be loaded."""
     text_path, text_root = str(path), str(root)
@@ -376,7 +391,7 @@ def load_file(path: Path, root: Path, default_language: str) -> tuple[Page | Non
                               "digits, '-' and '_' only, starting with a letter or digit.",
                               lang=lang)]
     try:
-        info = path.stat()
+        info = os.stat(text_path)
         if not stat.S_ISREG(info.st_mode):
             return None, [Problem(rel, None, None, "This is not a regular file (a folder, a "
                                   "pipe or a device), so it cannot be a page.", lang=lang)]
@@ -385,7 +400,7 @@ def load_file(path: Path, root: Path, default_language: str) -> tuple[Page | Non
                                   f"The file is {info.st_size:,} bytes; pages over "
                                   f"{MAX_FILE_BYTES:,} bytes are not read. Split it.",
                                   lang=lang)]
-        data = path.read_bytes()
+        data = _read(text_path, info.st_size)
     except OSError as exc:
         reason = {errno.ELOOP: "its symbolic links loop",
                   errno.ENOENT: "it is a symbolic link to a file that does not exist",

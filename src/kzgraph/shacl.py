@@ -49,6 +49,11 @@ class Result:
                 self.value.n3() if self.value is not None else "", str(self.component))
 
 
+def _n3(node: Node) -> str:
+    """``node.n3()``, for an IRI without rdflib's check of it (focus nodes are sorted by it)."""
+    return f"<{node}>" if type(node) is URIRef else node.n3()
+
+
 class Index:
     """Triples by subject and predicate, with the class hierarchy of the ontology."""
 
@@ -286,7 +291,7 @@ class CompiledShapes:
         wanted = targets.keys() if focus is None else [f for f in focus if f in targets]
         results: list[Result] = []
         later = deferred if deferred is not None else []
-        for node in sorted(wanted, key=lambda n: n.n3()):
+        for node in sorted(wanted, key=_n3):
             for ns in targets[node]:
                 results.extend(self._check(ns.own, node, [node], classes_of, later))
                 for ps in ns.properties:
