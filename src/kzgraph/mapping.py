@@ -352,9 +352,10 @@ def reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
 
 class _Mapper:
     def __init__(self, content: Content, settings: Settings,
-                 known: dict[str, set[str]] | None = None) -> None:
+                 known: dict[str, set[str]] | None = None, origins: bool = True) -> None:
         self.content = content
         self.settings = settings
+        self._track = origins
         self.mint = Minter(settings.base)
         self.quads: dict[URIRef, list[Triple]] = defaultdict(list)
         self.origins = Origins()
@@ -371,7 +372,7 @@ class _Mapper:
     def emit(self, graph: list[Triple], triple: Triple, page: Page | None = None,
              key: str | None = None, line: int | None = None) -> None:
         graph.append(triple)
-        if page is not None:
+        if page is not None and self._track:
             self.origins.add(triple, page, key, line)
 
     # -- the pages ----------------------------------------------------------------------------
@@ -605,10 +606,13 @@ class _Mapper:
 
 
 def map_content(content: Content, settings: Settings,
-                known: dict[str, set[str]] | None = None) -> Mapped:
+                known: dict[str, set[str]] | None = None, origins: bool = True) -> Mapped:
     """Map every loaded page to RDF, collecting problems instead of raising.
 
     ``known`` is the set of slugs of each kind that links may point to (by default, those of
     the pages given); a build that maps pages in parts passes the slugs of the whole folder.
+    Without ``origins``, where each statement came from is not recorded (``Mapped.origins``
+    then knows each subject's pages, not its statements): for a caller that maps again, with
+    them, the rare content whose validation results need locating.
     """
-    return _Mapper(content, settings, known).run()
+    return _Mapper(content, settings, known, origins).run()
