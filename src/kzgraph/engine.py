@@ -229,9 +229,12 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     chunk.problems = {lang: found + locate(located, results, lang)
                       for lang in MESSAGE_LANGUAGES}
     # located only if they fail, which is rare: the part is mapped again then
-    chunk.deferred = [(str(r.value), str(cls), name, str(r.focus), str(r.path))
-                      for r, cls, name in deferred]
-    chunk.types = sorted({(str(node), str(cls)) for node in subjects
+    # strings interned: the same few classes, shapes and paths recur in every row, and a
+    # batch's pickle then holds each once (so does the parent's memory)
+    intern = sys.intern
+    chunk.deferred = [(intern(str(r.value)), intern(str(cls)), intern(name),
+                       intern(str(r.focus)), intern(str(r.path))) for r, cls, name in deferred]
+    chunk.types = sorted({(intern(str(node)), intern(str(cls))) for node in subjects
                           for cls in index.classes_of(node)})
     chunk.stats = Statistics.of_encoded(enc.union, settings.base)
     chunk.files = [(page.rel, page.sha256 or file_digest(page.path)) for page in content.pages]
