@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings, strategies as st
 from rdflib import BNode, Literal, URIRef
 
 from kzgraph.mapping import KEYS
@@ -130,3 +131,19 @@ def test_same_iri_for_every_language_version(mapped):
     feminita = URIRef(BASE + "sources/sources/feminita/")
     pages = mapped.origins.pages[feminita]
     assert sorted(p.lang for p in pages) == ["en", "ru"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(exclude_categories=("Cs",))),
+       st.sampled_from([None, "en", "ru", "kk", "en-us", "zh-hant"]))
+def test_text_literals_are_made_as_rdflib_makes_them(text, lang):
+    from kzgraph.mapping import _literal, text_literal
+
+    made, expected = text_literal(text, lang), Literal(text, lang=lang)
+    for literal in (made, _literal(text, lang)):
+        assert type(literal) is Literal
+        assert literal == expected and hash(literal) == hash(expected)
+        assert literal.n3() == expected.n3()
+        assert all(getattr(literal, slot) == getattr(expected, slot)
+                   for slot in Literal.__slots__)
+        assert literal.value == expected.value and literal.eq(expected)

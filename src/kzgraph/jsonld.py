@@ -27,6 +27,7 @@ from .resources import context
 
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 _TYPE = RDF.type
+_same = str.__eq__  # IRIs compared as text, in C (rdflib's == is a Python call)
 _XSD_STRING = str(XSD.string)
 
 
@@ -87,6 +88,8 @@ def _compact_iri(iri: str) -> str:
 
 
 def _node_id(node: Node) -> str:
+    if type(node) is URIRef:  # most nodes: no isinstance() on rdflib's ABCs (slow)
+        return str(node)
     return f"_:{node}" if isinstance(node, BNode) else str(node)
 
 
@@ -132,7 +135,7 @@ def node_object(subject: Node, statements: Iterable[tuple[Node, Node]]) -> dict[
         by_predicate[p].append(o)
     node: dict[str, Any] = {"id": _node_id(subject)}
     for p, values in by_predicate.items():
-        if p == _TYPE and all(isinstance(v, URIRef) for v in values):
+        if _same(p, _TYPE) and all(isinstance(v, URIRef) for v in values):
             node["type"] = _one_or_many([classes.get(str(v)) or _compact_iri(str(v))
                                          for v in values])
             continue

@@ -283,7 +283,7 @@ _INTEGER = XSD.integer
 #: the languages every country is labelled in, whatever the pages at hand
 LABEL_LANGUAGES = ("en", "kk", "ru")
 
-def _text_literal(text: str, lang: str | None = None) -> Literal:
+def text_literal(text: str, lang: str | None = None) -> Literal:
     """``Literal(text, lang=lang)`` for a string and a valid language tag (or None), made as
     rdflib's constructor makes it, without its ~10 µs of checks and conversions."""
     made = str.__new__(Literal, text)
@@ -298,16 +298,16 @@ def _same_literal(a: Literal, b: Literal) -> bool:
 
 
 if not (Literal.__slots__ == ("_language", "_datatype", "_value", "_ill_typed") and all(
-        _same_literal(_text_literal(t, lang), Literal(t, lang=lang))
+        _same_literal(text_literal(t, lang), Literal(t, lang=lang))
         for t, lang in (("Ж x\n", "ru"), ("x", None), ("", "en-us")))):
-    _text_literal = Literal  # an rdflib that makes literals otherwise: use its constructor
+    text_literal = Literal  # an rdflib that makes literals otherwise: use its constructor
 
 
 @lru_cache(maxsize=100_000)
 def _literal(text: str, lang: str | None = None) -> Literal:
     """A literal made once a process: keywords, names and titles repeat across pages.
     Literals are immutable, so sharing them is safe."""
-    return _text_literal(text, lang)
+    return text_literal(text, lang)
 
 
 @lru_cache(maxsize=10_000)
@@ -417,7 +417,7 @@ class _Mapper:
         if page.kind == "guide":
             self._guide_body(page, subject, graph)
         elif page.body.strip() and self._writable(page, page.body, None, page.body_line):
-            self.emit(graph, (subject, BODY, _text_literal(page.body.strip(), page.lang)),
+            self.emit(graph, (subject, BODY, text_literal(page.body.strip(), page.lang)),
                       page, None, page.body_line)
 
     # -- values -------------------------------------------------------------------------------
@@ -553,7 +553,7 @@ class _Mapper:
         body = parse_guide_body(page.body, page.body_line)
         emit: Callable[..., None] = lambda t, line: self.emit(graph, t, page, None, line)
         if body.intro:
-            emit((guide, BODY, _text_literal("\n\n".join(body.intro), page.lang)), page.body_line)
+            emit((guide, BODY, text_literal("\n\n".join(body.intro), page.lang)), page.body_line)
         for section in body.sections:
             node = self.mint.section(guide, section.position)
             emit((node, _TYPE, _GUIDE_SECTION), section.line)
@@ -561,9 +561,9 @@ class _Mapper:
             emit((node, _IS_PART_OF, guide), section.line)
             emit((node, _POSITION, Literal(section.position, datatype=_INTEGER)),
                  section.line)
-            emit((node, _TITLE, _text_literal(section.title, page.lang)), section.line)
+            emit((node, _TITLE, text_literal(section.title, page.lang)), section.line)
             if section.text:
-                emit((node, BODY, _text_literal(section.text, page.lang)), section.line)
+                emit((node, BODY, text_literal(section.text, page.lang)), section.line)
             for link in section.links:
                 if link.category_slug is not None:
                     if self._link_ok(page, link.line, "category", link.category_slug, link.href):
@@ -589,7 +589,7 @@ class _Mapper:
                     emit((mention, _IN_SECTION, node), link.line)
                     words = item.after.get(index, "").lstrip(" ,;:—–-").strip()
                     if words:
-                        emit((mention, _NOTE, _text_literal(words, page.lang)), link.line)
+                        emit((mention, _NOTE, text_literal(words, page.lang)), link.line)
             for link in section.links:
                 slug = link.source_slug
                 if slug is not None and slug in self.known["source"]:

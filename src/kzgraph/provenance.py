@@ -32,7 +32,7 @@ from rdflib import Graph, Literal, URIRef
 from .config import Settings
 from .errors import ConfigError
 from .load import Page
-from .mapping import Mapped, Minter
+from .mapping import Mapped, Minter, text_literal
 from .resources import ontology_file
 from .vocab import DCTERMS, KZ, PROV, RDF, XSD
 
@@ -170,12 +170,16 @@ def provenance_graph(mapped: Mapped, pages: Iterable[Page], settings: Settings,
 BUILD_PLACEHOLDER = URIRef("urn:x-kzgraph:build")
 
 
+_TYPE, _ENTITY, _GENERATED_BY = RDF.type, PROV.Entity, PROV.wasGeneratedBy
+_SOURCE_FILE, _ATTRIBUTED_TO = KZ.sourceFile, PROV.wasAttributedTo
+
+
 def source_triples(source: Source, build: URIRef = BUILD_PLACEHOLDER) -> list[Triple]:
     """What provenance says about one page graph."""
-    out: list[Triple] = [(source.graph, RDF.type, PROV.Entity),
-                         (source.graph, PROV.wasGeneratedBy, build),
-                         (source.graph, KZ.sourceFile, Literal(source.path))]
-    out.extend((source.graph, PROV.wasAttributedTo, person) for person in source.contributors)
+    graph = source.graph
+    out: list[Triple] = [(graph, _TYPE, _ENTITY), (graph, _GENERATED_BY, build),
+                         (graph, _SOURCE_FILE, text_literal(source.path))]
+    out.extend((graph, _ATTRIBUTED_TO, person) for person in source.contributors)
     return out
 
 
