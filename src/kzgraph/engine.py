@@ -197,9 +197,8 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     reference_graph = minter.reference_graph()
     enc = Encoded({g: t for g, t in mapped.quads.items() if g != reference_graph})
     union = enc.triples
-    # what the part says of the reference data, each block once (made once a process)
-    reference = [t for kind, code in sorted(mapped.referenced)
-                 for t in reference_triples(settings.base, kind, code)]
+    # what the part says of the reference data: each block once, as made once a process
+    reference = mapped.quads.get(reference_graph, [])
     formats = tuple(formats)
     chunk = Chunk(part.key, chunk_texts(enc, formats))
     chunk.reference = sorted(mapped.referenced)
@@ -445,8 +444,8 @@ class Cache:
     def row(c: Chunk, formats: tuple[str, ...]) -> tuple:
         """A chunk as rows of the cache's tables (made in the worker: the parent only stores
         them): its ``parts`` row (with the keys of the reference data it uses, marshalled:
-        their statements are made again from the keys), its types and deferred checks. Its pieces in each
-        format are written elsewhere (:func:`_write_pieces`)."""
+        their statements are made again from the keys), its types and deferred checks. Its
+        pieces in each format are written elsewhere (:func:`_write_pieces`)."""
         info = pickle.dumps((c.problems, c.results, c.stats, c.files),
                             protocol=pickle.HIGHEST_PROTOCOL)
         return ((c.key, ",".join(formats), info, *(c.texts.get(f) for f in _COLUMNS),

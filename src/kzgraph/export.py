@@ -161,9 +161,10 @@ def chunk_texts(graphs: Mapping[URIRef | None, Iterable[Triple]] | Encoded,
             fast = turtle_chunk(line for line, _ in enc.union)
             if fast is not None:
                 out["turtle"] = fast
-        if "xml" in formats or "turtle" in formats and "turtle" not in out:
+        turtle_left = "turtle" in formats and "turtle" not in out
+        if "xml" in formats or turtle_left:
             parsed = [q.triple for q in _ox(nt, ox.RdfFormat.N_TRIPLES)]
-            if "turtle" not in out and "turtle" in formats:
+            if turtle_left:
                 out["turtle"] = _oxigraph_turtle(parsed)
             if "xml" in formats:
                 out["xml"] = _strip_envelope(

@@ -44,10 +44,10 @@ SCHEME_TITLES = {
 
 
 @lru_cache(maxsize=200_000)
-def _page_iri(minter: "Minter", kind: str, slug: str) -> URIRef:
+def _page_iri(base: str, kind: str, slug: str) -> URIRef:
     """A page's IRI, one object a process: the dictionaries keyed by subjects then find it by
     identity, without rdflib's equality test (a Python call) on every statement."""
-    return getattr(minter, kind)(slug)
+    return getattr(Minter(base), kind)(slug)
 
 
 class Minter:
@@ -85,13 +85,7 @@ class Minter:
         return URIRef(f"{guide}#mention-{source_slug}")
 
     def page(self, kind: str, slug: str) -> URIRef:
-        return _page_iri(self, kind, slug)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Minter) and other.base == self.base
-
-    def __hash__(self) -> int:
-        return hash(self.base)
+        return _page_iri(self.base, kind, slug)
 
     def page_graph(self, page: Page) -> URIRef:
         folder = {"guide": "guides", "source": "sources", "category": "categories",
@@ -522,9 +516,7 @@ class _Mapper:
                     f"'{text}' is not a name.", key=key))
                 return None
             # the person is shared by every page naming them: described in the reference graph
-            self._referenced.add(("person", text))
-            self.reference.extend(reference_triples(self.settings.base, "person", text))
-            return person
+            return self._reference_node("person", text)
         raise AssertionError(f"no conversion for {kind}")
 
     def _writable(self, page: Page, text: str, key: str | None,
@@ -539,7 +531,8 @@ class _Mapper:
         return False
 
     def _reference_node(self, kind: str, code: str) -> URIRef:
-        """A country, language or concept scheme, described once in the reference graph."""
+        """A country, language, concept scheme or person, described once in the reference
+        graph."""
         triples = reference_triples(self.settings.base, kind, code)
         if (kind, code) not in self._referenced:
             self._referenced.add((kind, code))
