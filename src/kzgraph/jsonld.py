@@ -174,39 +174,33 @@ def node_text(node: dict[str, Any]) -> str:
 def _json(value: Any, indent: str, out: list[str]) -> None:
     if isinstance(value, str):
         out.append(_string(value))
-    elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = indent + "  "
-        out.append("{\n" + inner)
-        for i, key in enumerate(sorted(value)):
-            if i:
-                out.append(",\n" + inner)
-            out.append(_string(key))
-            out.append(": ")
-            item = value[key]
-            if type(item) is str:  # most values: written here, without a call
-                out.append(_string(item))
-            else:
-                _json(item, inner, out)
-        out.append("\n" + indent + "}")
+        return
+    labels: list[str] | None = None
+    if isinstance(value, dict):
+        opening, closing = "{", "}"
+        keys = sorted(value)
+        labels = [_string(key) + ": " for key in keys]
+        values = [value[key] for key in keys]
     elif isinstance(value, list):
-        if not value:
-            out.append("[]")
-            return
-        inner = indent + "  "
-        out.append("[\n" + inner)
-        for i, item in enumerate(value):
-            if i:
-                out.append(",\n" + inner)
-            if type(item) is str:
-                out.append(_string(item))
-            else:
-                _json(item, inner, out)
-        out.append("\n" + indent + "]")
+        opening, closing, values = "[", "]", value
     else:
         out.append(json.dumps(value))
+        return
+    if not values:
+        out.append(opening + closing)
+        return
+    inner = indent + "  "
+    out.append(opening + "\n" + inner)
+    for i, item in enumerate(values):
+        if i:
+            out.append(",\n" + inner)
+        if labels is not None:
+            out.append(labels[i])
+        if type(item) is str:  # most values: written here, without a call
+            out.append(_string(item))
+        else:
+            _json(item, inner, out)
+    out.append("\n" + indent + closing)
 
 
 def head() -> str:
