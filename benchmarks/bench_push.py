@@ -124,9 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         results["dump_bytes"] = size
         ntriples = folder / "bench.nt"
         generate(ntriples, options.triples, options.graphs, quads=False)
-        _, baseline_kib, _ = run([python, "-c", "import kzgraph.push, kzgraph.cli"], ROOT)
+        _, baseline_kib, _ = run([python, "-c", "import kzgraph.publish.push, kzgraph.cli"], ROOT)
         results["import_only_peak_rss_mib"] = round(baseline_kib / 1024, 1)
-        print(f"A process that only imports kzgraph.push: peak RSS {baseline_kib / 1024:.1f} MiB")
+        print(f"A process that only imports kzgraph.publish.push: peak RSS {baseline_kib / 1024:.1f} MiB")
 
         one = f"{BASE}graph/bench-all"
         kinds = [("per-graph", [], True), ("per-graph again", [], False),

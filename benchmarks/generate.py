@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pycountry
 
-from kzgraph.countries import country_name
+from kzgraph.content.countries import country_name
 
 from . import corpus as C
 

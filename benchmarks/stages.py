@@ -96,13 +96,13 @@ def prepare_group(group: str, ctx: Context) -> Any:
     if group == "none":
         return None
     if group == "content":
-        from kzgraph.load import load_content
+        from kzgraph.content.load import load_content
 
         return load_content(ctx.content, ctx.settings.default_language)
     if group == "store":
         return _prepare_store(ctx)
     if group == "mapped":
-        from kzgraph.pipeline import load_and_map
+        from kzgraph.build.pipeline import load_and_map
 
         result = load_and_map(ctx.settings)
         result.mapped.graph  # the union, built once as the pipeline does
@@ -149,7 +149,7 @@ def _floor_pyyaml(state: State) -> None:
 # -- ours ---------------------------------------------------------------------------------------
 
 def _load(state: State) -> None:
-    from kzgraph.load import load_content
+    from kzgraph.content.load import load_content
 
     state.content = load_content(state.ctx.content, state.ctx.settings.default_language)
 
@@ -161,7 +161,7 @@ def _load_after(state: State) -> dict[str, Any]:
 def _map(state: State) -> dict[str, float]:
     import time
 
-    from kzgraph.mapping import map_content
+    from kzgraph.graph.mapping import map_content
 
     t0 = time.perf_counter()
     state.mapped = map_content(state.data, state.ctx.settings)
@@ -189,7 +189,7 @@ def _validate_setup(ctx: Context, prepared: Any) -> State:
 def _validate(state: State) -> dict[str, float]:
     import time
 
-    from kzgraph.validate import locate_report, run_shacl
+    from kzgraph.check.validate import locate_report, run_shacl
 
     mapped = state.data.mapped
     t0 = time.perf_counter()
@@ -207,14 +207,14 @@ def _validate_after(state: State) -> dict[str, Any]:
 
 def _export_setup(fmt_name: str) -> Callable[[Context, Any], State]:
     def setup(ctx: Context, prepared: Any) -> State:
-        from kzgraph.formats import get_format
+        from kzgraph.formats.registry import get_format
 
         fmt = get_format(fmt_name)
         dataset = prepared.mapped.dataset
         note = "mapped.dataset"
         if getattr(fmt, "dataset", False):
             # what `kzgraph export`/`build` publish for dataset formats, where that exists
-            from kzgraph import pipeline
+            from kzgraph.build import pipeline
 
             published = getattr(pipeline, "published_dataset", None)
             if published is not None:
@@ -225,7 +225,7 @@ def _export_setup(fmt_name: str) -> Callable[[Context, Any], State]:
 
 
 def _export(state: State) -> None:
-    from kzgraph.export import serialize
+    from kzgraph.formats.writers import serialize
 
     state.out = serialize(state.dataset, state.data.mapped.graph, state.fmt)
 
@@ -235,11 +235,11 @@ def _export_after(state: State) -> dict[str, Any]:
 
 
 def _published(state: State) -> None:
-    from kzgraph import pipeline
+    from kzgraph.build import pipeline
 
     published = getattr(pipeline, "published_dataset", None)
     if published is None:
-        raise Unavailable("kzgraph.pipeline.published_dataset does not exist")
+        raise Unavailable("kzgraph.build.pipeline.published_dataset does not exist")
     state.dataset = published(state.data, state.ctx.settings)
 
 
@@ -254,7 +254,7 @@ def _build_kwargs(cache: Any, jobs: int | None = None,
     """Keyword arguments for pipeline.build as far as this version takes them: no cache for a
     cold build (the build engine keeps one by default), the formats to write (all when None),
     and a number of worker processes."""
-    from kzgraph.pipeline import build
+    from kzgraph.build.pipeline import build
 
     kwargs: dict[str, Any] = {}
     if _accepts(build, "cache"):
@@ -275,7 +275,7 @@ def _build_setup(jobs: int | None = None, formats: tuple[str, ...] | None = None
     """A cold build: into an empty cache folder (what a first ``kzgraph build`` does) when
     ``keep``, else with no cache at all (``--no-cache``: everything stays in memory)."""
     def setup(ctx: Context, prepared: Any) -> State:
-        import kzgraph.pipeline  # noqa: F401
+        import kzgraph.build.pipeline  # noqa: F401
 
         work = Path(tempfile.mkdtemp(prefix="build-", dir=ctx.scratch))
         cache = work / "cache" if keep else False
@@ -285,7 +285,7 @@ def _build_setup(jobs: int | None = None, formats: tuple[str, ...] | None = None
 
 
 def _build(state: State) -> None:
-    from kzgraph.pipeline import build
+    from kzgraph.build.pipeline import build
 
     state.result = build(state.ctx.settings, state.out, **state.kwargs)
 
@@ -340,7 +340,7 @@ def in_child(function: Callable[[], Any]) -> None:
 def _rebuild_setup(ctx: Context, prepared: Any) -> State:
     """A copy of the content, built once into a cache (untimed, in a child process so its
     memory is not the rebuild's), then one page edited."""
-    from kzgraph.pipeline import build
+    from kzgraph.build.pipeline import build
 
     if not _accepts(build, "cache"):
         raise Unavailable("this kzgraph's build keeps no cache between runs")
@@ -359,7 +359,7 @@ def _rebuild_setup(ctx: Context, prepared: Any) -> State:
 
 
 def _rebuild(state: State) -> None:
-    from kzgraph.pipeline import build
+    from kzgraph.build.pipeline import build
 
     state.result = build(state.settings, state.out, **state.kwargs)
 
@@ -367,7 +367,7 @@ def _rebuild(state: State) -> None:
 def _rebuild_after(state: State) -> dict[str, Any]:
     """Whether the rebuild wrote exactly what a cold build of the edited content writes (when
     the context asks for the check: it costs one more cold build)."""
-    from kzgraph.pipeline import build
+    from kzgraph.build.pipeline import build
 
     out: dict[str, Any] = {"edited": state.edited.relative_to(state.work).as_posix(),
                            "parts_rebuilt": getattr(state.result, "rebuilt", None),
@@ -384,7 +384,7 @@ def _rebuild_after(state: State) -> dict[str, Any]:
 
 
 def _check_setup(ctx: Context, prepared: Any) -> State:
-    from kzgraph.pipeline import check
+    from kzgraph.build.pipeline import check
 
     work = Path(tempfile.mkdtemp(prefix="check-", dir=ctx.scratch))
     kwargs = {"cache": work / "cache"} if _accepts(check, "cache") else {}
@@ -392,7 +392,7 @@ def _check_setup(ctx: Context, prepared: Any) -> State:
 
 
 def _check(state: State) -> None:
-    from kzgraph.pipeline import check
+    from kzgraph.build.pipeline import check
 
     state.result = check(state.ctx.settings, **state.kwargs)
 
@@ -403,13 +403,13 @@ def _check_after(state: State) -> dict[str, Any]:
     return {"problems": len(problems), "triples": _triples(state.result)}
 
 
-# -- saved queries (kzgraph.query) --------------------------------------------------------------
+# -- saved queries (kzgraph.query.engines) --------------------------------------------------------------
 
 def _query_engine(mapped: Any) -> Any:
     try:
-        from kzgraph.query import LocalEngine
+        from kzgraph.query.engines import LocalEngine
     except ImportError as exc:
-        raise Unavailable(f"kzgraph.query is missing ({exc})") from None
+        raise Unavailable(f"kzgraph.query.engines is missing ({exc})") from None
     return LocalEngine.from_mapped(mapped)
 
 
@@ -419,13 +419,13 @@ def _prepare_store(ctx: Context) -> State:
     union as the default graph (the build's N-Triples). Made from a cold build where the build
     engine exists, so no whole-graph rdflib mapping is needed at scale."""
     try:
-        from kzgraph.query import LocalEngine
+        from kzgraph.query.engines import LocalEngine
     except ImportError as exc:
-        raise Unavailable(f"kzgraph.query is missing ({exc})") from None
-    from kzgraph.pipeline import build
+        raise Unavailable(f"kzgraph.query.engines is missing ({exc})") from None
+    from kzgraph.build.pipeline import build
 
     if not _accepts(build, "cache"):
-        from kzgraph.pipeline import load_and_map
+        from kzgraph.build.pipeline import load_and_map
 
         return State(store=LocalEngine.from_mapped(load_and_map(ctx.settings).mapped),
                      how="LocalEngine.from_mapped")
@@ -451,7 +451,7 @@ def _prepare_store(ctx: Context) -> State:
 def saved_query_names() -> list[str]:
     """The saved queries kzgraph ships, or [] when there are none (yet)."""
     try:
-        from kzgraph.query_saved import catalog
+        from kzgraph.query.saved import catalog
 
         return catalog().names()
     except Exception:  # noqa: BLE001 - a missing or half-written module is a hole, not a crash
@@ -496,10 +496,10 @@ def query_bindings(ctx: Context, params: Any) -> dict[str, str]:
 def _query_setup(name: str) -> Callable[[Context, Any], State]:
     def setup(ctx: Context, prepared: Any) -> State:
         try:
-            from kzgraph.query import prepare
-            from kzgraph.query_saved import bind, catalog
+            from kzgraph.query.engines import prepare
+            from kzgraph.query.saved import bind, catalog
         except ImportError as exc:
-            raise Unavailable(f"kzgraph.query is missing ({exc})") from None
+            raise Unavailable(f"kzgraph.query.engines is missing ({exc})") from None
         saved = catalog().get(name)
         given = query_bindings(ctx, saved.params)
         bindings = bind(saved.params, given, ctx.base)
@@ -509,7 +509,7 @@ def _query_setup(name: str) -> Callable[[Context, Any], State]:
 
 
 def _no_queries(state: State) -> None:
-    raise Unavailable("no saved queries: kzgraph.query_saved or queries/*.rq do not exist yet")
+    raise Unavailable("no saved queries: kzgraph.query.saved or queries/*.rq do not exist yet")
 
 
 def _query(state: State) -> None:
@@ -611,39 +611,39 @@ def _stages() -> dict[str, Stage]:
               doc="os.walk + read + frontmatter.parse (libyaml's CSafeLoader), one core"),
         Stage("floor_pyyaml", "floor", "none", _floor_pyyaml,
               after=lambda s: {"files": s.files},
-              doc="the same with PyYAML's pure-Python SafeLoader (what kzgraph.load uses)"),
+              doc="the same with PyYAML's pure-Python SafeLoader (what kzgraph.content.load uses)"),
         Stage("load", "ours", "none", _load, after=_load_after, pair="floor",
-              doc="kzgraph.load.load_content"),
+              doc="kzgraph.content.load.load_content"),
         Stage("map", "ours", "content", _map, after=_map_after, pair="base_graph",
-              doc="kzgraph.mapping.map_content + the union graph (Mapped.graph)"),
+              doc="kzgraph.graph.mapping.map_content + the union graph (Mapped.graph)"),
         Stage("validate", "ours", "mapped", _validate, setup=_validate_setup,
               after=_validate_after, pair="base_validate",
-              doc="kzgraph.validate.run_shacl on the union + locate_report"),
+              doc="kzgraph.check.validate.run_shacl on the union + locate_report"),
     ]
     for fmt in EXPORTS:
         out.append(Stage(f"export_{fmt}", "ours", "mapped", _export, setup=_export_setup(fmt),
                          after=_export_after,
                          pair=f"base_{fmt}" if fmt in BASE_FORMATS else None,
-                         doc=f"kzgraph.export.serialize(..., {fmt})"))
+                         doc=f"kzgraph.formats.writers.serialize(..., {fmt})"))
     out += [
         Stage("provenance", "ours", "mapped", _published,
               after=lambda s: {"quads": sum(len(g) for g in s.dataset.graphs())},
-              doc="kzgraph.pipeline.published_dataset (page graphs + provenance + ontology)"),
+              doc="kzgraph.build.pipeline.published_dataset (page graphs + provenance + ontology)"),
         Stage("query_store", "ours", "mapped", _store, after=_store_after,
-              doc="kzgraph.query.LocalEngine.from_mapped (the store `kzgraph query` uses)"),
+              doc="kzgraph.query.engines.LocalEngine.from_mapped (the store `kzgraph query` uses)"),
     ]
     if not saved_query_names():
         out.append(Stage("query:*", "ours", "none", _no_queries,
-                         doc="the saved queries (none found: kzgraph.query or queries/ missing)"))
+                         doc="the saved queries (none found: kzgraph.query.engines or queries/ missing)"))
     for name in saved_query_names():
         out.append(Stage(f"query:{name}", "ours", "store", _query, setup=_query_setup(name),
                          after=_query_after, warmup=True,
                          pair="base_query" if name == "category-source-counts" else None,
-                         doc=f"saved query {name} via kzgraph.query.LocalEngine"))
+                         doc=f"saved query {name} via kzgraph.query.engines.LocalEngine"))
     out += [
         Stage("build", "ours", "none", _build, setup=_build_setup(None, TARGET_FORMATS),
               after=_build_after, spawns=True,
-              doc="kzgraph.pipeline.build end to end, cold (an empty cache folder), the "
+              doc="kzgraph.build.pipeline.build end to end, cold (an empty cache folder), the "
                   "target's formats (Turtle, JSON-LD, N-Triples, N-Quads)"),
         Stage("build_nocache", "ours", "none", _build,
               setup=_build_setup(None, TARGET_FORMATS, keep=False), after=_build_after,
@@ -658,7 +658,7 @@ def _stages() -> dict[str, Stage]:
                   "first build"),
         Stage("check", "ours", "none", _check, setup=_check_setup, after=_check_after,
               spawns=True,
-              doc="kzgraph.pipeline.check, cold (an empty cache folder): load, map, validate"),
+              doc="kzgraph.build.pipeline.check, cold (an empty cache folder): load, map, validate"),
         Stage("base_graph", "baseline", "mapped", _base_graph, setup=_base_graph_setup,
               after=lambda s: {"triples": len(s.graph)},
               doc="rdflib Graph().add() for every triple of the same mapping"),

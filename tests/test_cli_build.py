@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 from kzgraph.cli import cli
-from kzgraph.formats import FORMATS
+from kzgraph.formats.registry import FORMATS
 from conftest import CONTENT, ROOT, replace_in
 
 EXPECTED = sorted([f"kzgraph.{f.extension}" for f in FORMATS]

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from kzgraph.cli import cli
-from kzgraph.formats import FORMATS
+from kzgraph.formats.registry import FORMATS
 from rdfcheck import oxigraph_quads, oxigraph_triples, rdflib_quads, rdflib_triples
 from conftest import BASE, CONTENT
 
@@ -35,8 +35,8 @@ def extra_graphs(mapped):
     from rdflib import Graph, URIRef
 
     from kzgraph.config import Settings
-    from kzgraph.load import load_content
-    from kzgraph.provenance import provenance_graph
+    from kzgraph.content.load import load_content
+    from kzgraph.graph.provenance import provenance_graph
     from kzgraph.resources import ontology_file
 
     ontology = Graph(identifier=URIRef(BASE + "graph/ontology")).parse(ontology_file())

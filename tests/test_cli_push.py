@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import VOID, XSD
 
 from kzgraph.cli import cli
-from kzgraph.push import GraphPayload, GraphStore, push, terminal_progress
+from kzgraph.publish.push import GraphPayload, GraphStore, push, terminal_progress
 from conftest import BASE, CONTENT, replace_in
 from rdfcheck import rdflib_quads
 from servers import free_port

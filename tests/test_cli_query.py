@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from kzgraph.cli import cli
-from kzgraph.query_saved import catalog
+from kzgraph.query.saved import catalog
 from conftest import BASE, CONTENT, replace_in
 
 
@@ -201,8 +201,8 @@ def test_content_with_errors_is_refused(runner, content):
 
 
 def test_endpoint_option(runner, oxigraph, mapped):
-    from kzgraph.export import serialize
-    from kzgraph.formats import get_format
+    from kzgraph.formats.writers import serialize
+    from kzgraph.formats.registry import get_format
 
     oxigraph.clear()
     request = urllib.request.Request(
@@ -247,7 +247,7 @@ def test_wheel_carries_the_saved_queries(tmp_path):
     site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as z:
         z.extractall(site)
-    probe = ("from kzgraph.query_saved import catalog; c = catalog(); print(c.folder); "
+    probe = ("from kzgraph.query.saved import catalog; c = catalog(); print(c.folder); "
              "print(' '.join(c.names()))")
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(site)}, timeout=60)

@@ -12,7 +12,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
 from kzgraph.cli import cli
-from kzgraph.formats import FORMATS
+from kzgraph.formats.registry import FORMATS
 from conftest import BASE, CONTENT
 from test_cli_push import select
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings, strategies as st
 
 from benchmarks.generate import generate
-from kzgraph import guidebody
-from kzgraph.guidebody import parse_guide_body, parse_with_tokens
+from kzgraph.content import guidebody
+from kzgraph.content.guidebody import parse_guide_body, parse_with_tokens
 from conftest import CONTENT
 
 TRICKY = '''Intro *em [link](/a)* and `code [x](/y)`

@@ -20,8 +20,8 @@ from rdflib import Dataset, Graph
 import tools
 from conftest import BASE, CONTENT
 from kzgraph.config import Settings
-from kzgraph.formats import FORMATS
-from kzgraph.pipeline import DATA_STEM, build, load_and_map, published_dataset
+from kzgraph.formats.registry import FORMATS
+from kzgraph.build.pipeline import DATA_STEM, build, load_and_map, published_dataset
 
 #: which independent implementations read which format
 READERS: dict[str, tuple[str, ...]] = {

@@ -6,7 +6,7 @@ import json
 
 from hypothesis import given, settings, strategies as st
 
-from kzgraph.jsonld import node_text
+from kzgraph.formats.jsonld import node_text
 
 _scalars = st.one_of(st.text(), st.integers(), st.booleans(), st.none(),
                      st.floats(allow_nan=False, allow_infinity=False))

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.generate import generate
-from kzgraph import load
-from kzgraph.load import _simple_fields, parse_page
+from kzgraph.content import load
+from kzgraph.content.load import _simple_fields, parse_page
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 from rdflib import BNode, Literal, URIRef
 
-from kzgraph.mapping import KEYS
+from kzgraph.graph.mapping import KEYS
 from kzgraph.vocab import DCTERMS, KZ, RDF, SKOS
 from conftest import BASE
 
@@ -137,7 +137,7 @@ def test_same_iri_for_every_language_version(mapped):
 @given(st.text(st.characters(exclude_categories=("Cs",))),
        st.sampled_from([None, "en", "ru", "kk", "en-us", "zh-hant"]))
 def test_text_literals_are_made_as_rdflib_makes_them(text, lang):
-    from kzgraph.mapping import _literal, text_literal
+    from kzgraph.graph.mapping import _literal, text_literal
 
     made, expected = text_literal(text, lang), Literal(text, lang=lang)
     for literal in (made, _literal(text, lang)):

@@ -9,13 +9,13 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 
 from kzgraph.config import Settings
-from kzgraph.countries import resolve_country
-from kzgraph.export import serialize
-from kzgraph.formats import get_format
-from kzgraph.guidebody import parse_guide_body
-from kzgraph.load import load_content
-from kzgraph.mapping import KEYS, Minter
-from kzgraph.pipeline import load_and_map
+from kzgraph.content.countries import resolve_country
+from kzgraph.formats.writers import serialize
+from kzgraph.formats.registry import get_format
+from kzgraph.content.guidebody import parse_guide_body
+from kzgraph.content.load import load_content
+from kzgraph.graph.mapping import KEYS, Minter
+from kzgraph.build.pipeline import load_and_map
 from kzgraph.vocab import FOAF, KZ, LANGUAGE_IRI, SKOS
 from conftest import BASE, CONTENT
 

@@ -15,10 +15,10 @@ from rdflib import Literal, URIRef
 import rfc3987
 
 from kzgraph.config import Settings
-from kzgraph.export import serialize
-from kzgraph.formats import FORMATS
-from kzgraph.load import SLUG, Content, parse_page
-from kzgraph.mapping import KEYS, Minter, map_content
+from kzgraph.formats.writers import serialize
+from kzgraph.formats.registry import FORMATS
+from kzgraph.content.load import SLUG, Content, parse_page
+from kzgraph.graph.mapping import KEYS, Minter, map_content
 from kzgraph.vocab import DCTERMS
 from rdfcheck import oxigraph_triples, rdflib_triples
 from conftest import BASE

@@ -15,7 +15,7 @@ from rdflib.namespace import FOAF, PROV, RDF, RDFS, XSD
 
 from kzgraph.cli import cli
 from kzgraph.errors import ConfigError
-from kzgraph.provenance import BuildInfo, build_info
+from kzgraph.graph.provenance import BuildInfo, build_info
 from conftest import BASE, ROOT, replace_in
 from rdfcheck import rdflib_quads
 

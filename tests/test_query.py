@@ -7,9 +7,9 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
-from kzgraph.query import (LocalEngine, QueryError, QuerySyntaxError, RdflibEngine, analyse,
+from kzgraph.query.engines import (LocalEngine, QueryError, QuerySyntaxError, RdflibEngine, analyse,
                            predeclared_prefixes, prepare, term_syntax)
-from kzgraph.query_saved import Param, ParameterError, bind, catalog, to_term
+from kzgraph.query.saved import Param, ParameterError, bind, catalog, to_term
 from kzgraph.vocab import PREFIXES, XSD
 from conftest import BASE
 
@@ -347,8 +347,8 @@ def test_local_engine_keeps_named_graphs(local):
 
 
 def test_from_file_loads_a_dump(tmp_path, mapped, local):
-    from kzgraph.export import serialize
-    from kzgraph.formats import get_format
+    from kzgraph.formats.writers import serialize
+    from kzgraph.formats.registry import get_format
 
     for fmt in ("nquads", "turtle"):
         path = tmp_path / f"dump.{get_format(fmt).extension}"
@@ -363,9 +363,9 @@ def test_queries_naming_no_graph_run_on_the_union_alone(tmp_path, mapped):
     """A query that names no graph runs on a store holding the union alone (faster at scale);
     the store with the named graphs is made only when a query names graphs, and both give
     the answers one store with everything gives."""
-    from kzgraph.export import serialize
-    from kzgraph.formats import get_format
-    from kzgraph.query import names_graphs
+    from kzgraph.formats.writers import serialize
+    from kzgraph.formats.registry import get_format
+    from kzgraph.query.engines import names_graphs
 
     path = tmp_path / "dump.nq"
     path.write_bytes(serialize(mapped.dataset, mapped.graph, get_format("nquads")))
@@ -389,8 +389,8 @@ def test_queries_naming_no_graph_run_on_the_union_alone(tmp_path, mapped):
 def _everything(mapped) -> LocalEngine:
     import pyoxigraph as ox
 
-    from kzgraph.export import serialize
-    from kzgraph.formats import get_format
+    from kzgraph.formats.writers import serialize
+    from kzgraph.formats.registry import get_format
 
     store = ox.Store()
     store.load(serialize(mapped.dataset, mapped.graph, get_format("nquads")),

@@ -12,10 +12,10 @@ from contextlib import contextmanager
 import pytest
 from rdflib import Literal
 
-from kzgraph.export import serialize
-from kzgraph.formats import get_format
-from kzgraph.query import EndpointEngine, EndpointError, LocalEngine, prepare
-from kzgraph.query_saved import bind, catalog
+from kzgraph.formats.writers import serialize
+from kzgraph.formats.registry import get_format
+from kzgraph.query.engines import EndpointEngine, EndpointError, LocalEngine, prepare
+from kzgraph.query.saved import bind, catalog
 from conftest import BASE
 from servers import free_port
 from test_query import HOSTILE, VARIANTS, same_answer

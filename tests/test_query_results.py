@@ -12,9 +12,9 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
 
-from kzgraph.formats import FORMATS
-from kzgraph.query import QueryError, QueryResult, result_from_ox
-from kzgraph.query_results import display, render, short_iri, table
+from kzgraph.formats.registry import FORMATS
+from kzgraph.query.engines import QueryError, QueryResult, result_from_ox
+from kzgraph.query.results import display, render, short_iri, table
 from kzgraph.vocab import XSD
 from conftest import BASE
 from rdfcheck import OX_FORMATS, rdflib_triples

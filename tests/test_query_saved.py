@@ -13,10 +13,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from kzgraph.config import Settings
-from kzgraph.load import load_content
-from kzgraph.pipeline import load_and_map
-from kzgraph.query import LocalEngine, QueryResult, prepare
-from kzgraph.query_saved import bind, catalog
+from kzgraph.content.load import load_content
+from kzgraph.build.pipeline import load_and_map
+from kzgraph.query.engines import LocalEngine, QueryResult, prepare
+from kzgraph.query.saved import bind, catalog
 from kzgraph.vocab import KZ
 from conftest import BASE, CONTENT, replace_in
 

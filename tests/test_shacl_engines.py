@@ -21,9 +21,9 @@ import tools
 from broken_cases import CASES, broken_copy
 from conftest import BASE, CONTENT
 from kzgraph.config import Settings
-from kzgraph.pipeline import load_and_map
+from kzgraph.build.pipeline import load_and_map
 from kzgraph.resources import shapes_file
-from kzgraph.validate import load_ontology, run_shacl
+from kzgraph.check.validate import load_ontology, run_shacl
 from kzgraph.vocab import SH
 
 REAL = "real-content"

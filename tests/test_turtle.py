@@ -7,8 +7,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Literal, URIRef
 
-from kzgraph.export import _oxigraph_turtle, encoded
-from kzgraph.turtle import chunk
+from kzgraph.formats.writers import _oxigraph_turtle, encoded
+from kzgraph.formats.turtle import chunk
 from kzgraph.vocab import PREFIXES, RDF, XSD
 
 

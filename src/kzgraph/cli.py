@@ -1,4 +1,4 @@
-"""The ``kzgraph`` command: a thin shell over :mod:`kzgraph.pipeline`.
+"""The ``kzgraph`` command: a thin shell over :mod:`kzgraph.build.pipeline`.
 
 Exit codes, for every command: 0 success (the content conforms), 1 the content has errors
 (nothing was published), 2 kzgraph could not run (bad options, missing folder, broken install).
@@ -13,10 +13,10 @@ from typing import Any, Callable
 
 import click
 
-from . import __version__
-from .config import Settings, find_settings
-from .errors import ContentError, KzgraphError, Problem
-from .formats import FORMATS, format_names, get_format
+from kzgraph import __version__
+from kzgraph.config import Settings, find_settings
+from kzgraph.errors import ContentError, KzgraphError, Problem
+from kzgraph.formats.registry import FORMATS, format_names, get_format
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
 EPILOG = ("Exit codes: 0 the content conforms, 1 the content has errors (nothing published), "
@@ -118,7 +118,7 @@ def cli() -> None:
 @handles_errors
 def export(content: Path | None, fmt: str, output: Path | None) -> None:
     """Write the content's graph in one RDF format."""
-    from .pipeline import export as run_export, export_file
+    from kzgraph.build.pipeline import export as run_export, export_file
 
     if output is None:
         data, problems = run_export(_settings(content), get_format(fmt))
@@ -141,8 +141,8 @@ def export(content: Path | None, fmt: str, output: Path | None) -> None:
 def validate(content: Path | None, fmt: str, lang: str, jobs: int | None, cache: Path | None,
              no_cache: bool, quiet: bool) -> None:
     """Check the content against the SHACL shapes and report every problem by file, key and line."""
-    from .pipeline import check
-    from .report import as_json, as_text, as_turtle
+    from kzgraph.build.pipeline import check
+    from kzgraph.check.report import as_json, as_text, as_turtle
 
     settings = _settings(content)
     result = check(settings, lang, **_engine(jobs, cache, no_cache, quiet))
@@ -170,7 +170,7 @@ def build(content: Path | None, output: Path, formats: str, lang: str, jobs: int
     the VoID/DCAT description into one folder, replacing it atomically. Content with errors is
     not published. Pages are worked on in parallel and cached, so a rebuild after an edit only
     redoes the pages that changed."""
-    from .pipeline import build as run_build
+    from kzgraph.build.pipeline import build as run_build
 
     try:
         wanted = [get_format(name.strip()).name for name in formats.split(",") if name.strip()]
@@ -221,7 +221,7 @@ def push(content: Path | None, endpoint: str, graph: str | None, dump: Path | No
          timeout: float, quiet: bool, lang: str) -> None:
     """Send the graph to a triple store over the SPARQL 1.1 Graph Store Protocol, replacing
     what the previous push put there and leaving other graphs alone."""
-    from .push import GraphStore, push_content, terminal_progress, token_from_environment
+    from kzgraph.publish.push import GraphStore, push_content, terminal_progress, token_from_environment
 
     store = GraphStore(endpoint, user=user, password=password,
                        token=None if user else token_from_environment(),
@@ -276,10 +276,10 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
     saved query by NAME. The usual prefixes are predeclared ('kzgraph prefixes')."""
     import shutil
 
-    from .export import write_atomic
-    from .query import labels as find_labels, open_engine, predeclared_prefixes, prepare
-    from .query_results import iris_in, render, saved_list
-    from .query_saved import bind, catalog, parse_assignments, resolve
+    from kzgraph.formats.writers import write_atomic
+    from kzgraph.query.engines import labels as find_labels, open_engine, predeclared_prefixes, prepare
+    from kzgraph.query.results import iris_in, render, saved_list
+    from kzgraph.query.saved import bind, catalog, parse_assignments, resolve
 
     settings = _settings(content)
     width = shutil.get_terminal_size((120, 24)).columns
@@ -313,7 +313,7 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
 def prefixes() -> None:
     """List the prefixes a query may use without declaring them, and the base IRI that
     relative IRIs (<sources/sources/feminita/>) resolve against."""
-    from .query import predeclared_prefixes
+    from kzgraph.query.engines import predeclared_prefixes
 
     base = find_settings().base
     click.echo(f"BASE   {'':<12} <{base}>")

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from kzgraph.errors import ConfigError
 
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -23,12 +23,12 @@ from typing import Iterable, Mapping
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .config import Settings
-from .export import encoded
-from .formats import FORMATS
-from .mapping import Minter
-from .ntriples import term
-from .vocab import DCAT, DCTERMS, FOAF, LANGUAGE_IRI, PREFIXES, RDF, VOID, XSD
+from kzgraph.config import Settings
+from kzgraph.formats.writers import encoded
+from kzgraph.formats.registry import FORMATS
+from kzgraph.graph.mapping import Minter
+from kzgraph.formats.ntriples import term
+from kzgraph.vocab import DCAT, DCTERMS, FOAF, LANGUAGE_IRI, PREFIXES, RDF, VOID, XSD
 
 TITLE = {"en": "kzgraph: a country sources guide as a knowledge graph",
          "ru": "kzgraph: путеводитель по источникам о стране в виде графа знаний"}

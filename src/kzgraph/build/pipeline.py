@@ -15,15 +15,15 @@ from typing import Callable, Iterable, Iterator
 
 from rdflib import Dataset
 
-from .config import Settings
-from .errors import ContentError, Problem, has_errors, sort_problems
-from .engine import Outcome, Progress, Run
-from .export import (DATASET_FORMATS, Layout, chunk_texts, serialize, write_atomic,
+from kzgraph.config import Settings
+from kzgraph.errors import ContentError, Problem, has_errors, sort_problems
+from kzgraph.build.engine import Outcome, Progress, Run
+from kzgraph.formats.writers import (DATASET_FORMATS, Layout, chunk_texts, serialize, write_atomic,
                      write_spliced)
-from .formats import FORMATS, Format
-from .load import Content, load_content
-from .mapping import Mapped, Minter, map_content
-from .resources import context_file, ontology_file, shapes_file
+from kzgraph.formats.registry import FORMATS, Format
+from kzgraph.content.load import Content, load_content
+from kzgraph.graph.mapping import Mapped, Minter, map_content
+from kzgraph.resources import context_file, ontology_file, shapes_file
 
 
 @dataclass
@@ -42,9 +42,9 @@ class Result:
 def load_and_map(settings: Settings) -> Result:
     """Load the content folder and map it; problems are collected, not raised."""
     if not settings.content.is_dir():
-        from .errors import ConfigError
+        from kzgraph.errors import ConfigError
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
-    from .engine import known_slugs, plan
+    from kzgraph.build.engine import known_slugs, plan
 
     content = load_content(settings.content, settings.default_language)
     mapped = map_content(content, settings, known_slugs(plan(settings.content)[0]))
@@ -54,9 +54,9 @@ def load_and_map(settings: Settings) -> Result:
 def published_dataset(result: Result, settings: Settings) -> Dataset:
     """The named graphs as the dataset formats (N-Quads, TriG) and ``push`` publish them: every
     page graph and the reference graph, plus ``{base}graph/provenance`` (PROV-O, see
-    :mod:`kzgraph.provenance`) and ``{base}graph/ontology``. The single-graph formats carry the
+    :mod:`kzgraph.graph.provenance`) and ``{base}graph/ontology``. The single-graph formats carry the
     data graphs only (:attr:`Mapped.graph`)."""
-    from .provenance import ontology_graph, provenance_graph
+    from kzgraph.graph.provenance import ontology_graph, provenance_graph
 
     mapped = result.mapped
     out = Dataset()
@@ -88,7 +88,7 @@ def check(settings: Settings, lang: str = "en", *, cache: Path | bool | None = T
 
 def _require_content(settings: Settings) -> None:
     if not settings.content.is_dir():
-        from .errors import ConfigError
+        from kzgraph.errors import ConfigError
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
 
 
@@ -97,7 +97,7 @@ def _tails(run: Run, settings: Settings, formats: Iterable[str]
     """For each format, what follows the parts in its file: the reference data, and in the
     dataset formats the ontology graph, the build's provenance and every page's provenance
     (with the build's IRI settled)."""
-    from .provenance import (PROVENANCE_GRAPH, build_info, build_triples, digest_of,
+    from kzgraph.graph.provenance import (PROVENANCE_GRAPH, build_info, build_triples, digest_of,
                              ontology_graph, settle)
 
     minter = Minter(settings.base)
@@ -235,7 +235,7 @@ def _scratch_beside(target: Path) -> Iterator[Path]:
 
 def _file_name(fmt: str) -> str:
     """The name ``build`` gives the file of a format."""
-    from .formats import get_format
+    from kzgraph.formats.registry import get_format
 
     return f"{DATA_STEM}.{get_format(fmt).extension}"
 
@@ -271,8 +271,8 @@ def build(settings: Settings, output: Path, lang: str = "en", *,
 def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
            cache: Path | bool | None, jobs: int | None, progress: Progress | None,
            scratch: Path) -> Outcome:
-    from .describe import describe_statistics
-    from .formats import get_format
+    from kzgraph.graph.describe import describe_statistics
+    from kzgraph.formats.registry import get_format
 
     with Run(settings, formats=wanted, cache_dir=cache, jobs=jobs, progress=progress,
              scratch=scratch) as run:

@@ -18,8 +18,8 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from .query import QueryError, QueryResult, Row, term_syntax
-from .vocab import XSD
+from kzgraph.query.engines import QueryError, QueryResult, Row, term_syntax
+from kzgraph.vocab import XSD
 
 #: result formats for SELECT and ASK
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown")
@@ -218,7 +218,7 @@ def to_xml(result: QueryResult) -> str:
 
 def graph_format(name: str) -> str:
     """The RDF format a graph result is written in for ``--format name``."""
-    from .formats import format_names, get_format
+    from kzgraph.formats.registry import format_names, get_format
 
     name = GRAPH_ALIASES.get(name.lower(), name.lower())
     if name not in format_names():
@@ -235,8 +235,8 @@ def render(result: QueryResult, fmt: str, prefixes: Mapping[str, str],
     ``base``."""
     fmt = fmt.lower()
     if result.graph is not None:
-        from .export import serialize
-        from .formats import get_format
+        from kzgraph.formats.writers import serialize
+        from kzgraph.formats.registry import get_format
 
         dataset = Dataset()
         for triple in result.graph:

@@ -1,6 +1,6 @@
 """Run the SHACL shapes and report every result in the editor's terms.
 
-Two engines give the same results: kzgraph's own (:mod:`kzgraph.shacl`, fast, the default) and
+Two engines give the same results: kzgraph's own (:mod:`kzgraph.check.shacl`, fast, the default) and
 pyshacl (the reference, ``--engine pyshacl``). Either way each result is located: the file, the
 front-matter key or body line, the language, and the shape's message.
 """
@@ -13,11 +13,11 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import ERROR, WARNING, Problem, brief
-from .mapping import Mapped, Origin, key_for
-from .resources import ontology_file, shapes_file
-from .shacl import CompiledShapes, Index, Result, results_from_report, superclass_closure
-from .vocab import SH
+from kzgraph.errors import ERROR, WARNING, Problem, brief
+from kzgraph.graph.mapping import Mapped, Origin, key_for
+from kzgraph.resources import ontology_file, shapes_file
+from kzgraph.check.shacl import CompiledShapes, Index, Result, results_from_report, superclass_closure
+from kzgraph.vocab import SH
 
 _SEVERITY = {SH.Violation: ERROR, SH.Warning: WARNING, SH.Info: WARNING}
 

@@ -22,7 +22,7 @@ import frontmatter
 import pycountry
 import yaml
 
-from .errors import WARNING, Problem
+from kzgraph.errors import WARNING, Problem
 
 #: folder name -> kind of page
 KINDS = {

@@ -7,8 +7,8 @@ import json
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .errors import ERROR, Problem
-from .vocab import KZ, SH
+from kzgraph.errors import ERROR, Problem
+from kzgraph.vocab import KZ, SH
 
 
 def as_text(problems: list[Problem]) -> str:

@@ -41,13 +41,13 @@ from urllib.parse import urlencode, urlsplit
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.serializers.nt import _nt_row
 
-from .errors import ConfigError, KzgraphError
-from .formats import by_media_type
-from .vocab import PROV, RDF
+from kzgraph.errors import ConfigError, KzgraphError
+from kzgraph.formats.registry import by_media_type
+from kzgraph.vocab import PROV, RDF
 
 if TYPE_CHECKING:
-    from .config import Settings
-    from .errors import Problem
+    from kzgraph.config import Settings
+    from kzgraph.errors import Problem
 
 MANIFEST_GRAPH = "push-manifest"
 NTRIPLES = "application/n-triples"
@@ -638,10 +638,10 @@ def push_content(settings: "Settings", store: GraphStore, *, graph: str | None =
     """
     import tempfile
 
-    from .errors import ContentError
-    from .mapping import Minter
-    from .formats import get_format
-    from .pipeline import export_file
+    from kzgraph.errors import ContentError
+    from kzgraph.graph.mapping import Minter
+    from kzgraph.formats.registry import get_format
+    from kzgraph.build.pipeline import export_file
 
     manifest = str(Minter(settings.base).graph(MANIFEST_GRAPH))
     if dump is not None:

@@ -30,14 +30,14 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Protoco
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import KzgraphError, Problem
-from .vocab import LANGUAGE_IRI, PREFIXES, XSD
+from kzgraph.errors import KzgraphError, Problem
+from kzgraph.vocab import LANGUAGE_IRI, PREFIXES, XSD
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from .config import Settings
-    from .mapping import Mapped
+    from kzgraph.config import Settings
+    from kzgraph.graph.mapping import Mapped
 
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -75,7 +75,7 @@ def predeclared_prefixes(base: str) -> dict[str, str]:
     """Every prefix a query may use without declaring it: the vocabularies of
     :data:`kzgraph.vocab.PREFIXES`, then ``category:``, ``perspective:``, ``country:`` (under the
     configured base) and ``iso639:`` (the ISO 639-1 language IRIs)."""
-    from .mapping import Minter
+    from kzgraph.graph.mapping import Minter
 
     minter = Minter(base)
     out = dict(PREFIXES)
@@ -390,7 +390,7 @@ def _converter() -> Callable[[object], Node | None]:
     """A function turning pyoxigraph terms into rdflib terms (None stays None: unbound)."""
     import pyoxigraph as ox
 
-    from .mapping import text_literal
+    from kzgraph.graph.mapping import text_literal
 
     named, literal, blank = ox.NamedNode, ox.Literal, ox.BlankNode
     xsd_string = str(XSD.string)
@@ -556,8 +556,8 @@ class LocalEngine:
         """Load the mapped content (its union graph; its N-Quads when a query needs them)."""
         import pyoxigraph as ox
 
-        from .export import serialize
-        from .formats import get_format
+        from kzgraph.formats.writers import serialize
+        from kzgraph.formats.registry import get_format
 
         union = serialize(mapped.dataset, mapped.graph, get_format("ntriples"))
         store = ox.Store()
@@ -685,7 +685,7 @@ class EndpointEngine:
 
     def post(self, text: str, accept: str) -> tuple[bytes, str]:
         """Send ``text`` and return the body and media type of the answer."""
-        from . import __version__
+        from kzgraph import __version__
 
         try:
             body = urllib.parse.urlencode({"query": text}).encode("utf-8")
@@ -761,10 +761,10 @@ def from_content(settings: Settings) -> tuple[LocalEngine, list[Problem]]:
     (ContentError)."""
     import pyoxigraph as ox
 
-    from .engine import default_cache_dir
-    from .errors import ContentError
-    from .formats import get_format
-    from .pipeline import export_file, load_and_map
+    from kzgraph.build.engine import default_cache_dir
+    from kzgraph.errors import ContentError
+    from kzgraph.formats.registry import get_format
+    from kzgraph.build.pipeline import export_file, load_and_map
 
     path = default_cache_dir(settings) / "query" / "union.nt"
     try:

@@ -11,7 +11,7 @@ A saved query starts with a comment header in YAML (each line after its ``#``)::
 
 A parameter has a ``type`` (see :data:`PARAM_TYPES`), and either a ``default``, or
 ``optional: true`` (left unbound when not given: it then matches anything), or neither (it must
-be given). Values are checked and turned into RDF terms here; :mod:`kzgraph.query` binds them.
+be given). Values are checked and turned into RDF terms here; :mod:`kzgraph.query.engines` binds them.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ import yaml
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from .load import SLUG
-from .query import LANG_TAG, QueryError, analyse, check_iri, predeclared_prefixes
-from .vocab import LANGUAGE_IRI, XSD
+from kzgraph.content.load import SLUG
+from kzgraph.query.engines import LANG_TAG, QueryError, analyse, check_iri, predeclared_prefixes
+from kzgraph.vocab import LANGUAGE_IRI, XSD
 
 NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 #: schemes taken as IRIs (not as prefixes) when written without <...>
@@ -175,7 +175,7 @@ class Catalog:
 @lru_cache(maxsize=1)
 def catalog() -> Catalog:
     """The saved queries kzgraph ships (``queries/``)."""
-    from .resources import data_dir
+    from kzgraph.resources import data_dir
 
     return Catalog(data_dir("queries"))
 
@@ -184,7 +184,7 @@ def catalog() -> Catalog:
 
 
 def _slug_iri(kind: str, value: str, base: str) -> URIRef:
-    from .mapping import Minter
+    from kzgraph.graph.mapping import Minter
 
     if re.match(r"https?://", value):
         return URIRef(check_iri(value))
@@ -210,7 +210,7 @@ def to_term(param: Param, value: str, base: str) -> Node:
         if kind == "country":
             return _country(value, base)
         if kind == "language":
-            from .countries import language_name
+            from kzgraph.content.countries import language_name
 
             code = value.strip().lower()
             if not re.fullmatch(r"[a-z]{2}", code) or language_name(code) is None:
@@ -260,8 +260,8 @@ def _iri(value: str, base: str) -> URIRef:
 
 
 def _country(value: str, base: str) -> URIRef:
-    from .countries import resolve_country
-    from .mapping import Minter
+    from kzgraph.content.countries import resolve_country
+    from kzgraph.graph.mapping import Minter
 
     code = resolve_country(value, "en") or resolve_country(value, "ru")
     if code is None:

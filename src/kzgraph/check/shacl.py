@@ -23,8 +23,8 @@ from typing import Callable, Iterable, Iterator, Mapping
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import ConfigError
-from .vocab import RDF, RDFS, SH, XSD
+from kzgraph.errors import ConfigError
+from kzgraph.vocab import RDF, RDFS, SH, XSD
 
 Check = Callable[[Node], bool]
 _TYPE = RDF.type
@@ -236,7 +236,7 @@ class CompiledShapes:
         unknown = {p for p in shapes.predicates(shape, None) if p not in _KNOWN}
         if unknown:
             raise ConfigError(f"kzgraph's SHACL engine does not support {sorted(unknown)} "
-                              f"(on {shape}); extend kzgraph.shacl to support it.")
+                              f"(on {shape}); extend kzgraph.check.shacl to support it.")
 
     def _compile(self, shapes: Graph, shape: Node, path: URIRef | None,
                  name: str) -> _PropertyShape:

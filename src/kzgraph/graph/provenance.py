@@ -29,12 +29,12 @@ from typing import Iterable, Mapping
 
 from rdflib import Graph, Literal, URIRef
 
-from .config import Settings
-from .errors import ConfigError
-from .load import Page
-from .mapping import Mapped, Minter, text_literal
-from .resources import ontology_file
-from .vocab import DCTERMS, KZ, PROV, RDF, XSD
+from kzgraph.config import Settings
+from kzgraph.errors import ConfigError
+from kzgraph.content.load import Page
+from kzgraph.graph.mapping import Mapped, Minter, text_literal
+from kzgraph.resources import ontology_file
+from kzgraph.vocab import DCTERMS, KZ, PROV, RDF, XSD
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 PROVENANCE_GRAPH = "provenance"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from .vocab import PREFIXES, RDF
+from kzgraph.vocab import PREFIXES, RDF
 
 #: local names pyoxigraph writes as they are (checked by the tests); anything else is left to it
 _LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")

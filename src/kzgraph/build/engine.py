@@ -7,7 +7,7 @@ validated and written in every format on its own, in worker processes; the resul
 re-does only the parts whose files changed (and the guides, when the set of pages they may link
 to changed), then settles what needs the whole content at once:
 
-- ``sh:class`` checks on nodes another part describes (deferred by :mod:`kzgraph.shacl`),
+- ``sh:class`` checks on nodes another part describes (deferred by :mod:`kzgraph.check.shacl`),
   against the types every part reported;
 - the reference data (countries, languages, people, concept schemes), merged and validated;
 - the provenance and ontology graphs, the VoID/DCAT statistics (which add up by parts).
@@ -39,28 +39,26 @@ from typing import Callable, Iterable, Iterator
 from rdflib import URIRef
 from rdflib.term import Node
 
-from . import __version__
-from .config import Settings
-from .describe import Statistics
-from .errors import ERROR, Problem, sort_problems
-from .export import (DATASET_FORMATS, Encoded, Layout, Piece, chunk_texts, ordered,
+from kzgraph import __version__
+from kzgraph.config import Settings
+from kzgraph.graph.describe import Statistics
+from kzgraph.errors import ERROR, Problem, sort_problems
+from kzgraph.formats.writers import (DATASET_FORMATS, Encoded, Layout, Piece, chunk_texts, ordered,
                      piece, read_piece)
-from .formats import FORMATS
-from .load import FILE_NAME, KINDS, find_file_names, load_file, load_files
-from .mapping import Mapped, map_content, reference_triples
-from .resources import context_file, ontology_file, shapes_file
-from .shacl import Index, Result
-from .vocab import SH
+from kzgraph.formats.registry import FORMATS
+from kzgraph.content.load import FILE_NAME, KINDS, find_file_names, load_file, load_files
+from kzgraph.graph.mapping import Mapped, map_content, reference_triples
+from kzgraph.resources import context_file, ontology_file, shapes_file
+from kzgraph.check.shacl import Index, Result
+from kzgraph.vocab import SH
 
 ALL_FORMATS = tuple(f.name for f in FORMATS)
 #: the text the cache keeps of each part: its provenance in the dataset formats (the pieces of
 #: the formats themselves are kept in the files written: see :class:`Cache`)
 _COLUMNS = ("prov_nquads", "prov_trig")
-#: the parts of kzgraph whose code decides what a chunk holds: a change to any of them (or to
-#: the shapes, ontology, context, or the libraries' versions) empties the cache
-_CODE = ("load.py", "mapping.py", "guidebody.py", "countries.py", "export.py", "jsonld.py",
-         "ntriples.py", "shacl.py", "validate.py", "describe.py", "provenance.py", "engine.py",
-         "vocab.py", "errors.py")
+#: the parts of kzgraph whose code decides what a chunk holds: a change to any module of these
+#: packages (or to the shapes, ontology, context, or the libraries' versions) empties the cache
+_CODE = ("content", "formats", "graph", "check", "build", "vocab.py", "errors.py")
 _BATCH = 64
 #: the languages problem messages are kept in (the shapes' sh:message languages)
 MESSAGE_LANGUAGES = ("en", "ru")
@@ -186,8 +184,8 @@ def known_slugs(parts: Iterable[Part]) -> dict[str, set[str]]:
 def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[str]],
                formats: Iterable[str]) -> Chunk:
     """Load, map, validate and write one part."""
-    from .provenance import BUILD_PLACEHOLDER, file_digest, page_sources, source_triples
-    from .validate import compiled_shapes, locate
+    from kzgraph.graph.provenance import BUILD_PLACEHOLDER, file_digest, page_sources, source_triples
+    from kzgraph.check.validate import compiled_shapes, locate
 
     content = load_files(part.files, root, settings.default_language)
     # mapped without recording each statement's origin: only results need one, and they
@@ -246,7 +244,7 @@ def _settled(failed: list[tuple[str, str, str, str, str]], part: Part, root: Pat
     """The deferred class checks of one part that failed: each one's result key and its
     problems, located in the part's files (mapped again to find where each statement came
     from)."""
-    from .validate import compiled_shapes, locate
+    from kzgraph.check.validate import compiled_shapes, locate
 
     mapped = map_content(load_files(part.files, root, settings.default_language), settings,
                          known)
@@ -333,8 +331,11 @@ def _code_fingerprint() -> str:
 
     h = hashlib.sha256(f"{__version__}|{rdflib.__version__}|{pyoxigraph.__version__}|"
                        f"{getattr(pycountry, '__version__', '')}|{sys.version_info[:2]}".encode())
-    here = Path(__file__).resolve().parent
-    for path in [*(here / name for name in _CODE), ontology_file(), shapes_file(),
+    package = Path(__file__).resolve().parents[1]
+    code = sorted(path for name in _CODE
+                  for path in ([package / name] if name.endswith(".py")
+                               else (package / name).rglob("*.py")))
+    for path in [*code, ontology_file(), shapes_file(),
                  context_file()]:
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -614,8 +615,8 @@ class Run:
         """Bring every part up to date and settle the whole: problems (messages in ``lang``),
         results, statistics. Afterwards :attr:`reference` (the reference statements) and
         :attr:`files` (every page file's digest) describe the whole content."""
-        from .mapping import Minter, Origins
-        from .validate import compiled_shapes, locate
+        from kzgraph.graph.mapping import Minter, Origins
+        from kzgraph.check.validate import compiled_shapes, locate
 
         lang = lang if lang in MESSAGE_LANGUAGES else "en"
         root = self.settings.content

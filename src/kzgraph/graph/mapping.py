@@ -22,12 +22,12 @@ from urllib.parse import urlsplit
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .config import Settings
-from .countries import alpha_3, country_name, language_name, resolve_country
-from .errors import WARNING, Problem, brief
-from .guidebody import parse_guide_body
-from .load import SLUG, Content, Page
-from .vocab import (DCTERMS, EU_COUNTRY, FOAF, KZ, LANGUAGE_IRI, RDF, RDFS, SCHEMA, SKOS, XSD)
+from kzgraph.config import Settings
+from kzgraph.content.countries import alpha_3, country_name, language_name, resolve_country
+from kzgraph.errors import WARNING, Problem, brief
+from kzgraph.content.guidebody import parse_guide_body
+from kzgraph.content.load import SLUG, Content, Page
+from kzgraph.vocab import (DCTERMS, EU_COUNTRY, FOAF, KZ, LANGUAGE_IRI, RDF, RDFS, SCHEMA, SKOS, XSD)
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: characters no RDF/XML (XML 1.0) document can carry, and lone surrogates

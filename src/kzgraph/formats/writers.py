@@ -2,7 +2,7 @@
 
 All formats come from one place, chunk by chunk. A *chunk* is the statements of one part of the
 data (one resource's pages, the reference data, ...), written on its own without any file
-header: N-Triples and N-Quads by :mod:`kzgraph.ntriples`, Turtle, TriG and RDF/XML by
+header: N-Triples and N-Quads by :mod:`kzgraph.formats.ntriples`, Turtle, TriG and RDF/XML by
 pyoxigraph's serialisers, JSON-LD by :mod:`kzgraph.jsonld`. A file is its header, its chunks in
 order, and its footer. The build caches chunks per resource, so a rebuild after one edit only
 writes one chunk anew; :func:`serialize` writes any small dataset as a single chunk.
@@ -24,11 +24,11 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
-from .formats import FORMATS, Format
-from .jsonld import TAIL as JSON_TAIL, head as json_head, node_object, node_text
-from .ntriples import term
-from .turtle import chunk as turtle_chunk
-from .vocab import PREFIXES, RDF
+from kzgraph.formats.registry import FORMATS, Format
+from kzgraph.formats.jsonld import TAIL as JSON_TAIL, head as json_head, node_object, node_text
+from kzgraph.formats.ntriples import term
+from kzgraph.formats.turtle import chunk as turtle_chunk
+from kzgraph.vocab import PREFIXES, RDF
 
 Triple = tuple[Node, Node, Node]
 _TYPE = RDF.type
