@@ -153,7 +153,7 @@ def test_text_report_and_russian_messages(runner, content):
     first = result.output.splitlines()[0]
     assert first.startswith(f"content/{FEMINITA_RU}:")
     assert "key 'categories' [ru]: error:" in first
-    assert "известную категорию" in first
+    assert "не является известной категорией" in first
     assert result.output.endswith("1 error(s), 0 warning(s).\n")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reprlib
 from dataclasses import asdict, dataclass, field
+from typing import Iterable
 
 _repr = reprlib.Repr()
 _repr.maxlevel, _repr.maxlist, _repr.maxdict = 2, 4, 4
@@ -84,3 +85,37 @@ class ContentError(KzgraphError):
         self.problems = sort_problems(problems)
         n = sum(1 for p in self.problems if p.severity == ERROR)
         super().__init__(f"{what}: {n} error(s).")
+
+
+# -- did you mean -------------------------------------------------------------------------------
+
+def nearest(word: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The valid names closest to a misspelt ``word``, best first (case and ``_``/``-`` aside)."""
+    import difflib
+
+    def fold(text: str) -> str:
+        return text.casefold().replace("_", "-")
+
+    by_folded: dict[str, str] = {}
+    for choice in sorted(set(choices)):
+        by_folded.setdefault(fold(choice), choice)
+    found = difflib.get_close_matches(fold(word), list(by_folded), n=n, cutoff=cutoff)
+    return [by_folded[f] for f in found]
+
+
+def quoted(names: Iterable[str], joiner: str = "or") -> str:
+    """``'a'``, ``'a' or 'b'``, ``'a', 'b' or 'c'``."""
+    items = [f"'{name}'" for name in names]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {joiner} {items[-1]}"
+
+
+def did_you_mean(word: str, choices: Iterable[str], lang: str = "en") -> str:
+    """`` Did you mean 'x'?`` (with a leading space), or nothing when no name is close."""
+    found = nearest(word, choices)
+    if not found:
+        return ""
+    if lang == "ru":
+        return f" Возможно, имелось в виду {quoted(found, 'или')}?"
+    return f" Did you mean {quoted(found)}?"

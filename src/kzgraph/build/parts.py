@@ -147,7 +147,7 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     chunk.results = [r.key() for r in results]
     found = content.problems + mapped.problems
     located = map_content(content, settings, known) if results else mapped
-    chunk.problems = {lang: found + locate(located, results, lang)
+    chunk.problems = {lang: found + locate(located, results, lang, known)
                       for lang in MESSAGE_LANGUAGES}
     # located only if they fail, which is rare: the part is mapped again then
     # strings interned: the same few classes, shapes and paths recur in every row, and a
@@ -177,7 +177,7 @@ def _settled(failed: list[tuple[str, str, str, str, str]], part: Part, root: Pat
         shape = by_name[name]
         r = Result(URIRef(focus), URIRef(path), URIRef(value), SH.ClassConstraintComponent,
                    shape.shape, shape.severity, shape.messages)
-        yield r.key(), locate(mapped, [r], lang)
+        yield r.key(), locate(mapped, [r], lang, known)
 
 
 #: the languages problem messages are kept in (the shapes' sh:message languages)

@@ -13,11 +13,11 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kzgraph.errors import ERROR, WARNING, Problem, brief
+from kzgraph.errors import ERROR, WARNING, Problem, brief, did_you_mean, quoted
 from kzgraph.graph.mapping import Mapped, Origin, key_for
 from kzgraph.resources import ontology_file, shapes_file
 from kzgraph.check.shacl import CompiledShapes, Index, Result, results_from_report, superclass_closure
-from kzgraph.vocab import SH
+from kzgraph.vocab import KZ, SH, SKOS
 
 _SEVERITY = {SH.Violation: ERROR, SH.Warning: WARNING, SH.Info: WARNING}
 
@@ -81,7 +81,8 @@ def _origins(mapped: Mapped, focus: Node, path: Node, value: Node | None) -> lis
     return [Origin(p.rel, p.lang, key, p.front_line if key else p.body_line) for p in pages]
 
 
-def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en") -> list[Problem]:
+def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en",
+           known: dict[str, set[str]] | None = None) -> list[Problem]:
     """Turn validation results into problems naming the file, key, line and language.
 
     A result about a missing value (no ``sh:value``) is left out where mapping already
@@ -90,7 +91,9 @@ def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en") -> list[
     already = {(p.path, p.key) for p in mapped.problems}
     problems: list[Problem] = []
     for r in sorted(results, key=Result.key):
-        found = located(r, origins_of(mapped, r), mapped.minter.base, lang)
+        origins = origins_of(mapped, r)
+        found = located(r, origins, mapped.minter.base, lang,
+                        slug_message(r, mapped, known, lang, {o.path for o in origins}))
         problems.extend(p for p in found
                         if r.value is not None or (p.path, p.key) not in already)
     return problems
@@ -101,11 +104,13 @@ def origins_of(mapped: Mapped, result: Result) -> list[Origin]:
     return _origins(mapped, result.focus, result.path, result.value)
 
 
-def located(r: Result, origins: list[Origin], base: str, lang: str = "en") -> list[Problem]:
-    """One result as problems, one per origin (or one naming the node, if it has none)."""
+def located(r: Result, origins: list[Origin], base: str, lang: str = "en",
+            message: str | None = None) -> list[Problem]:
+    """One result as problems, one per origin (or one naming the node, if it has none);
+    ``message``, where given, says more than the shape's own."""
     severity = _SEVERITY.get(r.severity, ERROR)
-    message = _message(r.messages, lang)
-    shown = _show(r.value, base)
+    shown = None if message is not None else _show(r.value, base)
+    message = message or _message(r.messages, lang)
     if shown is not None:
         message = f"{message} (found: {brief(shown)})"
     if not origins:
@@ -130,3 +135,78 @@ def run_engine(graph: Graph) -> list[Result]:
     """kzgraph's SHACL engine over a whole graph (the same results as :func:`run_shacl`)."""
     shapes, hierarchy = compiled_shapes()
     return shapes.validate(Index(graph, hierarchy))
+
+
+# -- slugs: which of three cases, and the nearest names ----------------------------------------
+
+#: the keys whose values are slugs of pages: the property, and the kind of page it points to
+SLUG_PATHS = {KZ.category: "category", KZ.offersPerspective: "perspective",
+              KZ.missesPerspective: "perspective", SKOS.broader: "perspective"}
+_FOLDERS = {"category": "categories", "perspective": "perspectives"}
+_SLUG_TEXT = {
+    "en": {
+        "category": "category", "perspective": "perspective",
+        "missing": "This {page} has no '{key}'. Add '{key}:' with at least one {target} slug "
+                   "(the name of a folder under content/{folder}/).",
+        "beside": "'{slug}' is not a known {target} (there is no content/{folder}/{slug}/ "
+                  "folder); it stands beside the known {others}.{hint}",
+        "alone": "'{slug}' is not a known {target} (there is no content/{folder}/{slug}/ "
+                 "folder), and none of the values of '{key}' is a known {target}.{hint}",
+        "guide": "guide", "source": "source",
+    },
+    "ru": {
+        "category": "категорией", "perspective": "точкой зрения",
+        "missing": "На странице нет '{key}'. Добавьте '{key}:' хотя бы с одним значением — "
+                   "именем папки в content/{folder}/.",
+        "beside": "'{slug}' не является известной {target} (нет папки "
+                  "content/{folder}/{slug}/); рядом с ним указаны известные {others}.{hint}",
+        "alone": "'{slug}' не является известной {target} (нет папки "
+                 "content/{folder}/{slug}/), и ни одно значение '{key}' не является известной "
+                 "{target}.{hint}",
+        "guide": "руководство", "source": "источник",
+    },
+}
+
+
+def _slug_of(value: Node, target: str, base: str) -> str | None:
+    """The slug a page IRI of kind ``target`` was minted from, or None."""
+    prefix = f"{base}{target}/"
+    text = str(value)
+    if isinstance(value, URIRef) and text.startswith(prefix) and "/" not in text[len(prefix):]:
+        return text[len(prefix):]
+    return None
+
+
+def slug_message(r: Result, mapped: Mapped, known: dict[str, set[str]] | None,
+                 lang: str, files: set[str] = frozenset()) -> str | None:
+    """For a result about a key whose values are slugs (``categories``, ``perspectives``,
+    ``blind_spots``, ``broader``), a message saying which case it is -- missing, an unknown
+    slug beside known ones (in the same ``files``), or only unknown slugs -- with the nearest
+    known slugs; None for any other result, or when the known slugs are not at hand."""
+    target = SLUG_PATHS.get(r.path) if known is not None else None
+    if target is None:
+        return None
+    words = _SLUG_TEXT.get(lang, _SLUG_TEXT["en"])
+    names = sorted(known.get(target, ()))
+    kind = mapped.origins.kinds.get(r.focus)
+    key = key_for(kind, r.path) if kind else None
+    if key is None:
+        return None
+    fill = {"key": key, "folder": _FOLDERS[target], "target": words[target]}
+    if r.value is None:
+        if r.component != SH.MinCountConstraintComponent:
+            return None
+        return words["missing"].format(page=words.get(kind, kind), **fill)
+    slug = _slug_of(r.value, target, mapped.minter.base)
+    if slug is None or slug in names:
+        return None
+    values = {_slug_of(v, target, mapped.minter.base)
+              for v in mapped.origins.objects(r.focus, r.path)
+              if any(o.path in files for o in mapped.origins.for_triple((r.focus, r.path, v)))}
+    others = sorted(v for v in values if v is not None and v in names)
+    hint = did_you_mean(slug, names, lang)
+    if others:
+        return words["beside"].format(slug=slug, others=quoted(others, "и" if lang == "ru"
+                                                                  else "and"),
+                                      hint=hint, **fill)
+    return words["alone"].format(slug=slug, hint=hint, **fill)

@@ -62,3 +62,36 @@ def language_name(code: str) -> str | None:
     """The English name of an ISO 639-1 language, or None when the code is unknown."""
     language = pycountry.languages.get(alpha_2=code)
     return None if language is None else language.name
+
+
+def did_you_mean_country(name: str, lang: str = "en") -> str:
+    """`` Did you mean 'Kazakhstan'?`` for a misspelt country name or code (the names in the
+    page's language and in English), or nothing when none is close."""
+    from kzgraph.errors import nearest, quoted
+
+    codes: list[str] = []
+    for lang_ in dict.fromkeys((lang, "en")):
+        index = _index(lang_)
+        for key in nearest(_norm(name), index, n=3, cutoff=0.75):
+            if index[key] not in codes:
+                codes.append(index[key])
+    if not codes:
+        return ""
+    return f" Did you mean {quoted(country_name(code, lang) for code in codes[:3])}?"
+
+
+def did_you_mean_language(text: str) -> str:
+    """`` Did you mean 'ru'?`` for a language written as a three-letter code, a name, or a near
+    miss of a name; nothing when no ISO 639-1 language is close."""
+    from kzgraph.errors import nearest
+
+    try:
+        found = pycountry.languages.lookup(text.strip())
+    except LookupError:
+        found = None
+    if found is not None and hasattr(found, "alpha_2"):
+        return f" Did you mean '{found.alpha_2}'?"
+    names = {language.name: language.alpha_2 for language in pycountry.languages
+             if hasattr(language, "alpha_2")}
+    close = nearest(text, names, n=1, cutoff=0.8)
+    return f" Did you mean '{names[close[0]]}'?" if close else ""

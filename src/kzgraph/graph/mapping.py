@@ -22,10 +22,11 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kzgraph.config import Settings
-from kzgraph.content.countries import language_name, resolve_country
+from kzgraph.content.countries import (did_you_mean_country, did_you_mean_language,
+                                      language_name, resolve_country)
 from kzgraph.content.guidebody import parse_guide_body
 from kzgraph.content.load import SLUG, Content, Page
-from kzgraph.errors import WARNING, Problem, brief
+from kzgraph.errors import WARNING, Problem, brief, did_you_mean
 from kzgraph.graph.iris import Minter
 from kzgraph.graph.reference import Triple, reference_triples
 from kzgraph.graph.terms import _date, _integer, _literal, text_literal
@@ -128,6 +129,10 @@ class Origins:
     def for_triple(self, triple: Triple) -> list[Origin]:
         by_object = self._indexed(triple[0]).get(triple[1])
         return list(by_object.get(triple[2], ())) if by_object else []
+
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+        """The values recorded for a subject and predicate, in the order first written."""
+        return list(self._indexed(subject).get(predicate, ()))
 
     def for_subject_predicate(self, subject: Node, predicate: Node) -> list[Origin]:
         by_object = self._indexed(subject).get(predicate)
@@ -253,7 +258,9 @@ class _Mapper:
                 allowed = ", ".join(k for k, s in KEYS.items() if page.kind in s.kinds)
                 self.problems.append(page.problem(
                     f"kzgraph does not know the key '{key}' on a {page.kind} page, so its value "
-                    f"would be lost. Use one of: {allowed}.", key=key))
+                    f"would be lost. Use one of: {allowed}."
+                    + did_you_mean(key, [k for k, s in KEYS.items() if page.kind in s.kinds]),
+                    key=key))
                 continue
             for obj in self._values(page, spec, fld.value, graph):
                 self.emit(graph, (subject, spec.predicate(page.kind), obj), page, key, fld.line)
@@ -337,16 +344,16 @@ class _Mapper:
             if code is None:
                 self.problems.append(page.problem(
                     f"'{text}' is not a country kzgraph knows. Use its English or local name "
-                    "or its ISO 3166-1 code (for example 'Kazakhstan', 'Казахстан' or 'KZ').",
-                    key=key))
+                    "or its ISO 3166-1 code (for example 'Kazakhstan', 'Казахстан' or 'KZ')."
+                    + did_you_mean_country(text, page.lang), key=key))
                 return None
             return self._reference_node("country", code)
         if kind == "languages":
             code = text.lower()
             if language_name(code) is None:
                 self.problems.append(page.problem(
-                    f"'{text}' is not an ISO 639-1 language code (such as 'kk', 'ru', 'en').",
-                    key=key))
+                    f"'{text}' is not an ISO 639-1 language code (such as 'kk', 'ru', 'en')."
+                    + did_you_mean_language(text), key=key))
                 return None
             return self._reference_node("language", code)
         if kind in ("categories", "perspectives", "perspective"):
