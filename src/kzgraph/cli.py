@@ -134,8 +134,11 @@ def export(content: Path | None, fmt: str, output: Path | None) -> None:
 
 @cli.command(epilog=EPILOG)
 @content_option
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "turtle"]),
-              default="text", show_default=True, help="How to write the report.")
+@click.option("--format", "-f", "fmt",
+              type=click.Choice(["text", "json", "turtle", "github", "sarif"]),
+              default="text", show_default=True,
+              help="How to write the report: text, JSON, a SHACL report in Turtle, GitHub "
+                   "workflow annotations, or SARIF 2.1.0 (code-scanning tools and editors).")
 @lang_option
 @engine_options
 @handles_errors
@@ -143,7 +146,7 @@ def validate(content: Path | None, fmt: str, lang: str, jobs: int | None, cache:
              no_cache: bool, quiet: bool) -> None:
     """Check the content against the SHACL shapes and report every problem by file, key and line."""
     from kzgraph.build.pipeline import check
-    from kzgraph.check.report import as_json, as_text, as_turtle
+    from kzgraph.check.report import as_github, as_json, as_sarif, as_text, as_turtle
 
     settings = _settings(content)
     result = check(settings, lang, **_engine(jobs, cache, no_cache, quiet))
@@ -151,6 +154,10 @@ def validate(content: Path | None, fmt: str, lang: str, jobs: int | None, cache:
         click.echo(as_json(result.problems), nl=False)
     elif fmt == "turtle":
         click.echo(as_turtle(result.problems, settings.base), nl=False)
+    elif fmt == "github":
+        click.echo(as_github(result.problems), nl=False)
+    elif fmt == "sarif":
+        click.echo(as_sarif(result.problems, __version__), nl=False)
     else:
         click.echo(as_text(result.problems), nl=False)
     sys.exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
@@ -323,6 +330,40 @@ def prefixes() -> None:
     click.echo(f"BASE   {'':<12} <{base}>")
     for prefix, iri in predeclared_prefixes(base).items():
         click.echo(f"PREFIX {prefix + ':':<12} <{iri}>")
+
+
+STATUS_EPILOG = ("Exit codes: 0 done, 1 a language given with --require misses a text "
+                 "somewhere, 2 kzgraph could not run.")
+
+
+@cli.command(epilog=STATUS_EPILOG)
+@content_option
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "markdown", "json", "csv"]),
+              default="text", show_default=True,
+              help="text and markdown list the gaps and the totals; json and csv every text.")
+@click.option("--require", metavar="LANGS", default="",
+              help="Languages (comma-separated) that must have every text: exit 1 if one is "
+                   "missing anywhere (for CI). They are shown even where no file has them.")
+@handles_errors
+def status(content: Path | None, fmt: str, require: str) -> None:
+    """Show which page lacks which text in which language: the title, the description, the
+    body and each guide section's title, missing or older (by 'date') than the default
+    language's, with totals per language."""
+    from kzgraph.content.status import WRITERS, read_status
+    from kzgraph.errors import ConfigError
+
+    settings = _settings(content)
+    if not settings.content.is_dir():
+        raise ConfigError(f"The content folder '{settings.content}' does not exist.")
+    required = [lang.strip() for lang in require.split(",") if lang.strip()]
+    found, problems = read_status(settings.content, settings.default_language, required)
+    _print_problems(problems)
+    click.echo(WRITERS[fmt](found), nl=False)
+    missing = found.missing_in(required)
+    if missing:
+        langs = ", ".join(sorted({c.lang for c in missing}))
+        click.echo(f"{len(missing)} text(s) missing in {langs}.", err=True)
+        sys.exit(EXIT_PROBLEMS)
 
 
 def main() -> None:  # pragma: no cover - console entry point

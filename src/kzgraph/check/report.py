@@ -58,3 +58,77 @@ def as_turtle(problems: list[Problem], base: str) -> str:
         if p.lang:
             g.add((r, KZ.language, Literal(p.lang)))
     return g.serialize(format="turtle")
+
+
+# -- where editors look: GitHub's workflow annotations and SARIF -------------------------------
+
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(problems: list[Problem]) -> str:
+    """One GitHub Actions workflow command a problem (``::error file=…,line=…::message``):
+    printed in a workflow, each becomes an annotation on the file and line it names."""
+    lines = []
+    for p in problems:
+        fields = [f"file={_github_property(p.path)}"]
+        if p.line is not None:
+            fields.append(f"line={p.line}")
+        title = " ".join(x for x in (p.key, f"[{p.lang}]" if p.lang else None) if x)
+        fields.append(f"title={_github_property('kzgraph: ' + title if title else 'kzgraph')}")
+        level = "error" if p.severity == ERROR else "warning"
+        lines.append(f"::{level} {','.join(fields)}::{_github_data(p.message)}")
+    return "".join(line + "\n" for line in lines)
+
+
+#: SARIF rules: one per step that finds problems
+_SARIF_RULES = {
+    "load": "The file could not be read as a page (its place, name, encoding or front matter).",
+    "map": "A front-matter key or a link of the page cannot become data as written.",
+    "shacl": "The page's data breaks a rule of kzgraph's SHACL shapes.",
+}
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+
+
+def as_sarif(problems: list[Problem], version: str) -> str:
+    """A SARIF 2.1.0 log of one run: each problem a result with its file and line (paths
+    relative to the repository root, ``%SRCROOT%``), read by code-scanning tools and editors."""
+    results = []
+    for p in problems:
+        result: dict[str, object] = {
+            "ruleId": p.stage if p.stage in _SARIF_RULES else "shacl",
+            "level": "error" if p.severity == ERROR else "warning",
+            "message": {"text": p.message},
+        }
+        if "://" in p.path:  # a resource no file describes: named, not located
+            result["locations"] = [{"logicalLocations": [
+                {"fullyQualifiedName": p.path, "kind": "resource"}]}]
+        else:
+            physical: dict[str, object] = {
+                "artifactLocation": {"uri": p.path, "uriBaseId": "%SRCROOT%"}}
+            if p.line is not None:
+                physical["region"] = {"startLine": p.line}
+            result["locations"] = [{"physicalLocation": physical}]
+        properties = {k: v for k, v in (("key", p.key), ("language", p.lang),
+                                        ("focus", p.focus)) if v is not None}
+        if properties:
+            result["properties"] = properties
+        results.append(result)
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "kzgraph", "version": version,
+                "rules": [{"id": rule, "shortDescription": {"text": text}}
+                          for rule, text in _SARIF_RULES.items()],
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
