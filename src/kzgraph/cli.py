@@ -306,6 +306,12 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
         return
     engine, problems = open_engine(settings, endpoint, data, timeout)
     _print_problems(problems)
+    from kzgraph.query.checks import check_slug_params, union_hint, unknown_terms
+
+    check_slug_params(engine, found.params, bindings, settings.base)
+    if not found.strict:  # an ad-hoc query: its terms may be misspelt
+        for warning in unknown_terms(engine, prepared, settings.base):
+            click.echo(f"Warning: {warning}", err=True)
     result = engine.run(prepared)
     names = (find_labels(engine, iris_in(result.rows), label_lang, settings.base)
              if labels and fmt in ("table", "markdown") else None)
@@ -317,6 +323,10 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
         write_atomic(output, out)
     if result.form == "SELECT" and not result.rows:
         click.echo("No match.", err=True)
+    if endpoint and not len(result):
+        hint = union_hint(engine, endpoint)
+        if hint:
+            click.echo(hint, err=True)
 
 
 @cli.command(epilog=EPILOG)

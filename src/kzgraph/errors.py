@@ -96,11 +96,14 @@ def nearest(word: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.6) 
     def fold(text: str) -> str:
         return text.casefold().replace("_", "-")
 
-    by_folded: dict[str, str] = {}
+    by_folded: dict[str, list[str]] = {}
     for choice in sorted(set(choices)):
-        by_folded.setdefault(fold(choice), choice)
+        by_folded.setdefault(fold(choice), []).append(choice)
     found = difflib.get_close_matches(fold(word), list(by_folded), n=n, cutoff=cutoff)
-    return [by_folded[f] for f in found]
+    # names that differ only in case: the one closest to the word as written first
+    out = [name for f in found for name in sorted(
+        by_folded[f], key=lambda c: (-difflib.SequenceMatcher(None, word, c).ratio(), c))]
+    return out[:n]
 
 
 def quoted(names: Iterable[str], joiner: str = "or") -> str:
