@@ -376,5 +376,31 @@ def status(content: Path | None, fmt: str, require: str) -> None:
         sys.exit(EXIT_PROBLEMS)
 
 
+@cli.command("new", epilog=EPILOG)
+@click.argument("kind", type=click.Choice(["guide", "source", "category", "perspective"]))
+@click.argument("slug")
+@click.option("--lang", "langs", default="", metavar="LANGS",
+              help="Other languages to write the page in, comma-separated (such as ru,kk); the "
+                   "default language's file is always written.")
+@content_option
+@handles_errors
+def new_page(kind: str, slug: str, langs: str, content: Path | None) -> None:
+    """Start a page: write KIND/SLUG/index.md (and index.LANG.md for each --lang) with every
+    key the shapes know, commented with what it means and which values it takes. Fill in the
+    required keys, then run 'kzgraph validate'."""
+    from kzgraph.check.scaffold import scaffold, write_pages
+    from kzgraph.errors import ConfigError
+
+    settings = _settings(content)
+    if not settings.content.is_dir():
+        raise ConfigError(f"The content folder '{settings.content}' does not exist.")
+    pages = scaffold(settings.content, kind, slug,
+                     [lang.strip() for lang in langs.split(",") if lang.strip()],
+                     settings.default_language)
+    write_pages(pages)
+    for page in pages:
+        click.echo(f"Wrote {page.path}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()

@@ -86,7 +86,7 @@ def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en",
     """Turn validation results into problems naming the file, key, line and language.
 
     A result about a missing value (no ``sh:value``) is left out where mapping already
-    reported that key of that file: the editor hears about a missing title once.
+    reported that key of a file of the resource: the editor hears about a missing title once.
     """
     already = {(p.path, p.key) for p in mapped.problems}
     problems: list[Problem] = []
@@ -94,8 +94,9 @@ def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en",
         origins = origins_of(mapped, r)
         found = located(r, origins, mapped.minter.base, lang,
                         slug_message(r, mapped, known, lang, {o.path for o in origins}))
-        problems.extend(p for p in found
-                        if r.value is not None or (p.path, p.key) not in already)
+        if r.value is None and any((p.path, p.key) in already for p in found):
+            continue  # a file of the resource already says the key has no value
+        problems.extend(found)
     return problems
 
 
