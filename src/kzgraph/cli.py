@@ -402,5 +402,54 @@ def new_page(kind: str, slug: str, langs: str, content: Path | None) -> None:
         click.echo(f"Wrote {page.path}")
 
 
+@cli.group("cache", invoke_without_command=True, epilog=EPILOG)
+@click.pass_context
+def cache_group(ctx: click.Context) -> None:
+    """Show the build cache (under $XDG_CACHE_HOME/kzgraph, ~/.cache/kzgraph by default): one
+    folder per content folder, its size, and whether that content folder still exists."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from kzgraph.build.cachedirs import cache_root, entries
+
+    found = entries()
+    for e in found:
+        state = "missing" if e.content is not None and not e.exists else \
+            "unknown" if e.content is None else "exists"
+        click.echo(f"{e.path.name}  {_size(e.size):>9}  {state:<7}  {e.content or '-'}")
+    click.echo(f"{cache_root()}: {len(found)} folder(s), {_size(sum(e.size for e in found))}.")
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"  # pragma: no cover
+
+
+@cache_group.command("prune", epilog=EPILOG)
+@click.option("--dry-run", "-n", is_flag=True, help="Say what would be removed; remove nothing.")
+def cache_prune(dry_run: bool) -> None:
+    """Remove the cache folders of content folders that no longer exist (and those that do not
+    say which content folder they are for)."""
+    from kzgraph.build.cachedirs import prune
+
+    gone = prune(dry_run=dry_run)
+    for e in gone:
+        click.echo(f"{'Would remove' if dry_run else 'Removed'} {e.path} ({_size(e.size)}, "
+                   f"for {e.content or 'an unrecorded content folder'})")
+    click.echo(f"{len(gone)} folder(s), {_size(sum(e.size for e in gone))}"
+               f"{' to free' if dry_run else ' freed'}.")
+
+
+@cache_group.command("clear", epilog=EPILOG)
+def cache_clear() -> None:
+    """Remove every cache folder (the next build starts from scratch)."""
+    from kzgraph.build.cachedirs import clear
+
+    gone = clear()
+    click.echo(f"Removed {len(gone)} folder(s), {_size(sum(e.size for e in gone))} freed.")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()

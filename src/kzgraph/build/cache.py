@@ -114,6 +114,10 @@ class Cache:
             for leftover in self.path.parent.glob(self.path.name + "*"):
                 leftover.unlink()
             self._open()
+        if folder is not None:  # so that 'kzgraph cache prune' knows which content it is for
+            from kzgraph.build.cachedirs import record_content
+
+            record_content(folder, settings.content)
 
     def _open(self) -> None:
         if self.path is None:
