@@ -451,5 +451,38 @@ def cache_clear() -> None:
     click.echo(f"Removed {len(gone)} folder(s), {_size(sum(e.size for e in gone))} freed.")
 
 
+@cli.command(epilog=EPILOG)
+@click.argument("old")
+@click.argument("new")
+@content_option
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "markdown", "json", "sparql"]),
+              default="text", show_default=True,
+              help="A changelog in words (text, Markdown for a pull-request comment, JSON), or "
+                   "the SPARQL Update that turns the old graph into the new one in a store.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
+@handles_errors
+def diff(old: str, new: str, content: Path | None, fmt: str, output: Path | None) -> None:
+    """Say what changed between OLD and NEW: each a build (an output folder, or a .nq/.nt
+    file) or a git revision of the content folder (such as HEAD~1, main, a tag)."""
+    from kzgraph.formats.writers import write_atomic
+    from kzgraph.publish.diff import (as_json, as_markdown, as_text, changelog, read_version,
+                                      sparql_update)
+
+    settings = _settings(content)
+    before, after = read_version(settings, old), read_version(settings, new)
+    if fmt == "sparql":
+        out = sparql_update(before, after)
+    else:
+        changes = changelog(before, after, settings.base)
+        out = (as_json(changes, before, after) if fmt == "json" else
+               as_markdown(changes, settings.base) if fmt == "markdown" else
+               as_text(changes, settings.base))
+    if output is None:
+        click.echo(out, nl=False)
+    else:
+        write_atomic(output, out.encode("utf-8"))
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()
