@@ -484,5 +484,35 @@ def diff(old: str, new: str, content: Path | None, fmt: str, output: Path | None
         write_atomic(output, out.encode("utf-8"))
 
 
+@cli.command(epilog=EPILOG)
+@click.option("--kind", required=True,
+              type=click.Choice(["guide", "source", "category", "perspective"]),
+              help="The kind of page whose front matter the schema describes.")
+@click.option("--lang", default=None, metavar="LANG",
+              help="The language of the pages (country names in it are allowed besides the "
+                   "English ones; default: the default language).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
+@content_option
+@handles_errors
+def schema(kind: str, lang: str | None, output: Path | None, content: Path | None) -> None:
+    """Write the JSON Schema of a kind of page's front matter, generated from the shapes and
+    the slugs of the content folder, for an editor's YAML tooling (such as a yaml-language-
+    server '# yaml-language-server: $schema=...' line)."""
+    from kzgraph.check.schema import as_json, front_matter_schema
+    from kzgraph.errors import ConfigError
+    from kzgraph.formats.writers import write_atomic
+
+    settings = _settings(content)
+    if not settings.content.is_dir():
+        raise ConfigError(f"The content folder '{settings.content}' does not exist.")
+    text = as_json(front_matter_schema(kind, settings.content,
+                                       lang or settings.default_language))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text.encode("utf-8"))
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()

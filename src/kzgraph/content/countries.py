@@ -95,3 +95,25 @@ def did_you_mean_language(text: str) -> str:
              if hasattr(language, "alpha_2")}
     close = nearest(text, names, n=1, cutoff=0.8)
     return f" Did you mean '{names[close[0]]}'?" if close else ""
+
+
+@lru_cache(maxsize=8)
+def country_names(languages: tuple[str, ...] = ("en", "ru", "kk")) -> tuple[str, ...]:
+    """Every form a country may be written in, as written (codes, English names, and the names
+    in ``languages``), sorted: for a schema's list of allowed values."""
+    names: set[str] = set()
+    translations = [t for t in (_translation(lang) for lang in languages if lang != "en") if t]
+    for country in pycountry.countries:
+        own = {country.alpha_2, country.alpha_3, country.name}
+        for attr in ("official_name", "common_name"):
+            if hasattr(country, attr):
+                own.add(getattr(country, attr))
+        names |= own
+        for translation in translations:
+            names |= {translation.gettext(n) for n in own}
+    return tuple(sorted(names))
+
+
+def language_codes() -> list[str]:
+    """The ISO 639-1 codes, sorted."""
+    return sorted(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))

@@ -1,0 +1,72 @@
+"""The front matter of each kind of page as a JSON Schema, generated from the same sources as the
+checks: the keys and their value types from the mapping (:data:`kzgraph.graph.mapping.KEYS`),
+which keys are required from the shapes (:func:`kzgraph.check.scaffold.required_keys`), and the
+slugs allowed as categories and perspectives from the content folder. An editor's YAML tooling
+(such as a YAML language server) then checks keys and values while typing.
+
+Where kzgraph is more lenient than a schema can say, the schema is stricter: countries and
+language codes are matched as written (kzgraph also takes other letter cases), and a list key
+given a single value is refused (kzgraph reads it as a list of one, with a warning).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kzgraph.check.scaffold import MEANING, existing_slugs, required_keys
+from kzgraph.content.countries import country_names, language_codes
+from kzgraph.graph.mapping import KEYS
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+#: a web address as kzgraph takes one (http or https, a host, none of the characters an IRI
+#: cannot hold)
+URL = r'^https?://[^\s<>"{}|\\^`/?#]+[^\s<>"{}|\\^`]*$'
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _value(kind: str, slugs: dict[str, list[str]], lang: str) -> dict[str, object]:
+    """The schema of one value (an item, for list keys)."""
+    text = {"type": "string", "minLength": 1}
+    return {
+        "text": text, "texts": text, "people": text,
+        "countries": {"enum": list(country_names(tuple(dict.fromkeys(("en", lang)))))},
+        "languages": {"enum": language_codes()},
+        "categories": {"enum": slugs["category"]},
+        "perspectives": {"enum": slugs["perspective"]},
+        "perspective": {"enum": slugs["perspective"]},
+        "url": {"type": "string", "pattern": URL},
+        "date": {"type": "string", "pattern": DATE, "format": "date"},
+        "integer": {"type": "integer"},
+    }[kind]
+
+
+LISTS = {"countries", "categories", "languages", "people", "texts", "perspectives"}
+
+
+def front_matter_schema(kind: str, content: Path, lang: str = "en") -> dict[str, object]:
+    """The JSON Schema of the front matter of a page of ``kind`` in the content folder, written
+    in ``lang`` (countries may be named in English or in that language)."""
+    slugs = existing_slugs(content)
+    fill = {k: ", ".join(v) or "(none yet)" for k, v in slugs.items()}
+    properties: dict[str, object] = {}
+    for key, spec in KEYS.items():
+        if kind not in spec.kinds:
+            continue
+        item = _value(spec.value, slugs, lang)
+        schema: dict[str, object] = ({"type": "array", "items": item, "minItems": 1}
+                                     if spec.value in LISTS else dict(item))
+        schema["description"] = MEANING[key].format(**fill)
+        properties[key] = schema
+    return {
+        "$schema": DRAFT,
+        "title": f"Front matter of a kzgraph {kind} page in '{lang}'",
+        "type": "object",
+        "properties": properties,
+        "required": sorted(required_keys()[kind] & set(properties)),
+        "additionalProperties": False,
+    }
+
+
+def as_json(schema: dict[str, object]) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
