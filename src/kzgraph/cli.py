@@ -497,8 +497,7 @@ def diff(old: str, new: str, content: Path | None, fmt: str, output: Path | None
 @handles_errors
 def schema(kind: str, lang: str | None, output: Path | None, content: Path | None) -> None:
     """Write the JSON Schema of a kind of page's front matter, generated from the shapes and
-    the slugs of the content folder, for an editor's YAML tooling (such as a yaml-language-
-    server '# yaml-language-server: $schema=...' line)."""
+    the slugs of the content folder, for an editor's YAML tooling."""
     from kzgraph.check.schema import as_json, front_matter_schema
     from kzgraph.errors import ConfigError
     from kzgraph.formats.writers import write_atomic

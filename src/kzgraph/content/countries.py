@@ -72,7 +72,7 @@ def did_you_mean_country(name: str, lang: str = "en") -> str:
     codes: list[str] = []
     for lang_ in dict.fromkeys((lang, "en")):
         index = _index(lang_)
-        for key in nearest(_norm(name), index, n=3, cutoff=0.75):
+        for key in nearest(_norm(name), index, n=3, cutoff=0.8):
             if index[key] not in codes:
                 codes.append(index[key])
     if not codes:
