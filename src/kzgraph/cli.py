@@ -73,13 +73,17 @@ def _progress_bar() -> Callable[[int, int], None] | None:
 
 
 def lang_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--lang", default="en", show_default=True,
-                        help="Language of the messages (en or ru).")(f)
+    return click.option("--lang", default=None,
+                        help="Language of the messages: en, ru or kk (default: KZGRAPH_LANG, "
+                             "else the locale, else en).")(f)
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def _print_problems(problems: list[Problem], lang: str | None = None) -> None:
+    from kzgraph.errors import message_language
+
+    lang = message_language(lang)
     for p in problems:
-        click.echo(str(p), err=True)
+        click.echo(p.render(lang), err=True)
 
 
 def handles_errors(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -89,7 +93,7 @@ def handles_errors(f: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return f(*args, **kwargs)
         except ContentError as exc:
-            _print_problems(exc.problems)
+            _print_problems(exc.problems, kwargs.get("lang"))
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_PROBLEMS)
         except KzgraphError as exc:
@@ -147,19 +151,21 @@ def validate(content: Path | None, fmt: str, lang: str, jobs: int | None, cache:
     """Check the content against the SHACL shapes and report every problem by file, key and line."""
     from kzgraph.build.pipeline import check
     from kzgraph.check.report import as_github, as_json, as_sarif, as_text, as_turtle
+    from kzgraph.errors import message_language
 
     settings = _settings(content)
+    lang = message_language(lang)
     result = check(settings, lang, **_engine(jobs, cache, no_cache, quiet))
     if fmt == "json":
-        click.echo(as_json(result.problems), nl=False)
+        click.echo(as_json(result.problems, lang), nl=False)
     elif fmt == "turtle":
-        click.echo(as_turtle(result.problems, settings.base), nl=False)
+        click.echo(as_turtle(result.problems, settings.base, lang), nl=False)
     elif fmt == "github":
-        click.echo(as_github(result.problems), nl=False)
+        click.echo(as_github(result.problems, lang), nl=False)
     elif fmt == "sarif":
-        click.echo(as_sarif(result.problems, __version__), nl=False)
+        click.echo(as_sarif(result.problems, __version__, lang), nl=False)
     else:
-        click.echo(as_text(result.problems), nl=False)
+        click.echo(as_text(result.problems, lang), nl=False)
     sys.exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
 
 
@@ -184,9 +190,12 @@ def build(content: Path | None, output: Path, formats: str, lang: str, jobs: int
         wanted = [get_format(name.strip()).name for name in formats.split(",") if name.strip()]
     except KeyError as exc:
         raise click.BadParameter(f"unknown format {exc}", param_hint="--formats") from None
+    from kzgraph.errors import message_language
+
+    lang = message_language(lang)
     result = run_build(_settings(content), output, lang, formats=wanted,
                        **_engine(jobs, cache, no_cache, quiet))
-    _print_problems(result.problems)
+    _print_problems(result.problems, lang)
     files = sorted(p.name for p in output.iterdir())
     click.echo(f"Built {output}/ : {result.stats.triples} triples about {result.parts} "
                f"resources ({result.rebuilt} made anew, the rest from the cache) in "
@@ -235,9 +244,12 @@ def push(content: Path | None, endpoint: str, graph: str | None, dump: Path | No
     store = GraphStore(endpoint, user=user, password=password,
                        token=None if user else token_from_environment(),
                        graph_param=graph_param, transfer=transfer, timeout=timeout)
+    from kzgraph.errors import message_language
+
+    lang = message_language(lang)
     report, problems = push_content(_settings(content), store, graph=graph, dump=dump,
                                     lang=lang, progress=terminal_progress(quiet))
-    _print_problems(problems)
+    _print_problems(problems, lang)
     if not quiet:
         triples = "" if report.triples is None else f"{report.triples:,} triples, "
         removed = (f"; removed {len(report.deleted)} graph(s) no longer in the content"

@@ -7,33 +7,34 @@ import json
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kzgraph.errors import ERROR, Problem
+from kzgraph.errors import ERROR, Problem, msg
 from kzgraph.vocab import KZ, SH
 
 
-def as_text(problems: list[Problem]) -> str:
+def as_text(problems: list[Problem], lang: str = "en") -> str:
     errors = sum(1 for p in problems if p.severity == ERROR)
     warnings = len(problems) - errors
-    lines = [str(p) for p in problems]
+    lines = [p.render(lang) for p in problems]
     if problems:
-        lines.append(f"{errors} error(s), {warnings} warning(s).")
+        lines.append(msg("{errors} error(s), {warnings} warning(s).", errors=errors,
+                         warnings=warnings).render(lang))
     else:
-        lines.append("The content conforms to the shapes: no problems.")
+        lines.append(msg("The content conforms to the shapes: no problems.").render(lang))
     return "\n".join(lines) + "\n"
 
 
-def as_json(problems: list[Problem]) -> str:
+def as_json(problems: list[Problem], lang: str = "en") -> str:
     errors = sum(1 for p in problems if p.severity == ERROR)
     document = {
         "conforms": errors == 0,
         "errors": errors,
         "warnings": len(problems) - errors,
-        "problems": [p.as_dict() for p in problems],
+        "problems": [p.as_dict(lang) for p in problems],
     }
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def as_turtle(problems: list[Problem], base: str) -> str:
+def as_turtle(problems: list[Problem], base: str, lang: str = "en") -> str:
     """A ``sh:ValidationReport`` whose results also say file, line, key and language
     (``kz:file``, ``kz:line``, ``kz:key``, ``kz:language``). Result IRIs are numbered, not blank."""
     g = Graph()
@@ -47,7 +48,7 @@ def as_turtle(problems: list[Problem], base: str) -> str:
         g.add((report, SH.result, r))
         g.add((r, RDF.type, SH.ValidationResult))
         g.add((r, SH.resultSeverity, SH.Violation if p.severity == ERROR else SH.Warning))
-        g.add((r, SH.resultMessage, Literal(p.message)))
+        g.add((r, SH.resultMessage, Literal(p.message_in(lang))))
         if p.focus:
             g.add((r, SH.focusNode, URIRef(p.focus)))
         g.add((r, KZ.file, Literal(p.path)))
@@ -70,7 +71,7 @@ def _github_property(text: str) -> str:
     return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def as_github(problems: list[Problem]) -> str:
+def as_github(problems: list[Problem], lang: str = "en") -> str:
     """One GitHub Actions workflow command a problem (``::error file=…,line=…::message``):
     printed in a workflow, each becomes an annotation on the file and line it names."""
     lines = []
@@ -81,7 +82,7 @@ def as_github(problems: list[Problem]) -> str:
         title = " ".join(x for x in (p.key, f"[{p.lang}]" if p.lang else None) if x)
         fields.append(f"title={_github_property('kzgraph: ' + title if title else 'kzgraph')}")
         level = "error" if p.severity == ERROR else "warning"
-        lines.append(f"::{level} {','.join(fields)}::{_github_data(p.message)}")
+        lines.append(f"::{level} {','.join(fields)}::{_github_data(p.message_in(lang))}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -94,7 +95,7 @@ _SARIF_RULES = {
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
-def as_sarif(problems: list[Problem], version: str) -> str:
+def as_sarif(problems: list[Problem], version: str, lang: str = "en") -> str:
     """A SARIF 2.1.0 log of one run: each problem a result with its file and line (paths
     relative to the repository root, ``%SRCROOT%``), read by code-scanning tools and editors."""
     results = []
@@ -102,7 +103,7 @@ def as_sarif(problems: list[Problem], version: str) -> str:
         result: dict[str, object] = {
             "ruleId": p.stage if p.stage in _SARIF_RULES else "shacl",
             "level": "error" if p.severity == ERROR else "warning",
-            "message": {"text": p.message},
+            "message": {"text": p.message_in(lang)},
         }
         if "://" in p.path:  # a resource no file describes: named, not located
             result["locations"] = [{"logicalLocations": [
