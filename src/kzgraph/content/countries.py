@@ -5,8 +5,12 @@ from __future__ import annotations
 import gettext
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pycountry
+
+if TYPE_CHECKING:
+    from kzgraph.errors import Message
 
 
 def _norm(name: str) -> str:
@@ -64,10 +68,10 @@ def language_name(code: str) -> str | None:
     return None if language is None else language.name
 
 
-def did_you_mean_country(name: str, lang: str = "en") -> str:
+def did_you_mean_country(name: str, lang: str = "en") -> "Message":
     """`` Did you mean 'Kazakhstan'?`` for a misspelt country name or code (the names in the
     page's language and in English), or nothing when none is close."""
-    from kzgraph.errors import nearest, quoted
+    from kzgraph.errors import nearest, suggestion
 
     codes: list[str] = []
     for lang_ in dict.fromkeys((lang, "en")):
@@ -75,26 +79,23 @@ def did_you_mean_country(name: str, lang: str = "en") -> str:
         for key in nearest(_norm(name), index, n=3, cutoff=0.8):
             if index[key] not in codes:
                 codes.append(index[key])
-    if not codes:
-        return ""
-    return f" Did you mean {quoted(country_name(code, lang) for code in codes[:3])}?"
+    return suggestion(country_name(code, lang) for code in codes[:3])
 
 
-def did_you_mean_language(text: str) -> str:
+def did_you_mean_language(text: str) -> "Message":
     """`` Did you mean 'ru'?`` for a language written as a three-letter code, a name, or a near
     miss of a name; nothing when no ISO 639-1 language is close."""
-    from kzgraph.errors import nearest
+    from kzgraph.errors import nearest, suggestion
 
     try:
         found = pycountry.languages.lookup(text.strip())
     except LookupError:
         found = None
     if found is not None and hasattr(found, "alpha_2"):
-        return f" Did you mean '{found.alpha_2}'?"
+        return suggestion([found.alpha_2])
     names = {language.name: language.alpha_2 for language in pycountry.languages
              if hasattr(language, "alpha_2")}
-    close = nearest(text, names, n=1, cutoff=0.8)
-    return f" Did you mean '{names[close[0]]}'?" if close else ""
+    return suggestion(names[n] for n in nearest(text, names, n=1, cutoff=0.8))
 
 
 @lru_cache(maxsize=8)

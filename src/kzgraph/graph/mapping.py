@@ -26,7 +26,7 @@ from kzgraph.content.countries import (did_you_mean_country, did_you_mean_langua
                                       language_name, resolve_country)
 from kzgraph.content.guidebody import parse_guide_body
 from kzgraph.content.load import SLUG, Content, Page
-from kzgraph.errors import WARNING, Problem, brief, did_you_mean
+from kzgraph.errors import WARNING, Problem, brief, msg, nearest, suggestion
 from kzgraph.graph.iris import Minter
 from kzgraph.graph.reference import Triple, reference_triples
 from kzgraph.graph.terms import _date, _integer, _literal, text_literal
@@ -74,6 +74,9 @@ KEYS: dict[str, KeySpec] = {spec.key: spec for spec in [
     KeySpec("broader", frozenset({"perspective"}), "perspective", {"*": SKOS.broader}),
 ]}
 REQUIRED_KEYS = ("title",)
+#: the kinds of page, as words of the message catalogues
+KIND = {"guide": msg("guide"), "source": msg("source"), "category": msg("category"),
+        "perspective": msg("perspective")}
 CLASSES = {"guide": KZ.Guide, "source": KZ.Source, "category": KZ.Category,
            "perspective": KZ.Perspective}
 BODY = SCHEMA.text
@@ -250,17 +253,17 @@ class _Mapper:
         for key in REQUIRED_KEYS:
             if key not in page.fields:
                 self.problems.append(page.problem(
-                    f"This page has no '{key}'. Add a '{key}:' line to the front matter.",
-                    line=page.front_line, key=key))
+                    msg("This page has no '{key}'. Add a '{key}:' line to the front matter.",
+                        key=key), line=page.front_line, key=key))
         for key, fld in page.fields.items():
             spec = KEYS.get(key)
             if spec is None or page.kind not in spec.kinds:
-                allowed = ", ".join(k for k, s in KEYS.items() if page.kind in s.kinds)
+                keys = [k for k, s in KEYS.items() if page.kind in s.kinds]
                 self.problems.append(page.problem(
-                    f"kzgraph does not know the key '{key}' on a {page.kind} page, so its value "
-                    f"would be lost. Use one of: {allowed}."
-                    + did_you_mean(key, [k for k, s in KEYS.items() if page.kind in s.kinds]),
-                    key=key))
+                    msg("kzgraph does not know the key '{key}' on a {kind} page, so its value "
+                        "would be lost. Use one of: {allowed}.", key=key, kind=KIND[page.kind],
+                        allowed=", ".join(keys))
+                    + suggestion(nearest(key, keys)), key=key))
                 continue
             for obj in self._values(page, spec, fld.value, graph):
                 self.emit(graph, (subject, spec.predicate(page.kind), obj), page, key, fld.line)
@@ -276,34 +279,36 @@ class _Mapper:
         key = spec.key
         if value is None or value == "" or value == []:
             self.problems.append(page.problem(
-                f"'{key}' has no value. Fill it in or remove the line.", key=key))
+                msg("'{key}' has no value. Fill it in or remove the line.", key=key), key=key))
             return []
         many = spec.value in ("countries", "categories", "languages", "people", "texts",
                               "perspectives")
         if many:
             if isinstance(value, (str, int, float)) and not isinstance(value, bool):
                 self.problems.append(page.problem(
-                    f"'{key}' should be a list, like {key}: [\"{value}\"]; it was read as a "
-                    "list of one.", key=key, severity=WARNING))
+                    msg("'{key}' should be a list, like {key}: [\"{value}\"]; it was read as a "
+                        "list of one.", key=key, value=value), key=key, severity=WARNING))
                 value = [value]
             if not isinstance(value, list):
                 self.problems.append(page.problem(
-                    f"'{key}' must be a list of words, like {key}: [\"a\", \"b\"].", key=key))
+                    msg("'{key}' must be a list of words, like {key}: [\"a\", \"b\"].", key=key),
+                    key=key))
                 return []
             items = value
         else:
             if isinstance(value, (list, dict)):
-                what = "a list" if isinstance(value, list) else "a set of keys"
-                self.problems.append(page.problem(
-                    f"'{key}' must be a single value, not {what}.", key=key))
+                text = msg("'{key}' must be a single value, not a list.", key=key) \
+                    if isinstance(value, list) else \
+                    msg("'{key}' must be a single value, not a set of keys.", key=key)
+                self.problems.append(page.problem(text, key=key))
                 return []
             items = [value]
         out: list[Node] = []
         for item in items:
             if isinstance(item, (list, dict)) or item is None or isinstance(item, bool):
                 self.problems.append(page.problem(
-                    f"Each entry of '{key}' must be a word or a sentence; {brief(item)} is not.",
-                    key=key))
+                    msg("Each entry of '{key}' must be a word or a sentence; {item} is not.",
+                        key=key, item=brief(item)), key=key))
                 continue
             node = self._convert(page, spec, item, graph)
             if node is not None:
@@ -318,9 +323,9 @@ class _Mapper:
                 return None
             if len(text) > LONG_TEXT:
                 self.problems.append(page.problem(
-                    f"'{key}' is {len(text):,} characters long; it is published, but it is "
-                    "meant to be short: move long text into the page body.", key=key,
-                    severity=WARNING))
+                    msg("'{key}' is {size} characters long; it is published, but it is meant "
+                        "to be short: move long text into the page body.", key=key,
+                        size=format(len(text), ",")), key=key, severity=WARNING))
             return _literal(text, page.lang)
         if kind == "date":
             if DATE.fullmatch(text):
@@ -343,8 +348,9 @@ class _Mapper:
             code = resolve_country(text, page.lang)
             if code is None:
                 self.problems.append(page.problem(
-                    f"'{text}' is not a country kzgraph knows. Use its English or local name "
-                    "or its ISO 3166-1 code (for example 'Kazakhstan', 'Казахстан' or 'KZ')."
+                    msg("'{text}' is not a country kzgraph knows. Use its English or local "
+                        "name or its ISO 3166-1 code (for example 'Kazakhstan', 'Казахстан' "
+                        "or 'KZ').", text=text)
                     + did_you_mean_country(text, page.lang), key=key))
                 return None
             return self._reference_node("country", code)
@@ -352,16 +358,18 @@ class _Mapper:
             code = text.lower()
             if language_name(code) is None:
                 self.problems.append(page.problem(
-                    f"'{text}' is not an ISO 639-1 language code (such as 'kk', 'ru', 'en')."
+                    msg("'{text}' is not an ISO 639-1 language code (such as 'kk', 'ru', "
+                        "'en').", text=text)
                     + did_you_mean_language(text), key=key))
                 return None
             return self._reference_node("language", code)
         if kind in ("categories", "perspectives", "perspective"):
             target = "category" if kind == "categories" else "perspective"
             if not SLUG.fullmatch(text):
+                example = sorted(self.known[target])[0] if self.known[target] else "local-ngo"
                 self.problems.append(page.problem(
-                    f"'{text}' is not a {target} slug: use the folder name, such as "
-                    f"'{sorted(self.known[target])[0] if self.known[target] else 'local-ngo'}'.",
+                    msg("'{text}' is not a {kind} slug: use the folder name, such as "
+                        "'{example}'.", text=text, kind=KIND[target], example=example),
                     key=key))
                 return None
             return self.mint.page(target, text)
@@ -369,7 +377,7 @@ class _Mapper:
             person = self.mint.person(text)
             if person == self.mint.person(""):
                 self.problems.append(page.problem(
-                    f"'{text}' is not a name.", key=key))
+                    msg("'{text}' is not a name.", text=text), key=key))
                 return None
             # the person is shared by every page naming them: described in the reference graph
             return self._reference_node("person", text)
@@ -380,10 +388,12 @@ class _Mapper:
         bad = UNWRITABLE.search(text)
         if bad is None:
             return True
-        where = "the body" if key is None else f"'{key}'"
-        self.problems.append(page.problem(
-            f"{where} contains the control character U+{ord(bad.group()):04X}, which RDF "
-            "formats cannot all carry. Remove it.", key=key, line=line))
+        code = f"U+{ord(bad.group()):04X}"
+        text = msg("The body contains the control character {code}, which RDF formats cannot "
+                   "all carry. Remove it.", code=code) if key is None else \
+            msg("'{key}' contains the control character {code}, which RDF formats cannot all "
+                "carry. Remove it.", key=key, code=code)
+        self.problems.append(page.problem(text, key=key, line=line))
         return False
 
     def _reference_node(self, kind: str, code: str) -> URIRef:
@@ -422,8 +432,8 @@ class _Mapper:
                     self._link_ok(page, link.line, "source", link.source_slug, link.href)
                 elif (m := GUIDE_LINK.fullmatch(link.href)) and m.group("slug") == page.slug:
                     self.problems.append(page.problem(
-                        f"The link '{link.href}' points to this guide itself.", line=link.line,
-                        severity=WARNING))
+                        msg("The link '{href}' points to this guide itself.", href=link.href),
+                        line=link.line, severity=WARNING))
             for item in section.items:
                 for index, link in enumerate(item.links):
                     slug = link.source_slug
@@ -449,8 +459,9 @@ class _Mapper:
             return True
         folder = {"source": "sources", "category": "categories"}[kind]
         self.problems.append(page.problem(
-            f"The link to '{href}' leads nowhere: there is no {kind} '{slug}' "
-            f"(no {folder}/{slug}/ folder). Fix the link or add the {kind}.", line=line))
+            msg("The link to '{href}' leads nowhere: there is no {kind} '{slug}' (no "
+                "{folder}/{slug}/ folder). Fix the link or add the {kind}.", href=href,
+                kind=KIND[kind], slug=slug, folder=folder), line=line))
         return False
 
 
