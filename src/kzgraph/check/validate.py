@@ -13,8 +13,8 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kzgraph.errors import ERROR, WARNING, Problem, brief, did_you_mean, quoted
-from kzgraph.graph.mapping import Mapped, Origin, key_for
+from kzgraph.errors import ERROR, WARNING, Message, Problem, brief, msg, nearest, suggestion
+from kzgraph.graph.mapping import KIND, Mapped, Origin, key_for
 from kzgraph.resources import ontology_file, shapes_file
 from kzgraph.check.shacl import CompiledShapes, Index, Result, results_from_report, superclass_closure
 from kzgraph.vocab import KZ, SH, SKOS
@@ -113,7 +113,7 @@ def located(r: Result, origins: list[Origin], base: str, lang: str = "en",
     shown = None if message is not None else _show(r.value, base)
     message = message or _message(r.messages, lang)
     if shown is not None:
-        message = f"{message} (found: {brief(shown)})"
+        message += msg(" (found: {value})", value=brief(shown)).render(lang)
     if not origins:
         return [Problem(str(r.focus), None, None, message, severity=severity,
                         stage="shacl", focus=str(r.focus))]
@@ -144,29 +144,37 @@ def run_engine(graph: Graph) -> list[Result]:
 SLUG_PATHS = {KZ.category: "category", KZ.offersPerspective: "perspective",
               KZ.missesPerspective: "perspective", SKOS.broader: "perspective"}
 _FOLDERS = {"category": "categories", "perspective": "perspectives"}
-_SLUG_TEXT = {
-    "en": {
-        "category": "category", "perspective": "perspective",
-        "missing": "This {page} has no '{key}'. Add '{key}:' with at least one {target} slug "
-                   "(the name of a folder under content/{folder}/).",
-        "beside": "'{slug}' is not a known {target} (there is no content/{folder}/{slug}/ "
-                  "folder); it stands beside the known {others}.{hint}",
-        "alone": "'{slug}' is not a known {target} (there is no content/{folder}/{slug}/ "
-                 "folder), and none of the values of '{key}' is a known {target}.{hint}",
-        "guide": "guide", "source": "source",
-    },
-    "ru": {
-        "category": "категорией", "perspective": "точкой зрения",
-        "missing": "На странице нет '{key}'. Добавьте '{key}:' хотя бы с одним значением — "
-                   "именем папки в content/{folder}/.",
-        "beside": "'{slug}' не является известной {target} (нет папки "
-                  "content/{folder}/{slug}/); рядом с ним указаны известные {others}.{hint}",
-        "alone": "'{slug}' не является известной {target} (нет папки "
-                 "content/{folder}/{slug}/), и ни одно значение '{key}' не является известной "
-                 "{target}.{hint}",
-        "guide": "руководство", "source": "источник",
-    },
-}
+
+
+def _missing(page: str, key: str, target: str, folder: str) -> Message:
+    """A page with no value for a slug key, in the catalogues' words."""
+    if target == "category":
+        return msg("This {page} has no '{key}'. Add '{key}:' with at least one category slug "
+                   "(the name of a folder under content/{folder}/).", page=KIND[page], key=key,
+                   folder=folder)
+    return msg("This {page} has no '{key}'. Add '{key}:' with at least one perspective slug "
+               "(the name of a folder under content/{folder}/).", page=KIND[page], key=key,
+               folder=folder)
+
+
+def _unknown(target: str, slug: str, key: str, folder: str, others: list[str]) -> Message:
+    """An unknown slug, beside known ones (``others``) or alone, in the catalogues' words."""
+    known = ", ".join(f"'{o}'" for o in others)
+    if target == "category":
+        if others:
+            return msg("'{slug}' is not a known category (there is no content/{folder}/{slug}/ "
+                       "folder); it stands beside the known {others}.", slug=slug,
+                       folder=folder, others=known)
+        return msg("'{slug}' is not a known category (there is no content/{folder}/{slug}/ "
+                   "folder), and none of the values of '{key}' is a known category.",
+                   slug=slug, folder=folder, key=key)
+    if others:
+        return msg("'{slug}' is not a known perspective (there is no content/{folder}/{slug}/ "
+                   "folder); it stands beside the known {others}.", slug=slug, folder=folder,
+                   others=known)
+    return msg("'{slug}' is not a known perspective (there is no content/{folder}/{slug}/ "
+               "folder), and none of the values of '{key}' is a known perspective.",
+               slug=slug, folder=folder, key=key)
 
 
 def _slug_of(value: Node, target: str, base: str) -> str | None:
@@ -187,17 +195,16 @@ def slug_message(r: Result, mapped: Mapped, known: dict[str, set[str]] | None,
     target = SLUG_PATHS.get(r.path) if known is not None else None
     if target is None:
         return None
-    words = _SLUG_TEXT.get(lang, _SLUG_TEXT["en"])
     names = sorted(known.get(target, ()))
     kind = mapped.origins.kinds.get(r.focus)
     key = key_for(kind, r.path) if kind else None
     if key is None:
         return None
-    fill = {"key": key, "folder": _FOLDERS[target], "target": words[target]}
+    folder = _FOLDERS[target]
     if r.value is None:
         if r.component != SH.MinCountConstraintComponent:
             return None
-        return words["missing"].format(page=words.get(kind, kind), **fill)
+        return _missing(kind, key, target, folder).render(lang)
     slug = _slug_of(r.value, target, mapped.minter.base)
     if slug is None or slug in names:
         return None
@@ -205,9 +212,5 @@ def slug_message(r: Result, mapped: Mapped, known: dict[str, set[str]] | None,
               for v in mapped.origins.objects(r.focus, r.path)
               if any(o.path in files for o in mapped.origins.for_triple((r.focus, r.path, v)))}
     others = sorted(v for v in values if v is not None and v in names)
-    hint = did_you_mean(slug, names, lang)
-    if others:
-        return words["beside"].format(slug=slug, others=quoted(others, "и" if lang == "ru"
-                                                                  else "and"),
-                                      hint=hint, **fill)
-    return words["alone"].format(slug=slug, hint=hint, **fill)
+    text = _unknown(target, slug, key, folder, others) + suggestion(nearest(slug, names))
+    return text.render(lang)
