@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kzgraph.build.cachedirs import CONTENT_FILE
+from kzgraph.engine.cachedirs import CONTENT_FILE
 from kzgraph.cli import cli
 from conftest import CONTENT
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from kzgraph.build.pipeline import check
+from kzgraph.engine.pipeline import check
 from kzgraph.check.schema import front_matter_schema
 from kzgraph.cli import cli
 from kzgraph.config import Settings

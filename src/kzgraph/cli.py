@@ -1,4 +1,4 @@
-"""The ``kzgraph`` command: a thin shell over :mod:`kzgraph.build.pipeline`.
+"""The ``kzgraph`` command: a thin shell over :mod:`kzgraph.engine.pipeline`.
 
 Exit codes, for every command: 0 success (the content conforms), 1 the content has errors
 (nothing was published), 2 kzgraph could not run (bad options, missing folder, broken install).
@@ -122,8 +122,8 @@ def cli() -> None:
 @handles_errors
 def export(content: Path | None, fmt: str, output: Path | None) -> None:
     """Write the content's graph in one RDF format."""
-    from kzgraph.build.pipeline import export as run_export
-    from kzgraph.build.pipeline import export_file
+    from kzgraph.engine.pipeline import export as run_export
+    from kzgraph.engine.pipeline import export_file
 
     if output is None:
         data, problems = run_export(_settings(content), get_format(fmt))
@@ -149,7 +149,7 @@ def export(content: Path | None, fmt: str, output: Path | None) -> None:
 def validate(content: Path | None, fmt: str, lang: str, jobs: int | None, cache: Path | None,
              no_cache: bool, quiet: bool) -> None:
     """Check the content against the SHACL shapes and report every problem by file, key and line."""
-    from kzgraph.build.pipeline import check
+    from kzgraph.engine.pipeline import check
     from kzgraph.check.report import as_github, as_json, as_sarif, as_text, as_turtle
     from kzgraph.errors import message_language
 
@@ -184,7 +184,7 @@ def build(content: Path | None, output: Path, formats: str, lang: str, jobs: int
     the VoID/DCAT description into one folder, replacing it atomically. Content with errors is
     not published. Pages are worked on in parallel and cached, so a rebuild after an edit only
     redoes the pages that changed."""
-    from kzgraph.build.pipeline import build as run_build
+    from kzgraph.engine.pipeline import build as run_build
 
     try:
         wanted = [get_format(name.strip()).name for name in formats.split(",") if name.strip()]
@@ -421,7 +421,7 @@ def cache_group(ctx: click.Context) -> None:
     folder per content folder, its size, and whether that content folder still exists."""
     if ctx.invoked_subcommand is not None:
         return
-    from kzgraph.build.cachedirs import cache_root, entries
+    from kzgraph.engine.cachedirs import cache_root, entries
 
     found = entries()
     for e in found:
@@ -444,7 +444,7 @@ def _size(n: int) -> str:
 def cache_prune(dry_run: bool) -> None:
     """Remove the cache folders of content folders that no longer exist (and those that do not
     say which content folder they are for)."""
-    from kzgraph.build.cachedirs import prune
+    from kzgraph.engine.cachedirs import prune
 
     gone = prune(dry_run=dry_run)
     for e in gone:
@@ -457,7 +457,7 @@ def cache_prune(dry_run: bool) -> None:
 @cache_group.command("clear", epilog=EPILOG)
 def cache_clear() -> None:
     """Remove every cache folder (the next build starts from scratch)."""
-    from kzgraph.build.cachedirs import clear
+    from kzgraph.engine.cachedirs import clear
 
     gone = clear()
     click.echo(f"Removed {len(gone)} folder(s), {_size(sum(e.size for e in gone))} freed.")

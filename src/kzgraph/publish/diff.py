@@ -72,7 +72,7 @@ def read_revision(settings: Settings, revision: str) -> Version:
     """The content folder as it was at a git revision, built (N-Quads) from a checkout of that
     revision in a scratch folder (a shared clone: the repository itself is not touched), so the
     build's provenance names the commit as a build of a checkout would."""
-    from kzgraph.build.pipeline import export
+    from kzgraph.engine.pipeline import export
     from kzgraph.formats.registry import get_format
 
     content = settings.content.resolve()

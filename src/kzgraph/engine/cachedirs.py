@@ -2,7 +2,7 @@
 that no longer exist, clearing them all.
 
 Each content folder gets one folder under ``$XDG_CACHE_HOME/kzgraph/`` (see
-:func:`kzgraph.build.cache.default_cache_dir`), named by a digest of its path; the path itself is
+:func:`kzgraph.engine.cache.default_cache_dir`), named by a digest of its path; the path itself is
 recorded beside the cache in :data:`CONTENT_FILE`, so that a prune knows which folders are gone.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 #: the file in each cache folder that names the content folder it is for
 CONTENT_FILE = "content-folder.txt"
-#: the names :func:`kzgraph.build.cache.default_cache_dir` gives cache folders
+#: the names :func:`kzgraph.engine.cache.default_cache_dir` gives cache folders
 _ENTRY = re.compile(r"[0-9a-f]{16}")
 
 
