@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kzgraph.content.guidebody import parse_guide_body
@@ -219,3 +219,46 @@ def read_status(root: Path, default_language: str,
     """Load ``root`` and compute its status; the load problems come back beside it."""
     content = load_content(root, default_language)
     return status(content, default_language, languages), content.problems
+
+
+# -- the same figures, summed by parts (for the build's dataset description) ---------------------
+
+@dataclass
+class Coverage:
+    """:meth:`Status.totals` as sums a build adds up part by part: the texts expected (of every
+    resource, in any one language), and per language how many are present and up to date, and
+    how many present but outdated. Missing = expected - present - outdated."""
+
+    expected: int = 0
+    present: dict[str, int] = field(default_factory=dict)
+    outdated: dict[str, int] = field(default_factory=dict)
+    languages: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, pages: list[Page], default_language: str) -> "Coverage":
+        """The figures of some pages (whole resources: all of a resource's files)."""
+        out = cls()
+        found = status(Content(Path("content"), pages, []), default_language)
+        out.languages = {p.lang for p in pages}
+        for c in found.cells:
+            if c.lang == default_language:
+                out.expected += 1
+            if c.state == PRESENT:
+                out.present[c.lang] = out.present.get(c.lang, 0) + 1
+            elif c.state == OUTDATED:
+                out.outdated[c.lang] = out.outdated.get(c.lang, 0) + 1
+        return out
+
+    def add(self, other: "Coverage") -> None:
+        self.expected += other.expected
+        for mine, theirs in ((self.present, other.present), (self.outdated, other.outdated)):
+            for lang, n in theirs.items():
+                mine[lang] = mine.get(lang, 0) + n
+        self.languages |= other.languages
+
+    def totals(self, default_language: str) -> list[Totals]:
+        langs = sorted(self.languages | {default_language},
+                       key=lambda lang: (lang != default_language, lang))
+        return [Totals(lang, self.expected, self.present.get(lang, 0),
+                       self.expected - self.present.get(lang, 0) - self.outdated.get(lang, 0),
+                       self.outdated.get(lang, 0)) for lang in langs]

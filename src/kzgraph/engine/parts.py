@@ -25,6 +25,7 @@ from kzgraph.content.load import (
     find_file_names,
     load_files,
 )
+from kzgraph.content.status import Coverage
 from kzgraph.errors import Problem
 from kzgraph.formats.writers import (
     DATASET_FORMATS,
@@ -73,6 +74,8 @@ class Chunk:
     stats: Statistics = field(default_factory=Statistics)
     #: (path, SHA-256) of each page file loaded, for the build's provenance digest
     files: list[tuple[str, str]] = field(default_factory=list)
+    #: the part's texts per language (``kzgraph status``'s figures, for the dataset description)
+    coverage: Coverage = field(default_factory=Coverage)
 
 
 def plan(root: Path) -> tuple[list[Part], list[Path], list[Problem]]:
@@ -159,6 +162,7 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
                           for cls in index.classes_of(node)})
     chunk.stats = Statistics.of_encoded(enc.union, settings.base)
     chunk.files = [(page.rel, page.sha256 or file_digest(page.path)) for page in content.pages]
+    chunk.coverage = Coverage.of(content.pages, settings.default_language)
     return chunk
 
 

@@ -285,7 +285,9 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
            cache: Path | bool | None, jobs: int | None, progress: Progress | None,
            scratch: Path) -> Outcome:
     from kzgraph.formats.registry import get_format
+    from kzgraph.graph.coverage import coverage_triples
     from kzgraph.graph.describe import describe_statistics
+    from kzgraph.graph.iris import Minter
 
     with Run(settings, formats=wanted, cache_dir=cache, jobs=jobs, progress=progress,
              scratch=scratch) as run:
@@ -313,6 +315,10 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
                     future.result()
             outcome.files = {_file_name(name): written[name][0] for name in wanted}
             description = describe_statistics(outcome.stats, settings, outcome.files)
+            # the languages covered: 'kzgraph status' totals, summed by the parts
+            for triple in coverage_triples(outcome.coverage.totals(settings.default_language),
+                                           Minter(settings.base)):
+                description.add(triple)
             write_atomic(staging / DESCRIPTION_FILE,
                          serialize(Dataset(), description, get_format("turtle")))
             for name, source in EXTRA_FILES.items():
