@@ -80,6 +80,24 @@ def test_changelog_as_markdown_and_json(runner, repo) -> None:
 def test_no_change(runner, repo) -> None:
     result = _diff(runner, repo, "HEAD", "HEAD")
     assert (result.exit_code, result.stdout) == (0, "No change.\n")
+    assert _diff(runner, repo, "HEAD", "HEAD", "-f", "sparql").stdout == \
+        "# kzgraph diff HEAD HEAD: -0 +0 statements\n"
+
+
+def test_a_change_of_writing_only_is_no_change_of_the_data(runner, repo) -> None:
+    """The same countries written otherwise: the data is the same; the build (a new commit)
+    is not."""
+    ru = repo / "content/sources/ak_orda/index.ru.md"
+    text = ru.read_text(encoding="utf-8")
+    assert 'countries: ["Казахстан"]' in text
+    ru.write_text(text.replace('countries: ["Казахстан"]', 'countries: ["KZ"]'), encoding="utf-8")
+    _git(repo, "commit", "-qam", "the country by its code")
+    try:
+        result = _diff(runner, repo, "HEAD~1", "HEAD")
+        assert result.stdout == ("No change of the data; only kzgraph's own graphs (the build's "
+                                 "provenance) differ.\n")
+    finally:
+        _git(repo, "reset", "-q", "--hard", "HEAD~1")
 
 
 def _nquads(runner, repo: Path, revision: str, out: Path) -> Path:

@@ -488,8 +488,8 @@ def diff(old: str, new: str, content: Path | None, fmt: str, output: Path | None
     else:
         changes = changelog(before, after, settings.base)
         out = (as_json(changes, before, after) if fmt == "json" else
-               as_markdown(changes, settings.base) if fmt == "markdown" else
-               as_text(changes, settings.base))
+               as_markdown(changes, settings.base, before, after) if fmt == "markdown" else
+               as_text(changes, settings.base, before, after))
     if output is None:
         click.echo(out, nl=False)
     else:

@@ -250,15 +250,23 @@ def _line(r: ResourceChanges, base: str) -> str:
     return f"{r.name} ({kind}{where}): " + "; ".join(_sentence(c) for c in r.changes)
 
 
-def as_text(changes: list[ResourceChanges], base: str) -> str:
+def _nothing(old: Version | None, new: Version | None) -> str:
+    if old is not None and new is not None and old.quads != new.quads:
+        return "No change of the data; only kzgraph's own graphs (the build's provenance) differ.\n"
+    return "No change.\n"
+
+
+def as_text(changes: list[ResourceChanges], base: str, old: Version | None = None,
+            new: Version | None = None) -> str:
     if not changes:
-        return "No change.\n"
+        return _nothing(old, new)
     return "".join(_line(r, base) + "\n" for r in changes)
 
 
-def as_markdown(changes: list[ResourceChanges], base: str) -> str:
+def as_markdown(changes: list[ResourceChanges], base: str, old: Version | None = None,
+                new: Version | None = None) -> str:
     if not changes:
-        return "No change.\n"
+        return _nothing(old, new)
     out = []
     for status, title in (("added", "Added"), ("removed", "Removed"), ("changed", "Changed")):
         group = [r for r in changes if r.status == status]
