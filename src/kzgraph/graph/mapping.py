@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -23,19 +23,18 @@ from rdflib.term import Node
 
 from kzgraph.config import Settings
 from kzgraph.content.countries import language_name, resolve_country
-from kzgraph.content.guidebody import parse_guide_body
 from kzgraph.content.load import SLUG, Content, Page
 from kzgraph.errors import WARNING, Problem, brief
+from kzgraph.graph.bodies import map_body_links, map_guide
 from kzgraph.graph.iris import Minter
 from kzgraph.graph.reference import Triple, reference_triples
 from kzgraph.graph.terms import _date, _integer, _literal, text_literal
-from kzgraph.vocab import DCTERMS, FOAF, KZ, RDF, SCHEMA, SKOS, XSD
+from kzgraph.vocab import DCTERMS, FOAF, KZ, RDF, SCHEMA, SKOS
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: characters no RDF/XML (XML 1.0) document can carry, and lone surrogates
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 LONG_TEXT = 10_000
-GUIDE_LINK = re.compile(r"/guides/(?P<slug>[^/?#]+)/?(?:[?#].*)?")
 
 
 @dataclass(frozen=True)
@@ -176,21 +175,6 @@ class Mapped:
         return union
 
 
-#: terms a guide body uses by the thousand (a namespace lookup makes a new URIRef each time)
-_TYPE = RDF.type
-_GUIDE_SECTION = KZ.GuideSection
-_HAS_PART = DCTERMS.hasPart
-_IS_PART_OF = DCTERMS.isPartOf
-_POSITION = SCHEMA.position
-_TITLE = DCTERMS.title
-_ABOUT_CATEGORY = KZ.aboutCategory
-_MENTIONS = KZ.mentions
-_MENTION = KZ.mention
-_MENTION_CLASS = KZ.Mention
-_MENTIONED_SOURCE = KZ.mentionedSource
-_IN_SECTION = KZ.inSection
-_NOTE = SKOS.note
-_INTEGER = XSD.integer
 
 
 class _Mapper:
@@ -223,8 +207,14 @@ class _Mapper:
         for kind in ("category", "perspective"):
             if self.known.get(kind):
                 self._scheme(kind)
+        guides: dict[str, list[Page]] = defaultdict(list)
         for page in sorted(self.content.pages, key=lambda p: (p.kind, p.slug, p.lang, p.rel)):
             self._page(page)
+            if page.kind == "guide":
+                guides[page.slug].append(page)
+        # the language versions of a guide together: their sections are one guide's
+        for slug, pages in guides.items():
+            map_guide(self, pages, self.mint.page("guide", slug))
         return Mapped(dict(self.quads), self.origins, self.problems, self.mint,
                       frozenset(self._referenced))
 
@@ -257,11 +247,11 @@ class _Mapper:
                 continue
             for obj in self._values(page, spec, fld.value, graph):
                 self.emit(graph, (subject, spec.predicate(page.kind), obj), page, key, fld.line)
-        if page.kind == "guide":
-            self._guide_body(page, subject, graph)
-        elif page.body.strip() and self._writable(page, page.body, None, page.body_line):
+        if page.kind != "guide" and page.body.strip() and \
+                self._writable(page, page.body, None, page.body_line):
             self.emit(graph, (subject, BODY, text_literal(page.body.strip(), page.lang)),
                       page, None, page.body_line)
+            map_body_links(self, page, subject, graph)
 
     # -- values -------------------------------------------------------------------------------
     def _values(self, page: Page, spec: KeySpec, value: Any,
@@ -387,65 +377,6 @@ class _Mapper:
             self._referenced.add((kind, code))
             self.reference.extend(triples)
         return triples[0][0]
-
-    # -- guide bodies -------------------------------------------------------------------------
-    def _guide_body(self, page: Page, guide: URIRef, graph: list[Triple]) -> None:
-        if not self._writable(page, page.body, None, page.body_line):
-            return
-        body = parse_guide_body(page.body, page.body_line)
-        emit: Callable[..., None] = lambda t, line: self.emit(graph, t, page, None, line)
-        if body.intro:
-            emit((guide, BODY, text_literal("\n\n".join(body.intro), page.lang)), page.body_line)
-        for section in body.sections:
-            node = self.mint.section(guide, section.position)
-            emit((node, _TYPE, _GUIDE_SECTION), section.line)
-            emit((guide, _HAS_PART, node), section.line)
-            emit((node, _IS_PART_OF, guide), section.line)
-            emit((node, _POSITION, Literal(section.position, datatype=_INTEGER)),
-                 section.line)
-            emit((node, _TITLE, text_literal(section.title, page.lang)), section.line)
-            if section.text:
-                emit((node, BODY, text_literal(section.text, page.lang)), section.line)
-            for link in section.links:
-                if link.category_slug is not None:
-                    if self._link_ok(page, link.line, "category", link.category_slug, link.href):
-                        emit((node, _ABOUT_CATEGORY, self.mint.category(link.category_slug)),
-                             link.line)
-                elif link.source_slug is not None:
-                    self._link_ok(page, link.line, "source", link.source_slug, link.href)
-                elif (m := GUIDE_LINK.fullmatch(link.href)) and m.group("slug") == page.slug:
-                    self.problems.append(page.problem(
-                        f"The link '{link.href}' points to this guide itself.", line=link.line,
-                        severity=WARNING))
-            for item in section.items:
-                for index, link in enumerate(item.links):
-                    slug = link.source_slug
-                    if slug is None or slug not in self.known["source"]:
-                        continue
-                    source = self.mint.source(slug)
-                    mention = self.mint.mention(guide, slug)
-                    emit((guide, _MENTIONS, source), link.line)
-                    emit((guide, _MENTION, mention), link.line)
-                    emit((mention, _TYPE, _MENTION_CLASS), link.line)
-                    emit((mention, _MENTIONED_SOURCE, source), link.line)
-                    emit((mention, _IN_SECTION, node), link.line)
-                    words = item.after.get(index, "").lstrip(" ,;:—–-").strip()
-                    if words:
-                        emit((mention, _NOTE, text_literal(words, page.lang)), link.line)
-            for link in section.links:
-                slug = link.source_slug
-                if slug is not None and slug in self.known["source"]:
-                    emit((guide, _MENTIONS, self.mint.source(slug)), link.line)
-
-    def _link_ok(self, page: Page, line: int, kind: str, slug: str, href: str) -> bool:
-        if slug in self.known[kind]:
-            return True
-        folder = {"source": "sources", "category": "categories"}[kind]
-        self.problems.append(page.problem(
-            f"The link to '{href}' leads nowhere: there is no {kind} '{slug}' "
-            f"(no {folder}/{slug}/ folder). Fix the link or add the {kind}.", line=line))
-        return False
-
 
 def map_content(content: Content, settings: Settings,
                 known: dict[str, set[str]] | None = None, origins: bool = True) -> Mapped:
