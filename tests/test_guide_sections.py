@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from kzgraph.build.pipeline import load_and_map
+from kzgraph.engine.pipeline import load_and_map
 from kzgraph.config import Settings
 from kzgraph.vocab import DCTERMS, KZ, SCHEMA, SKOS
 from conftest import BASE, replace_in

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 from rdflib import Literal, URIRef
 
-from kzgraph.build.pipeline import load_and_map
+from kzgraph.engine.pipeline import load_and_map
 from kzgraph.config import Settings
 from kzgraph.content.links import LinkReader, Target
 from kzgraph.content.load import Content, parse_page
