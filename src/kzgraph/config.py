@@ -7,6 +7,7 @@ the base IRI: every module receives it through :class:`Settings`.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,6 +31,8 @@ class Settings:
     :param license: the IRI of the licence the published data is under (DCAT ``dcterms:license``)
     :param publisher: who publishes the data: a name, or the IRI of an agent
     :param sparql_endpoint: the public SPARQL endpoint serving the data, where there is one
+    :param drafts: publish drafts; :param build_date: the date publication is judged on;
+    :param site_bases: the Hugo site's own addresses, if other than ``base``
     """
 
     base: str = DEFAULT_BASE
@@ -38,6 +41,13 @@ class Settings:
     license: str = DEFAULT_LICENSE
     publisher: str = DEFAULT_PUBLISHER
     sparql_endpoint: str | None = None
+    #: publish pages marked ``draft: true`` (``--drafts``, as ``hugo -D``)
+    drafts: bool = False
+    #: the date publication windows (``publishDate``, ``expiryDate``) are judged on; None: today
+    build_date: dt.date | None = None
+    #: other addresses the site is published under (a Hugo ``baseURL``): links to them are
+    #: links within the site
+    site_bases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base)

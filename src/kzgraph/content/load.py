@@ -22,6 +22,7 @@ import frontmatter
 import pycountry
 import yaml
 
+from kzgraph.content.hugofront import read_json, read_toml
 from kzgraph.errors import WARNING, Problem
 
 #: folder name -> kind of page
@@ -194,12 +195,8 @@ def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
     if not text.strip():
         return fail("The file is empty. Add front matter between '---' lines and a body.", 1)
     first = text.split("\n", 1)[0].strip()
-    if first.startswith("+++"):
-        return fail("TOML front matter ('+++') is not supported: write the front matter as "
-                    "YAML between '---' lines.", 1)
-    if first.startswith("{"):
-        return fail("JSON front matter is not supported: write the front matter as YAML "
-                    "between '---' lines.", 1)
+    if first == "+++" or text.startswith("{"):
+        return _toml_or_json(text, notes, fail, Page(path, rel, kind, slug, lang))
     opening = BOUNDARY.match(text)
     if not opening:
         return fail("The file has no front matter: it must start with a '---' line, then YAML "
@@ -240,6 +237,24 @@ def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
         return _fields(page, node, loader, front_line, notes, fail)
     finally:
         loader.dispose()
+
+
+def _toml_or_json(text: str, notes: list[Problem],
+                  fail: Callable[..., tuple[None, list[Problem]]],
+                  page: Page) -> tuple[Page | None, list[Problem]]:
+    """A page whose front matter is TOML (``+++``) or JSON (``{``), as Hugo reads them."""
+    front = read_toml(text) if text.startswith("+++") else read_json(text)
+    if front.problem is not None:
+        return fail(*front.problem)
+    page.body, page.body_line = text[front.body_start:], front.body_line
+    page.front_line = front.front_line
+    for key, line, first in front.twice:
+        notes.append(page.problem(f"The key '{key}' is written twice (first on line {first}). "
+                                  "Keep one and merge the values.", line=line, key=key,
+                                  stage="load"))
+    for key, value, line in front.fields:
+        page.fields[key] = Field(key, value, line)
+    return page, notes
 
 
 def _yaml_failure(exc: yaml.YAMLError, front: str, front_line: int,

@@ -147,6 +147,9 @@ class _Version:
     keys: list[tuple] = field(default_factory=list)
     #: index of each section -> the index of the reference's section it is (or None)
     match: dict[int, int] = field(default_factory=dict)
+    #: the sections with a link to a category that does not exist (reported): their
+    #: categories are not compared
+    dead: set[int] = field(default_factory=set)
 
     def categories(self, section: Section) -> tuple[str, ...]:
         return tuple(sorted({t.slug for link in section.links
@@ -170,6 +173,11 @@ def map_guide(mapper: "_Mapper", pages: list[Page], guide: URIRef) -> None:
         version = _Version(page, parse_guide_body(page.body, page.body_line))
         for link in version.body.all_links:
             version.targets[id(link)] = resolve(mapper, links, page, link)
+        for index, section in enumerate(version.body.sections):
+            if any(version.targets[id(link)] is None and
+                   isinstance(t := links.read(link.href, site_path(page), content_path(page)),
+                              Target) and t.kind == "category" for link in section.links):
+                version.dead.add(index)
         _check_anchors(mapper, version)
         version.keys = [_key(version, s) for s in version.body.sections]
         versions.append(version)
@@ -236,6 +244,10 @@ def _align(mapper: "_Mapper", ref: _Version, version: _Version) -> None:
         if tag == "replace" and i2 - i1 == j2 - j1:
             for k in range(i2 - i1):
                 r, v = rs[i1 + k], vs[j1 + k]
+                if ref.keys[i1 + k][0] == version.keys[j1 + k][0] == "categories" and \
+                        (i1 + k in ref.dead or j1 + k in version.dead):
+                    version.match[j1 + k] = i1 + k  # its dead link is the error reported
+                    continue
                 problem(page.problem(
                     f"The section '{v.title}' stands where {other}:{r.line} has '{r.title}', "
                     f"but it has {_describe(version.keys[j1 + k])} and that one "

@@ -11,6 +11,7 @@ the editor's terms.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,7 +26,9 @@ from kzgraph.config import Settings
 from kzgraph.content.countries import language_name, resolve_country
 from kzgraph.content.load import SLUG, Content, Page
 from kzgraph.errors import WARNING, Problem, brief
+from kzgraph.content.hugo import HANDLED, IGNORED, not_published, publication
 from kzgraph.graph.bodies import map_body_links, map_guide
+from kzgraph.graph.languages import TEXT_VALUES, disagreements, map_site_paths
 from kzgraph.graph.iris import Minter
 from kzgraph.graph.reference import Triple, reference_triples
 from kzgraph.graph.terms import _date, _integer, _literal, text_literal
@@ -157,6 +160,8 @@ class Mapped:
     #: what the reference graph was given, as (kind, code) keys: ``country``, ``language``
     #: and ``scheme`` codes and ``person`` names (:func:`reference_triples` makes them again)
     referenced: frozenset[tuple[str, str]] = frozenset()
+    #: the first date after the build date on which what is published changes (ISO text)
+    until: str | None = None
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -194,6 +199,12 @@ class _Mapper:
         self.known = known
         self.reference = self.quads[self.mint.reference_graph()]
         self._referenced: set[tuple[str, str]] = set()
+        self.build_date = settings.build_date or dt.date.today()
+        #: the first date after the build date on which a page's publication changes
+        self.until: str | None = None
+        #: each resource's values of keys that are not text, by page: they must agree
+        self._data: dict[Node, dict[str, list[tuple[Page, int, list[Node]]]]] = \
+            defaultdict(lambda: defaultdict(list))
 
     # -- emitting -----------------------------------------------------------------------------
     def emit(self, graph: list[Triple], triple: Triple, page: Page | None = None,
@@ -209,14 +220,22 @@ class _Mapper:
                 self._scheme(kind)
         guides: dict[str, list[Page]] = defaultdict(list)
         for page in sorted(self.content.pages, key=lambda p: (p.kind, p.slug, p.lang, p.rel)):
+            how = publication(page, self.build_date, self.settings.drafts)
+            self.problems.extend(how.problems)
+            if how.until is not None and (self.until is None or how.until < self.until):
+                self.until = how.until
+            if not how.published:
+                self.problems.append(not_published(page, how))
+                continue
             self._page(page)
             if page.kind == "guide":
                 guides[page.slug].append(page)
         # the language versions of a guide together: their sections are one guide's
         for slug, pages in guides.items():
             map_guide(self, pages, self.mint.page("guide", slug))
+        disagreements(self, self._data)
         return Mapped(dict(self.quads), self.origins, self.problems, self.mint,
-                      frozenset(self._referenced))
+                      frozenset(self._referenced), self.until)
 
     def _scheme(self, kind: str) -> None:
         self._reference_node("scheme", kind)
@@ -238,6 +257,8 @@ class _Mapper:
                     f"This page has no '{key}'. Add a '{key}:' line to the front matter.",
                     line=page.front_line, key=key))
         for key, fld in page.fields.items():
+            if key in IGNORED or key in HANDLED:
+                continue  # Hugo's own: read below, or steering only Hugo (docs/model.md)
             spec = KEYS.get(key)
             if spec is None or page.kind not in spec.kinds:
                 allowed = ", ".join(k for k, s in KEYS.items() if page.kind in s.kinds)
@@ -245,8 +266,12 @@ class _Mapper:
                     f"kzgraph does not know the key '{key}' on a {page.kind} page, so its value "
                     f"would be lost. Use one of: {allowed}.", key=key))
                 continue
-            for obj in self._values(page, spec, fld.value, graph):
+            values = self._values(page, spec, fld.value, graph)
+            if spec.value not in TEXT_VALUES:
+                self._data[subject][key].append((page, fld.line, values))
+            for obj in values:
                 self.emit(graph, (subject, spec.predicate(page.kind), obj), page, key, fld.line)
+        map_site_paths(self, page, subject, graph)
         if page.kind != "guide" and page.body.strip() and \
                 self._writable(page, page.body, None, page.body_line):
             self.emit(graph, (subject, BODY, text_literal(page.body.strip(), page.lang)),
