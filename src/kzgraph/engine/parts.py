@@ -19,12 +19,8 @@ from rdflib.term import Node
 
 from kzgraph.check.shacl import Index, Result
 from kzgraph.config import Settings
-from kzgraph.content.load import (
-    FILE_NAME,
-    KINDS,
-    find_file_names,
-    load_files,
-)
+from kzgraph.content.layout import place
+from kzgraph.content.load import find_file_names, load_files
 from kzgraph.errors import Problem
 from kzgraph.formats.writers import (
     DATASET_FORMATS,
@@ -73,30 +69,39 @@ class Chunk:
     stats: Statistics = field(default_factory=Statistics)
     #: (path, SHA-256) of each page file loaded, for the build's provenance digest
     files: list[tuple[str, str]] = field(default_factory=list)
+    #: the date (ISO) on which a page of the part is published or expires: the part is made
+    #: again by the first run on or after it
+    until: str | None = None
 
 
-def plan(root: Path) -> tuple[list[Part], list[Path], list[Problem]]:
+def plan(root: Path, language_dirs: dict[str, str] | None = None
+         ) -> tuple[list[Part], list[Path], list[Problem]]:
     """The content's parts, the files outside any part (reported as they load), and the
-    problems of the walk itself (linked folders)."""
+    problems of the walk itself (linked folders). A part is one resource: its leaf bundle's
+    or single file's every language version, wherever the language's content folder is."""
     paths, problems = find_file_names(root)
     groups: dict[str, list[str]] = defaultdict(list)
     stray: list[Path] = []
     prefix = len(str(root).rstrip(os.sep)) + 1
     for path in paths:
-        parts = path[prefix:].split(os.sep)
-        if len(parts) == 3 and parts[0] in KINDS and FILE_NAME.fullmatch(parts[2]):
-            groups[f"{KINDS[parts[0]]}/{parts[1].casefold()}"].append(path)
-        else:
+        where = place(path[prefix:].split(os.sep), language_dirs)
+        if isinstance(where, str):
             stray.append(Path(path))
+        else:
+            groups[f"{where[0]}/{where[1].casefold()}"].append(path)
     return [Part(k, groups[k]) for k in sorted(groups)], stray, problems
 
 
-def known_slugs(parts: Iterable[Part]) -> dict[str, set[str]]:
-    """The slugs links may point to: every folder with a page file, by kind."""
+def known_slugs(parts: Iterable[Part], root: Path,
+                language_dirs: dict[str, str] | None = None) -> dict[str, set[str]]:
+    """The slugs links may point to: every page with a file, by kind."""
     known: dict[str, set[str]] = defaultdict(set)
+    prefix = len(str(root).rstrip(os.sep)) + 1
     for part in parts:
         for path in part.names:
-            known[part.kind].add(path.rsplit(os.sep, 2)[-2])
+            where = place(path[prefix:].split(os.sep), language_dirs)
+            if not isinstance(where, str):
+                known[where[0]].add(where[1])
     return dict(known)
 
 
@@ -111,7 +116,7 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
         source_triples,
     )
 
-    content = load_files(part.files, root, settings.default_language)
+    content = load_files(part.files, root, settings.default_language, settings.language_dirs)
     # mapped without recording each statement's origin: only results need one, and they
     # are rare (the part is mapped again, with origins, to locate them)
     mapped: Mapped = map_content(content, settings, known, origins=False)
@@ -124,6 +129,7 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     formats = tuple(formats)
     chunk = Chunk(part.key, chunk_texts(enc, formats))
     chunk.reference = sorted(mapped.referenced)
+    chunk.until = mapped.until
     dataset_formats = [f for f in formats if f in DATASET_FORMATS]
     if dataset_formats:
         provenance = [t for source in page_sources(mapped, content.pages)
@@ -170,7 +176,8 @@ def _settled(failed: list[tuple[str, str, str, str, str]], part: Part, root: Pat
     from)."""
     from kzgraph.check.validate import compiled_shapes, locate
 
-    mapped = map_content(load_files(part.files, root, settings.default_language), settings,
+    mapped = map_content(load_files(part.files, root, settings.default_language,
+                                    settings.language_dirs), settings,
                          known)
     by_name = compiled_shapes()[0].by_name
     for value, cls, name, focus, path in failed:

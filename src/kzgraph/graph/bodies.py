@@ -72,6 +72,8 @@ def shown(href: str) -> str:
 
 
 def site_path(page: Page) -> str:
+    if page.kind == "collection":
+        return "/" if page.slug == "home" else f"/{FOLDERS[page.slug]}/"
     return f"/{FOLDERS[page.kind]}/{page.slug}/"
 
 

@@ -86,7 +86,8 @@ def map_site_paths(mapper: "_Mapper", page: Page, subject: URIRef, graph: list) 
     slug = page.fields.get("slug")
     if slug is not None and "url" not in page.fields and isinstance(slug.value, str) \
             and slug.value.strip() and "/" not in slug.value:
-        path = f"/{_FOLDERS[page.kind]}/{slug.value.strip()}/"
+        folder = "" if page.kind == "collection" else f"/{_FOLDERS[page.kind]}"
+        path = f"{folder}/{slug.value.strip()}/"
         mapper.emit(graph, (subject, KZ.sitePath, Literal(path)), page, "slug", slug.line)
     key = page.fields.get("translationKey")
     if key is not None:

@@ -53,7 +53,7 @@ class KeySpec:
         return self.predicates.get(kind) or self.predicates["*"]
 
 
-ALL = frozenset({"guide", "source", "category", "perspective"})
+ALL = frozenset({"guide", "source", "category", "perspective", "collection"})
 KEYS: dict[str, KeySpec] = {spec.key: spec for spec in [
     KeySpec("title", ALL, "text", {"*": DCTERMS.title, "category": SKOS.prefLabel,
                                    "perspective": SKOS.prefLabel}),
@@ -77,6 +77,10 @@ KEYS: dict[str, KeySpec] = {spec.key: spec for spec in [
 REQUIRED_KEYS = ("title",)
 CLASSES = {"guide": KZ.Guide, "source": KZ.Source, "category": KZ.Category,
            "perspective": KZ.Perspective}
+#: what a section page (``_index.md``) describes, by the kind of its pages
+COLLECTION_CLASSES = {"category": SKOS.ConceptScheme, "perspective": SKOS.ConceptScheme,
+                      "source": SCHEMA.CollectionPage, "guide": SCHEMA.CollectionPage,
+                      "home": SCHEMA.WebSite}
 BODY = SCHEMA.text
 
 
@@ -216,8 +220,10 @@ class _Mapper:
     # -- the pages ----------------------------------------------------------------------------
     def run(self) -> Mapped:
         for kind in ("category", "perspective"):
-            if self.known.get(kind):
-                self._scheme(kind)
+            if self.known.get(kind) or kind in self.known.get("collection", ()):
+                # a scheme with a section page of its own takes its titles from there
+                self._reference_node("scheme-own" if kind in self.known.get("collection", ())
+                                     else "scheme", kind)
         guides: dict[str, list[Page]] = defaultdict(list)
         for page in sorted(self.content.pages, key=lambda p: (p.kind, p.slug, p.lang, p.rel)):
             how = publication(page, self.build_date, self.settings.drafts)
@@ -245,7 +251,8 @@ class _Mapper:
         graph = self.quads[self.mint.page_graph(page)]
         self.origins.pages[subject].append(page)
         self.origins.kinds[subject] = page.kind
-        self.emit(graph, (subject, RDF.type, CLASSES[page.kind]), page, None, page.front_line)
+        cls = COLLECTION_CLASSES[page.slug] if page.kind == "collection" else CLASSES[page.kind]
+        self.emit(graph, (subject, RDF.type, cls), page, None, page.front_line)
         if page.kind in ("category", "perspective"):
             scheme = self.mint.scheme(page.kind)
             self.emit(graph, (subject, RDF.type, SKOS.Concept), page, None, page.front_line)
