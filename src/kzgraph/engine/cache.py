@@ -104,8 +104,8 @@ class Cache:
     def __init__(self, folder: Path | None, settings: Settings) -> None:
         self.fingerprint = hashlib.sha256(
             f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
-            f"{settings.content.resolve()}|{settings.drafts}|{settings.build_date}|"
-            f"{settings.site_bases}".encode()).hexdigest()
+            f"{settings.content.resolve()}|{settings.drafts}|{settings.site_bases}|"
+            f"{sorted((settings.language_dirs or {}).items())}".encode()).hexdigest()
         #: the build date: a part whose publication changes by then is made again
         self.today = (settings.build_date or dt.date.today()).isoformat()
         self.path = None if folder is None else folder / "chunks.sqlite"
