@@ -38,6 +38,8 @@ _SITE_PATHS = (
 _FOLDERS = {"guides": "guide", "sources": "source", "categories": "category",
             "perspectives": "perspective"}
 _PAGE_FILE = re.compile(r"(?:_?index|(?P<name>[^/]+?))(?:\.[a-z]{2}(?:-[a-z0-9]+)?)?\.md")
+#: what makes a path starting with '/' need the general reading
+_SPECIAL = re.compile(r"[?#%\s]|/\.\.?(?:/|$)")
 _SCHEMES_OF_NO_PAGE = ("mailto", "tel", "ftp", "data", "javascript", "news", "irc", "xmpp")
 
 
@@ -80,6 +82,8 @@ class LinkReader:
         """Where ``href`` points. ``page_path`` is the linking page's own site path
         (``/guides/kazakhstan/``), ``content_path`` its file's path in the content folder
         (``guides/kazakhstan/index.ru.md``). None: outside the site, or within the page."""
+        if href[:1] == "/" and href[1:2] != "/" and not _SPECIAL.search(href):
+            return self._site_path(href[1:])  # the usual case: a plain path on the site
         href = href.strip()
         if not href:
             return Unclear("The link has no address.")

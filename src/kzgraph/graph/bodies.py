@@ -330,7 +330,7 @@ def _link(mapper: "_Mapper", guide: URIRef, version: _Version, link: Link,
         return
     slug = target.slug
     counts[slug] = n = counts.get(slug, 0) + 1
-    source = mapper.mint.source(slug)
+    source = mapper.mint.page("source", slug)
     mention = mapper.mint.mention(guide, slug if n == 1 else f"{slug}-{n}")
     emit((guide, _MENTIONS, source), link.line)
     emit((guide, _MENTION, mention), link.line)

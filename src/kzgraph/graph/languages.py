@@ -59,17 +59,17 @@ def disagreements(mapper: "_Mapper",
             entries = sorted(entries, key=lambda e: (e[0].lang != default, e[0].lang,
                                                      e[0].rel))
             first, first_line, expected = entries[0]
-            if not expected or not all(_valid(mapper, v, key) for v in expected):
-                continue
+            wanted = set(expected)
             for page, line, values in entries[1:]:
-                if not values or not all(_valid(mapper, v, key) for v in values):
-                    continue  # nothing valid to compare: reported where it is wrong
-                if set(values) != set(expected):
-                    mapper.problems.append(page.problem(
-                        f"'{key}' is {_shown(values)} here but {_shown(expected)} in "
-                        f"{first.rel}:{first_line}. Only text is translated: every language "
-                        f"version of a page gives the same '{key}'. Make them agree.",
-                        key=key, line=line))
+                if set(values) == wanted or not values or not expected:
+                    continue
+                if not all(_valid(mapper, v, key) for v in (*expected, *values)):
+                    continue  # a value wrong in itself: reported where it is wrong
+                mapper.problems.append(page.problem(
+                    f"'{key}' is {_shown(values)} here but {_shown(expected)} in "
+                    f"{first.rel}:{first_line}. Only text is translated: every language "
+                    f"version of a page gives the same '{key}'. Make them agree.",
+                    key=key, line=line))
 
 
 def map_site_paths(mapper: "_Mapper", page: Page, subject: URIRef, graph: list) -> None:
