@@ -46,12 +46,18 @@ def _file_key(rel: str) -> str:
     return f"{lang}:{path}"
 
 
-def _kzgraph_pages(site: Path, drafts: bool = False) -> set[str]:
+def _kzgraph_pages(site: Path, drafts: bool = False) -> dict[str, set[str]]:
+    """The files of the pages kzgraph publishes, each with the files of its resource (its
+    language versions)."""
     result = load_and_map(_settings(site, drafts=drafts))
     assert result.ok, [str(p) for p in result.problems if p.severity == "error"]
     hidden = {p.path for p in result.problems if p.severity == INFO}
-    assert result.content is not None
-    return {_file_key(p.rel) for p in result.content.pages if p.rel not in hidden}
+    out: dict[str, set[str]] = {}
+    for pages in result.mapped.origins.pages.values():
+        versions = {_file_key(p.rel) for p in pages}
+        assert not versions & {_file_key(h) for h in hidden}
+        out.update({version: versions for version in versions})
+    return out
 
 
 def test_the_site_configuration_gives_base_languages_and_folders(site):
@@ -104,6 +110,10 @@ def test_kzgraph_reads_the_hugo_site(site):
         Literal("пишет о правах женщин.", lang="ru")}
     # a link in a source's body, through ref
     assert (feminita, DCTERMS.references, kazfem) in g
+    # translationKey: a translation with another file name is the same resource
+    assert set(g.objects(URIRef(BASE + "sources/sources/zakon/"), DCTERMS.title)) == {
+        Literal("Zakon.kz", lang="en"), Literal("Закон.кз", lang="ru")}
+    assert not set(g.triples((URIRef(BASE + "sources/sources/zakon-ru/"), None, None)))
 
 
 def test_validate_lists_the_pages_it_does_not_publish(site, tmp_path):
@@ -121,9 +131,9 @@ def test_validate_lists_the_pages_it_does_not_publish(site, tmp_path):
         drafts.output
 
 
-def _hugo_pages(site: Path, out: Path, drafts: bool) -> set[str]:
-    """The content files of the pages the real hugo binary publishes (the test site's layout
-    writes each page's file into a meta element)."""
+def _hugo_pages(site: Path, out: Path, drafts: bool) -> dict[str, set[str]]:
+    """The content files of the pages the real hugo binary publishes, each with the files of
+    its translations (the test site's layout writes them into meta elements)."""
     hugo = shutil.which("hugo")
     if hugo is None:
         if os.environ.get("CI"):
@@ -133,11 +143,14 @@ def _hugo_pages(site: Path, out: Path, drafts: bool) -> set[str]:
     run = subprocess.run(command + (["-D"] if drafts else []), capture_output=True, text=True,
                          timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
-    found = set()
+    found: dict[str, set[str]] = {}
     for page in out.rglob("*.html"):
-        m = re.search(r'name="kz-file" content="([^"]+)"', page.read_text(encoding="utf-8"))
+        html = page.read_text(encoding="utf-8")
+        m = re.search(r'name="kz-file" content="([^"]+)"', html)
         if m:
-            found.add(m.group(1))
+            translations = re.search(r'name="kz-translations" content="([^"]*)"', html)
+            assert translations is not None
+            found[m.group(1)] = {m.group(1), *translations.group(1).split()}
     return found
 
 
@@ -145,9 +158,13 @@ def _hugo_pages(site: Path, out: Path, drafts: bool) -> set[str]:
 def test_hugo_publishes_exactly_the_pages_kzgraph_publishes(site, tmp_path, drafts):
     ours = _kzgraph_pages(site, drafts)
     theirs = _hugo_pages(site, tmp_path / "public", drafts)
+    # the same page files, and the same language versions of each (by folder, content
+    # folder or translationKey)
     assert ours == theirs
     assert ("en:sources/draft-source/index.md" in ours) == drafts
-    assert len(ours) == 10 + drafts  # 7 English files, 3 Russian
+    assert len(ours) == 12 + drafts  # 8 English files, 4 Russian
+    assert ours["ru:sources/zakon-ru.md"] == {"en:sources/zakon/index.md",
+                                              "ru:sources/zakon-ru.md"}
 
 
 def test_the_engine_builds_the_site_and_rebuilds_one_part(site, tmp_path):
@@ -157,8 +174,10 @@ def test_the_engine_builds_the_site_and_rebuilds_one_part(site, tmp_path):
     cache = tmp_path / "cache"
     first = build(settings, tmp_path / "warm", cache=cache)
     assert first.ok and first.rebuilt == first.parts
+    keys = _part_keys(settings)
     assert {"source/kazfem", "perspective/local-voices", "category/local-ngo",
-            "collection/category", "collection/home"} <= set(_part_keys(settings))
+            "collection/category", "collection/home", "source/zakon"} <= set(keys)
+    assert "source/zakon-ru" not in keys  # joined to its translation by translationKey
     replace_in(site / "content/en/sources/kazfem.md", 'title = "KazFem"',
                'title = "KazFem (edited)"')
     again = build(settings, tmp_path / "warm", cache=cache)
@@ -173,7 +192,7 @@ def test_the_engine_builds_the_site_and_rebuilds_one_part(site, tmp_path):
 def _part_keys(settings: Settings) -> list[str]:
     from kzgraph.engine.parts import plan
 
-    parts, stray, _ = plan(settings.content, settings.language_dirs)
+    parts, stray, _ = plan(settings.content, settings.language_dirs, settings.default_language)
     assert not stray
     return [p.key for p in parts]
 

@@ -5,8 +5,9 @@
   left out of the graph, and said so (``kzgraph --drafts`` publishes drafts, as ``hugo -D``).
 - ``aliases``, ``slug`` and ``url`` change where Hugo serves a page; its IRI does not change,
   and the paths are recorded (:func:`site_paths`).
-- ``translationKey`` ties translations together; kzgraph's translations share a folder or a
-  file name, so it is checked to agree, not needed.
+- ``translationKey`` ties a translation with a name of its own to the default-language page
+  with the same key (:func:`kzgraph.graph.languages.join_translations`; the build engine's
+  plan puts their files in one part), and must agree between language versions.
 - Keys that only steer Hugo's rendering (:data:`IGNORED`) carry no data: they are read and
   left out, as ``docs/model.md`` lists them.
 """

@@ -8,6 +8,7 @@ from a worker to the parent.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -74,13 +75,14 @@ class Chunk:
     until: str | None = None
 
 
-def plan(root: Path, language_dirs: dict[str, str] | None = None
+def plan(root: Path, language_dirs: dict[str, str] | None = None, default_language: str = "en"
          ) -> tuple[list[Part], list[Path], list[Problem]]:
     """The content's parts, the files outside any part (reported as they load), and the
     problems of the walk itself (linked folders). A part is one resource: its leaf bundle's
     or single file's every language version, wherever the language's content folder is."""
     paths, problems = find_file_names(root)
     groups: dict[str, list[str]] = defaultdict(list)
+    named: set[str] = set()  # the groups with a file in the default language
     stray: list[Path] = []
     prefix = len(str(root).rstrip(os.sep)) + 1
     for path in paths:
@@ -88,8 +90,50 @@ def plan(root: Path, language_dirs: dict[str, str] | None = None
         if isinstance(where, str):
             stray.append(Path(path))
         else:
-            groups[f"{where[0]}/{where[1].casefold()}"].append(path)
+            key = f"{where[0]}/{where[1].casefold()}"
+            groups[key].append(path)
+            if where[2] in (None, default_language):
+                named.add(key)
+    if len(named) < len(groups):
+        _join_translations(groups, named)
     return [Part(k, groups[k]) for k in sorted(groups)], stray, problems
+
+
+#: a top-level ``translationKey`` in YAML, TOML or JSON front matter
+_TRANSLATION_KEY = re.compile(
+    r"""^[ \t]*"?translationKey"?[ \t]*[:=][ \t]*["']?(?P<key>[^"'\n,]+?)["']?[ \t]*,?[ \t]*$""",
+    re.MULTILINE)
+
+
+def _translation_key(path: str) -> str | None:
+    """A file's ``translationKey``, read from the start of its front matter (no YAML)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8192).decode("utf-8", "replace")
+    except OSError:
+        return None  # reported when the file is loaded
+    m = _TRANSLATION_KEY.search(head)
+    return m.group("key").strip() if m else None
+
+
+def _join_translations(groups: dict[str, list[str]], named: set[str]) -> None:
+    """Hugo's ``translationKey``: a translation whose name has no file in the default language
+    joins the page of its kind in the default language with the same key (one resource, one
+    part). Read only when there is such a translation, and only for its kind."""
+    kinds = {key.split("/", 1)[0] for key in groups if key not in named}
+    owners: dict[tuple[str, str], str] = {}
+    for key in sorted(named):
+        kind = key.split("/", 1)[0]
+        if kind in kinds:
+            for path in groups[key]:
+                found = _translation_key(path)
+                if found is not None:
+                    owners.setdefault((kind, found), key)
+    for key in sorted(k for k in groups if k not in named):
+        found = {_translation_key(path) for path in groups[key]}
+        owner = owners.get((key.split("/", 1)[0], found.pop())) if len(found) == 1 else None
+        if owner is not None:
+            groups[owner].extend(groups.pop(key))
 
 
 def known_slugs(parts: Iterable[Part], root: Path,

@@ -55,7 +55,8 @@ def load_and_map(settings: Settings) -> Result:
 
     dirs = settings.language_dirs
     content = load_content(settings.content, settings.default_language, dirs)
-    known = known_slugs(plan(settings.content, dirs)[0], settings.content, dirs)
+    known = known_slugs(plan(settings.content, dirs, settings.default_language)[0],
+                        settings.content, dirs)
     mapped = map_content(content, settings, known)
     return Result(mapped, sort_problems(content.problems + mapped.problems), content)
 

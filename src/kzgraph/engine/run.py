@@ -208,7 +208,7 @@ class Run:
         lang = lang if lang in MESSAGE_LANGUAGES else "en"
         root = self.settings.content
         dirs = self.settings.language_dirs
-        parts, stray, problems = plan(root, dirs)
+        parts, stray, problems = plan(root, dirs, self.settings.default_language)
         by_key = {p.key: p for p in parts}
         stamps = {name: _stamp(name) for part in parts for name in part.names}
         known = known_slugs(parts, root, dirs)

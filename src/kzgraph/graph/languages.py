@@ -93,3 +93,19 @@ def map_site_paths(mapper: "_Mapper", page: Page, subject: URIRef, graph: list) 
     if key is not None:
         mapper._data[subject]["translationKey"].append(
             (page, key.line, [Literal(str(key.value))]))
+
+
+def join_translations(pages: list[Page], default: str) -> None:
+    """Hugo's ``translationKey``: a page whose slug has no version in the default language
+    takes the slug of the default-language page of its kind with the same key (one resource,
+    one IRI; the build engine puts their files in one part)."""
+    owners: dict[tuple[str, str], str] = {}
+    named = {(p.kind, p.slug) for p in pages if p.lang == default}
+    for page in pages:
+        key = page.fields.get("translationKey")
+        if key is not None and page.lang == default:
+            owners.setdefault((page.kind, str(key.value)), page.slug)
+    for page in pages:
+        key = page.fields.get("translationKey")
+        if key is not None and (page.kind, page.slug) not in named:
+            page.slug = owners.get((page.kind, str(key.value)), page.slug)

@@ -28,7 +28,8 @@ from kzgraph.content.load import SLUG, Content, Page
 from kzgraph.errors import WARNING, Problem, brief
 from kzgraph.content.hugo import HANDLED, IGNORED, not_published, publication
 from kzgraph.graph.bodies import map_body_links, map_guide
-from kzgraph.graph.languages import TEXT_VALUES, disagreements, map_site_paths
+from kzgraph.graph.languages import (TEXT_VALUES, disagreements, join_translations,
+                                     map_site_paths)
 from kzgraph.graph.iris import Minter
 from kzgraph.graph.reference import Triple, reference_triples
 from kzgraph.graph.terms import _date, _integer, _literal, text_literal
@@ -225,6 +226,7 @@ class _Mapper:
                 self._reference_node("scheme-own" if kind in self.known.get("collection", ())
                                      else "scheme", kind)
         guides: dict[str, list[Page]] = defaultdict(list)
+        join_translations(self.content.pages, self.settings.default_language)
         for page in sorted(self.content.pages, key=lambda p: (p.kind, p.slug, p.lang, p.rel)):
             how = publication(page, self.build_date, self.settings.drafts)
             self.problems.extend(how.problems)
