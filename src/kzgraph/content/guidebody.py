@@ -44,7 +44,8 @@ _rs = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(_EXTENSIONS) \
 #: ``{{< ref path="path" lang="ru" >}}`` where a link's address goes
 _SHORTCODE = re.compile(
     r"(?P<lead>\]\(\s*<?|^ {0,3}\[[^\]\n]+\]:[ \t]*)"
-    r"\{\{(?P<open>[<%])\s*(?:rel)?ref\s+(?:path=)?(?:\"(?P<quoted>[^\"\n]*)\"|(?P<bare>[^\s\"%>}]+))"
+    r"\{\{(?P<open>[<%])\s*(?:rel)?ref\s+(?:path=)?"
+    r"(?:\"(?P<quoted>[^\"\n]*)\"|(?P<bare>[^\s\"%>}]+))"
     r"(?:\s+\w+=(?:\"[^\"\n]*\"|[^\s%>}]+))*\s*[>%]\}\}", re.MULTILINE)
 #: Hugo's attributes at the end of a heading: ``{#id}``, ``{#id .class key=value}``
 _ATTRIBUTES = re.compile(r"\s*\{(?P<attrs>[^{}\n]*)\}\s*$")

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Callable
+from urllib.parse import unquote
 
 import pycountry
 from rdflib import Literal, URIRef
@@ -59,14 +60,13 @@ _RESERVED = ("section-", "mention-")
 
 
 def reader(mapper: "_Mapper") -> LinkReader:
-    bases = (mapper.settings.base, *getattr(mapper.settings, "site_bases", ()))
+    bases = (mapper.settings.base, *mapper.settings.site_bases)
     return LinkReader(bases, is_language=lambda code: language_name(code) is not None)
 
 
 def shown(href: str) -> str:
     """A link's address as the editor wrote it (a ``ref`` shortcode as a shortcode)."""
     if href.startswith(REF_SCHEME):
-        from urllib.parse import unquote
         return f'{{{{< ref "{unquote(href[len(REF_SCHEME):])}" >}}}}'
     return href
 
@@ -77,14 +77,17 @@ def site_path(page: Page) -> str:
     return f"/{FOLDERS[page.kind]}/{page.slug}/"
 
 
-def content_path(page: Page) -> str:
-    return page.rel.split("/", 1)[1] if "/" in page.rel else page.rel
+def content_path(mapper: "_Mapper", page: Page) -> str:
+    """The page file's path in the content folder (in its language's folder, if it has one)."""
+    path = page.rel.split("/", 1)[1] if "/" in page.rel else page.rel
+    first, _, rest = path.partition("/")
+    return rest if rest and first in (mapper.settings.language_dirs or {}) else path
 
 
 def resolve(mapper: "_Mapper", links: LinkReader, page: Page, link: Link
             ) -> Target | None:
     """A link's target when it is a page that exists; problems reported on the page."""
-    found = links.read(link.href, site_path(page), content_path(page))
+    found = links.read(link.href, site_path(page), content_path(mapper, page))
     if found is None:
         return None
     if isinstance(found, Unclear):
@@ -175,10 +178,11 @@ def map_guide(mapper: "_Mapper", pages: list[Page], guide: URIRef) -> None:
         version = _Version(page, parse_guide_body(page.body, page.body_line))
         for link in version.body.all_links:
             version.targets[id(link)] = resolve(mapper, links, page, link)
+        here, file = site_path(page), content_path(mapper, page)
         for index, section in enumerate(version.body.sections):
             if any(version.targets[id(link)] is None and
-                   isinstance(t := links.read(link.href, site_path(page), content_path(page)),
-                              Target) and t.kind == "category" for link in section.links):
+                   isinstance(t := links.read(link.href, here, file), Target) and
+                   t.kind == "category" for link in section.links):
                 version.dead.add(index)
         _check_anchors(mapper, version)
         version.keys = [_key(version, s) for s in version.body.sections]
