@@ -26,6 +26,8 @@ def brief(value: object) -> str:
 
 ERROR = "error"
 WARNING = "warning"
+#: a note that is no fault: a page left unpublished (a draft, a page not yet or no longer due)
+INFO = "info"
 
 
 # -- messages in the editor's language -----------------------------------------------------------
@@ -166,7 +168,8 @@ class Problem:
             parts.append(msg("key '{key}'", key=self.key).render(lang))
         if self.lang:
             parts.append(f"[{self.lang}]")
-        severity = (msg("error") if self.severity == ERROR else msg("warning")).render(lang)
+        severity = (msg("error") if self.severity == ERROR else msg("info")
+                    if self.severity == INFO else msg("warning")).render(lang)
         return f"{' '.join(parts)}: {severity}: {self.message_in(lang)}"
 
     def __str__(self) -> str:

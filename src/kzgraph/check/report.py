@@ -7,17 +7,21 @@ import json
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kzgraph.errors import ERROR, Problem, msg
+from kzgraph.errors import ERROR, INFO, Problem, msg
 from kzgraph.vocab import KZ, SH
 
 
 def as_text(problems: list[Problem], lang: str = "en") -> str:
     errors = sum(1 for p in problems if p.severity == ERROR)
-    warnings = len(problems) - errors
+    unpublished = sum(1 for p in problems if p.severity == INFO)
+    warnings = len(problems) - errors - unpublished
     lines = [p.render(lang) for p in problems]
     if problems:
-        lines.append(msg("{errors} error(s), {warnings} warning(s).", errors=errors,
-                         warnings=warnings).render(lang))
+        summary = msg("{errors} error(s), {warnings} warning(s).", errors=errors,
+                      warnings=warnings)
+        if unpublished:
+            summary += msg(" {unpublished} page file(s) not published.", unpublished=unpublished)
+        lines.append(summary.render(lang))
     else:
         lines.append(msg("The content conforms to the shapes: no problems.").render(lang))
     return "\n".join(lines) + "\n"
@@ -25,10 +29,12 @@ def as_text(problems: list[Problem], lang: str = "en") -> str:
 
 def as_json(problems: list[Problem], lang: str = "en") -> str:
     errors = sum(1 for p in problems if p.severity == ERROR)
+    unpublished = sum(1 for p in problems if p.severity == INFO)
     document = {
         "conforms": errors == 0,
         "errors": errors,
-        "warnings": len(problems) - errors,
+        "warnings": len(problems) - errors - unpublished,
+        "unpublished": unpublished,
         "problems": [p.as_dict(lang) for p in problems],
     }
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
@@ -47,7 +53,8 @@ def as_turtle(problems: list[Problem], base: str, lang: str = "en") -> str:
         r = URIRef(f"{base}validation/report#result-{n}")
         g.add((report, SH.result, r))
         g.add((r, RDF.type, SH.ValidationResult))
-        g.add((r, SH.resultSeverity, SH.Violation if p.severity == ERROR else SH.Warning))
+        g.add((r, SH.resultSeverity, SH.Violation if p.severity == ERROR else
+               SH.Info if p.severity == INFO else SH.Warning))
         g.add((r, SH.resultMessage, Literal(p.message_in(lang))))
         if p.focus:
             g.add((r, SH.focusNode, URIRef(p.focus)))
@@ -81,7 +88,7 @@ def as_github(problems: list[Problem], lang: str = "en") -> str:
             fields.append(f"line={p.line}")
         title = " ".join(x for x in (p.key, f"[{p.lang}]" if p.lang else None) if x)
         fields.append(f"title={_github_property('kzgraph: ' + title if title else 'kzgraph')}")
-        level = "error" if p.severity == ERROR else "warning"
+        level = "error" if p.severity == ERROR else "notice" if p.severity == INFO else "warning"
         lines.append(f"::{level} {','.join(fields)}::{_github_data(p.message_in(lang))}")
     return "".join(line + "\n" for line in lines)
 
@@ -102,7 +109,8 @@ def as_sarif(problems: list[Problem], version: str, lang: str = "en") -> str:
     for p in problems:
         result: dict[str, object] = {
             "ruleId": p.stage if p.stage in _SARIF_RULES else "shacl",
-            "level": "error" if p.severity == ERROR else "warning",
+            "level": "error" if p.severity == ERROR else "note" if p.severity == INFO else
+                     "warning",
             "message": {"text": p.message_in(lang)},
         }
         if "://" in p.path:  # a resource no file describes: named, not located

@@ -89,14 +89,21 @@ def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en",
     reported that key of a file of the resource: the editor hears about a missing title once.
     """
     already = {(p.path, p.key) for p in mapped.problems}
-    problems: list[Problem] = []
-    for r in sorted(results, key=Result.key):
+    results = sorted(results, key=Result.key)
+    found = []
+    for r in results:
         origins = origins_of(mapped, r)
-        found = located(r, origins, mapped.minter.base, lang,
-                        slug_message(r, mapped, known, lang, {o.path for o in origins}))
-        if r.value is None and any((p.path, p.key) in already for p in found):
+        found.append(located(r, origins, mapped.minter.base, lang,
+                             slug_message(r, mapped, known, lang, {o.path for o in origins})))
+    # a value wrong in itself is reported on its file: a count of values (a result with no
+    # value) that it also breaks is not reported again, on that file or the others
+    already |= {(p.path, p.key) for r, ps in zip(results, found) if r.value is not None
+                for p in ps}
+    problems: list[Problem] = []
+    for r, ps in zip(results, found):
+        if r.value is None and any((p.path, p.key) in already for p in ps):
             continue  # a file of the resource already says the key has no value
-        problems.extend(found)
+        problems.extend(ps)
     return problems
 
 

@@ -53,8 +53,11 @@ def load_and_map(settings: Settings) -> Result:
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
     from kzgraph.engine.run import known_slugs, plan
 
-    content = load_content(settings.content, settings.default_language)
-    mapped = map_content(content, settings, known_slugs(plan(settings.content)[0]))
+    dirs = settings.language_dirs
+    content = load_content(settings.content, settings.default_language, dirs)
+    known = known_slugs(plan(settings.content, dirs, settings.default_language)[0],
+                        settings.content, dirs)
+    mapped = map_content(content, settings, known)
     return Result(mapped, sort_problems(content.problems + mapped.problems), content)
 
 
