@@ -51,10 +51,11 @@ def _date(page: Page, key: str, out: Publication) -> dt.date | None:
     if fld is None:
         return None
     m = _WHEN.fullmatch(str(fld.value).strip()) if isinstance(fld.value, str) else None
-    try:
-        return dt.date.fromisoformat(m.group("date")) if m else None
-    except ValueError:
-        pass
+    if m is not None:
+        try:
+            return dt.date.fromisoformat(m.group("date"))
+        except ValueError:
+            pass
     if key != "date":  # 'date' is checked where it is mapped
         out.problems.append(page.problem(
             msg("'{key}' must be a date, YYYY-MM-DD (a time after it is allowed, as Hugo "
