@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kzgraph.check.scaffold import MEANING, existing_slugs, required_keys
 from kzgraph.content.countries import country_names, language_codes
+from kzgraph.content.hugo import HANDLED, IGNORED
 from kzgraph.graph.mapping import KEYS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -58,6 +59,7 @@ def front_matter_schema(kind: str, content: Path, lang: str = "en") -> dict[str,
                                      if spec.value in LISTS else dict(item))
         schema["description"] = MEANING[key].format(**fill)
         properties[key] = schema
+    properties.update(_hugo_keys())
     return {
         "$schema": DRAFT,
         "title": f"Front matter of a kzgraph {kind} page in '{lang}'",
@@ -66,6 +68,36 @@ def front_matter_schema(kind: str, content: Path, lang: str = "en") -> dict[str,
         "required": sorted(required_keys()[kind] & set(properties)),
         "additionalProperties": False,
     }
+
+
+#: a date as Hugo writes one, a time after it allowed
+WHEN = (r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+        r"(?:Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def _hugo_keys() -> dict[str, object]:
+    """The keys Hugo reads that kzgraph takes (publication, addresses) or reads and ignores
+    (rendering: any value)."""
+    path = {"type": "string", "pattern": r"^\S+$"}
+    out: dict[str, object] = {
+        "draft": {"type": "boolean", "description": "a draft is not published (unless "
+                  "'kzgraph build --drafts')"},
+        "publishDate": {"type": "string", "pattern": WHEN,
+                        "description": "the page is published from this date on"},
+        "expiryDate": {"type": "string", "pattern": WHEN,
+                       "description": "the page is no longer published from this date on"},
+        "aliases": {"anyOf": [path, {"type": "array", "items": path}],
+                    "description": "old paths on the site that redirect to the page"},
+        "url": dict(path, description="the path the site serves the page at"),
+        "slug": {"type": "string", "pattern": r"^[^/]*[^\s/][^/]*$",
+                 "description": "the last word of the page's path on the site"},
+        "translationKey": {"type": ["string", "number"],
+                           "description": "joins translations whose file names differ"},
+    }
+    assert set(out) == HANDLED, "a key kzgraph handles is missing from the schema"
+    out.update({key: {"description": "read by Hugo for rendering; no data"}
+                for key in sorted(IGNORED)})
+    return out
 
 
 def as_json(schema: dict[str, object]) -> str:
