@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,19 @@ def test_new_refuses_a_bad_language(runner, content) -> None:
     assert result.exit_code == 2
     assert "'rus' is not an ISO 639-1 language code" in result.output
     assert not (content / "sources/x").exists()
+
+
+def test_new_in_a_hugo_site_with_language_folders(runner, tmp_path) -> None:
+    """Each language's file goes into the language's content folder; a slug taken by a single
+    file ('kazfem.md') or only in another language's folder is refused."""
+    site = tmp_path / "site"
+    shutil.copytree(Path(__file__).resolve().parent / "hugo_site", site)
+    content = site / "content"
+    result = runner.invoke(cli, ["new", "source", "new-one", "--lang", "ru", "-c", str(content)])
+    assert result.exit_code == 0, result.output
+    assert (content / "en/sources/new-one/index.md").is_file()
+    assert (content / "ru/sources/new-one/index.md").is_file()
+    for taken in ("kazfem", "zakon-ru"):
+        refused = runner.invoke(cli, ["new", "source", taken, "-c", str(content)])
+        assert refused.exit_code == 2, refused.output
+        assert f"There is already a source '{taken}'" in refused.output

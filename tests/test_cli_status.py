@@ -148,3 +148,20 @@ def test_status_of_a_missing_folder_is_an_error(tmp_path: Path) -> None:
     result = _run("--content", str(tmp_path / "nowhere"))
     assert result.exit_code == 2
     assert "nowhere" in result.output
+
+
+def test_a_hugo_site_with_language_folders_and_translation_keys() -> None:
+    """Pages in content/<lang>/ folders and single files; 'zakon-ru.md' is the Russian
+    version of 'zakon/index.md' by its translationKey; the files to write are named where
+    Hugo looks for them."""
+    site = Path(__file__).resolve().parent / "hugo_site" / "content"
+    result = _run("--content", str(site), "--format", "json", "--require", "ru")
+    assert result.exit_code == 1
+    gaps = {(c["file"], c["state"]) for c in json.loads(result.stdout)["cells"]
+            if c["state"] != "present"}
+    assert {file for file, _ in gaps} == {
+        "content/ru/_index.md", "content/ru/categories/_index.md",
+        "content/ru/perspectives/local-voices.md", "content/ru/sources/draft-source/index.md",
+        "content/ru/sources/expired-source.md", "content/ru/sources/future-source.md",
+        "content/ru/sources/kazfem.md"}
+    assert {state for _, state in gaps} == {"missing"}

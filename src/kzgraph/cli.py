@@ -384,14 +384,12 @@ def status(content: Path | None, fmt: str, require: str) -> None:
     """Show which page lacks which text in which language: the title, the description, the
     body and each guide section's title, missing or older (by 'date') than the default
     language's, with totals per language."""
-    from kzgraph.content.status import WRITERS, read_status
-    from kzgraph.errors import ConfigError
+    from kzgraph.content.status import WRITERS
+    from kzgraph.engine.pipeline import content_status
 
     settings = _settings(content)
-    if not settings.content.is_dir():
-        raise ConfigError(f"The content folder '{settings.content}' does not exist.")
     required = [lang.strip() for lang in require.split(",") if lang.strip()]
-    found, problems = read_status(settings.content, settings.default_language, required)
+    found, problems = content_status(settings, required)
     _print_problems(problems)
     click.echo(WRITERS[fmt](found), nl=False)
     missing = found.missing_in(required)
@@ -421,7 +419,7 @@ def new_page(kind: str, slug: str, langs: str, content: Path | None) -> None:
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
     pages = scaffold(settings.content, kind, slug,
                      [lang.strip() for lang in langs.split(",") if lang.strip()],
-                     settings.default_language)
+                     settings.default_language, language_dirs=settings.language_dirs)
     write_pages(pages)
     for page in pages:
         click.echo(f"Wrote {page.path}")
@@ -531,7 +529,8 @@ def schema(kind: str, lang: str | None, output: Path | None, content: Path | Non
     if not settings.content.is_dir():
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
     text = as_json(front_matter_schema(kind, settings.content,
-                                       lang or settings.default_language))
+                                       lang or settings.default_language,
+                                       settings.language_dirs))
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -17,7 +17,8 @@ from pathlib import Path
 from rdflib import Literal
 
 from kzgraph.content.countries import language_name
-from kzgraph.content.load import KINDS, LANG_TAG, SLUG
+from kzgraph.content.layout import place
+from kzgraph.content.load import KINDS, LANG_TAG, SLUG, find_file_names
 from kzgraph.errors import KzgraphError, nearest, quoted
 from kzgraph.formats.writers import write_atomic
 from kzgraph.graph.mapping import CLASSES, KEYS, key_for
@@ -81,14 +82,18 @@ def required_keys() -> dict[str, frozenset[str]]:
     return {kind: frozenset(keys) for kind, keys in out.items()}
 
 
-def existing_slugs(content: Path) -> dict[str, list[str]]:
-    """The slugs of each kind of page in the content folder (its folder names)."""
-    out: dict[str, list[str]] = {}
-    for folder, kind in KINDS.items():
-        here = content / folder
-        out[kind] = sorted(p.name for p in here.iterdir()
-                           if p.is_dir() and SLUG.fullmatch(p.name)) if here.is_dir() else []
-    return out
+def existing_slugs(content: Path, language_dirs: dict[str, str] | None = None
+                   ) -> dict[str, list[str]]:
+    """The slugs of each kind of page in the content folder, wherever Hugo's layout puts
+    them (leaf bundles, single files, language content folders)."""
+    found: dict[str, set[str]] = {kind: set() for kind in FOLDERS}
+    names, _ = find_file_names(content)
+    prefix = len(str(content).rstrip("/")) + 1
+    for name in names:
+        where = place(name[prefix:].split("/"), language_dirs)
+        if isinstance(where, tuple) and where[0] in found:
+            found[where[0]].add(where[1])
+    return {kind: sorted(slugs) for kind, slugs in found.items()}
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,8 @@ def _front(kind: str, lang: str, default: bool, slugs: dict[str, list[str]],
 
 
 def scaffold(content: Path, kind: str, slug: str, languages: list[str], default_language: str,
-             today: dt.date | None = None) -> list[NewPage]:
+             today: dt.date | None = None,
+             language_dirs: dict[str, str] | None = None) -> list[NewPage]:
     """The files of a new page of ``kind`` named ``slug`` in the default language and each of
     ``languages``; ScaffoldError for a bad kind, slug or language, or an existing page."""
     if kind not in FOLDERS:
@@ -132,13 +138,13 @@ def scaffold(content: Path, kind: str, slug: str, languages: list[str], default_
     if not SLUG.fullmatch(slug):
         raise ScaffoldError(f"'{slug}' cannot be a slug: use letters, digits, '-' and '_' only, "
                             "starting with a letter or digit (for example 'my-source').")
-    slugs = existing_slugs(content)
+    slugs = existing_slugs(content, language_dirs)
+    dirs = {lang: folder for folder, lang in (language_dirs or {}).items()}
     folder = content / FOLDERS[kind] / slug
     same = [s for s in slugs[kind] if s.casefold() == slug.casefold()]
-    if folder.exists() or same:
-        raise ScaffoldError(f"There is already a {kind} '{(same or [slug])[0]}' "
-                            f"({folder.parent / (same or [slug])[0]}/): choose another slug, or "
-                            "edit that page.")
+    if same:
+        raise ScaffoldError(f"There is already a {kind} '{same[0]}' in {content}: choose "
+                            "another slug, or edit that page.")
     langs = [default_language] + [lang for lang in dict.fromkeys(languages)
                                   if lang != default_language]
     for lang in langs:
@@ -148,9 +154,17 @@ def scaffold(content: Path, kind: str, slug: str, languages: list[str], default_
             raise ScaffoldError(f"'{lang}' is not an ISO 639-1 language code (such as 'ru' or "
                                 f"'kk')." + (f" Did you mean {quoted(close)}?" if close else ""))
     day = (today or dt.date.today()).isoformat()
-    return [NewPage(folder / ("index.md" if lang == default_language else f"index.{lang}.md"),
-                    _front(kind, lang, lang == default_language, slugs, day))
-            for lang in langs]
+    def path(lang: str) -> Path:
+        if lang in dirs:  # the site gives the language a content folder of its own
+            return content / dirs[lang] / FOLDERS[kind] / slug / "index.md"
+        return folder / ("index.md" if lang == default_language else f"index.{lang}.md")
+
+    pages = [NewPage(path(lang), _front(kind, lang, lang == default_language, slugs, day))
+             for lang in langs]
+    taken = [p.path for p in pages if p.path.exists() or p.path.parent.exists()]
+    if taken:
+        raise ScaffoldError(f"{taken[0].parent} exists already: choose another slug.")
+    return pages
 
 
 def write_pages(pages: list[NewPage]) -> None:

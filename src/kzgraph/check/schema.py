@@ -45,10 +45,11 @@ def _value(kind: str, slugs: dict[str, list[str]], lang: str) -> dict[str, objec
 LISTS = {"countries", "categories", "languages", "people", "texts", "perspectives"}
 
 
-def front_matter_schema(kind: str, content: Path, lang: str = "en") -> dict[str, object]:
+def front_matter_schema(kind: str, content: Path, lang: str = "en",
+                        language_dirs: dict[str, str] | None = None) -> dict[str, object]:
     """The JSON Schema of the front matter of a page of ``kind`` in the content folder, written
     in ``lang`` (countries may be named in English or in that language)."""
-    slugs = existing_slugs(content)
+    slugs = existing_slugs(content, language_dirs)
     fill = {k: ", ".join(v) or "(none yet)" for k, v in slugs.items()}
     properties: dict[str, object] = {}
     for key, spec in KEYS.items():

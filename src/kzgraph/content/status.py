@@ -17,8 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kzgraph.content.guidebody import parse_guide_body
-from kzgraph.content.load import Content, Page, load_content
-from kzgraph.errors import Problem
+from kzgraph.content.load import Content, Page
 
 PRESENT, MISSING, OUTDATED = "present", "missing", "outdated"
 STATES = (PRESENT, MISSING, OUTDATED)
@@ -113,7 +112,26 @@ def _date(page: Page | None) -> str | None:
     return value if len(value) == 10 and value[4] == "-" and value[7] == "-" else None
 
 
-def status(content: Content, default_language: str, languages: list[str] = ()) -> Status:
+def _file_for(sibling: Page, lang: str, default_language: str,
+              language_dirs: dict[str, str] | None) -> str:
+    """Where the ``lang`` version of a page goes, as editors see paths: beside ``sibling``
+    (``index.ru.md`` by ``index.md``, ``feminita.ru.md`` by ``feminita.md``), or in the
+    language's own content folder when the site gives it one."""
+    parts = sibling.rel.split("/")
+    dirs = {code: folder for folder, code in (language_dirs or {}).items()}
+    if len(parts) > 2 and sibling.lang in dirs and parts[1] == dirs[sibling.lang]:
+        if lang in dirs:
+            return "/".join([parts[0], dirs[lang], *parts[2:]])
+        parts = [parts[0], *parts[2:]]
+    stem = parts[-1][:-len(".md")]
+    if stem.endswith(f".{sibling.lang}"):
+        stem = stem[:-len(sibling.lang) - 1]
+    parts[-1] = f"{stem}.md" if lang == default_language or lang in dirs else f"{stem}.{lang}.md"
+    return "/".join(parts)
+
+
+def status(content: Content, default_language: str, languages: list[str] = (),
+           language_dirs: dict[str, str] | None = None) -> Status:
     """The status of every page of ``content``, in the languages its files are written in and
     any others asked for. A file is *outdated* when its ``date`` (YYYY-MM-DD) is earlier than
     that of the default language's file."""
@@ -122,7 +140,6 @@ def status(content: Content, default_language: str, languages: list[str] = ()) -
     pages: dict[tuple[str, str], dict[str, Page]] = defaultdict(dict)
     for page in content.pages:
         pages[(page.kind, page.slug)][page.lang] = page
-    root = content.root.name
     cells: list[Cell] = []
     for (kind, slug), versions in sorted(pages.items()):
         texts = {lang: set(_texts(page)) for lang, page in versions.items()}
@@ -133,8 +150,8 @@ def status(content: Content, default_language: str, languages: list[str] = ()) -
             if page is not None:
                 file = page.rel
             else:
-                name = "index.md" if lang == default_language else f"index.{lang}.md"
-                file = f"{root}/{FOLDERS[kind]}/{slug}/{name}"
+                sibling = versions.get(default_language) or next(iter(versions.values()))
+                file = _file_for(sibling, lang, default_language, language_dirs)
             own = _date(page)
             older = (lang != default_language and reference is not None and own is not None
                      and own < reference)
@@ -214,11 +231,6 @@ def languages_covered(st: Status) -> dict[str, float]:
     return {t.lang: t.covered for t in st.totals()}
 
 
-def read_status(root: Path, default_language: str,
-                languages: list[str] = ()) -> tuple[Status, list[Problem]]:
-    """Load ``root`` and compute its status; the load problems come back beside it."""
-    content = load_content(root, default_language)
-    return status(content, default_language, languages), content.problems
 
 
 # -- the same figures, summed by parts (for the build's dataset description) ---------------------
