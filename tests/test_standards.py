@@ -58,3 +58,57 @@ def test_pyld_reads_void_terms_of_the_context_in_the_void_namespace():
                 "@id": BASE + "dataset", "void:triples": 1}
     nquads = pyld_read(json.dumps(document).encode())
     assert "<http://rdfs.org/ns/void#triples>" in nquads, nquads
+
+
+def test_link_title_is_an_annotation_property_like_the_skos_label_it_refines(ontology):
+    """kz:linkTitle refined skos:altLabel as a datatype property with range rdf:langString:
+    Pellet found ontology + data inconsistent, and with SKOS loaded it was not OWL 2 DL."""
+    assert (KZ.linkTitle, RDF.type, OWL.AnnotationProperty) in ontology
+    assert (KZ.linkTitle, RDFS.subPropertyOf, SKOS.altLabel) in ontology
+    for term in (KZ.linkTitle, SKOS.altLabel, SKOS.prefLabel):
+        assert (term, RDF.type, OWL.DatatypeProperty) not in ontology
+        assert (term, RDF.type, OWL.ObjectProperty) not in ontology
+    assert list(ontology.objects(KZ.linkTitle, RDFS.range)) == []
+
+
+def test_rdfs_inference_over_the_alignments_states_nothing_false(ontology, mapped):
+    """Under RDFS a source's kind (kz:category) must not become its topic, sources must not
+    become dcat:Resources with no catalogue, and mention nodes must not become prov:Entities."""
+    import owlrl
+
+    graph = Graph()
+    for triple in mapped.graph:
+        graph.add(triple)
+    for triple in ontology:
+        graph.add(triple)
+    categories = set(mapped.graph.objects(None, KZ.category))
+    assert categories
+    owlrl.DeductiveClosure(owlrl.RDFS_Semantics).expand(graph)
+    sources = set(graph.subjects(RDF.type, KZ.Source))
+    assert sources
+    for source in sources:
+        topics = set(graph.objects(source, DCTERMS.subject))
+        assert not topics & categories, f"{source} has its category as its subject"
+        assert (source, RDF.type, DCAT_RESOURCE) not in graph
+    for mention in graph.subjects(RDF.type, KZ.Mention):
+        assert (mention, RDF.type, PROV.Entity) not in graph
+
+
+def test_the_ontology_header_is_complete(ontology):
+    header = URIRef(ONTOLOGY_IRI)
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.creator, DCTERMS.publisher,
+                 DCTERMS.created, DCTERMS.issued, DCTERMS.modified, DCTERMS.license,
+                 OWL.versionIRI, OWL.versionInfo):
+        assert list(ontology.objects(header, prop)), f"the ontology header has no {prop}"
+    for prop in (DCTERMS.created, DCTERMS.issued, DCTERMS.modified):
+        [value] = ontology.objects(header, prop)
+        assert isinstance(value, Literal) and value.datatype is not None
+    # every property the header uses is declared, so the header itself is OWL 2 DL
+    for prop in {p for p in ontology.predicates(header) if not p.startswith(str(OWL))} - {RDF.type}:
+        assert (prop, RDF.type, OWL.AnnotationProperty) in ontology, prop
+
+
+def test_validation_result_locations_are_defined_in_the_ontology(ontology):
+    for term in (KZ.file, KZ.line, KZ.key, KZ.language):
+        assert (term, RDF.type, OWL.DatatypeProperty) in ontology, term
+        assert {lit.language for lit in ontology.objects(term, RDFS.label)} >= {"en", "ru"}
