@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from kzgraph.query.engines import predeclared_prefixes
+from kzgraph.query.sparql import predeclared_prefixes
 from kzgraph.resources import context, context_file, ontology_file
 from kzgraph.vocab import KZ, ONTOLOGY_IRI, PREFIXES
 from conftest import BASE, ROOT
