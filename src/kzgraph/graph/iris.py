@@ -4,6 +4,7 @@ across builds and the same for every language version of a page."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 from functools import lru_cache
 
 from rdflib import URIRef
@@ -59,6 +60,12 @@ class Minter:
         folder = {"guide": "guides", "source": "sources", "category": "categories",
                   "perspective": "perspectives"}[page.kind]
         return URIRef(f"{self.base}graph/{folder}/{page.slug}/{page.lang}")
+
+    def file(self, rel: str) -> URIRef:
+        """A content file (its path relative to the content folder's parent, such as
+        ``content/sources/feminita/index.md``): what provenance says a page graph was made from,
+        and the focus node of a problem found while reading it."""
+        return URIRef(f"{self.base}file/{quote(rel.replace(chr(92), '/'), safe='/._-~')}")
 
     def reference_graph(self) -> URIRef:
         return URIRef(f"{self.base}graph/reference")
