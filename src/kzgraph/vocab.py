@@ -11,6 +11,11 @@ SCHEMA = Namespace("https://schema.org/")
 LANGUAGE_IRI = "http://id.loc.gov/vocabulary/iso639-1/"
 EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 DBPEDIA = Namespace("http://dbpedia.org/resource/")
+#: the identifiers the rest of the web uses for countries, languages and organisations
+GEONAMES = "https://sws.geonames.org/"
+WIKIDATA = Namespace("http://www.wikidata.org/entity/")
+ISO639_2 = Namespace("http://id.loc.gov/vocabulary/iso639-2/")
+EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
 
 #: prefix -> namespace, in the order they are written out
 PREFIXES: dict[str, str] = {
@@ -30,6 +35,7 @@ PREFIXES: dict[str, str] = {
 }
 
 __all__ = [
-    "DBPEDIA", "DCAT", "DCTERMS", "EU_COUNTRY", "FOAF", "KZ", "LANGUAGE_IRI", "ONTOLOGY_IRI",
+    "DBPEDIA", "DCAT", "DCTERMS", "EU_COUNTRY", "EU_LANGUAGE", "FOAF", "GEONAMES", "ISO639_2",
+    "KZ", "LANGUAGE_IRI", "ONTOLOGY_IRI", "WIKIDATA",
     "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SH", "SKOS", "VOID", "XSD",
 ]

