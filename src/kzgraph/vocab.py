@@ -8,6 +8,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS
 ONTOLOGY_IRI = "https://kzgraph.example/ontology"
 KZ = Namespace(ONTOLOGY_IRI + "#")
 SCHEMA = Namespace("https://schema.org/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 LANGUAGE_IRI = "http://id.loc.gov/vocabulary/iso639-1/"
 EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 DBPEDIA = Namespace("http://dbpedia.org/resource/")
@@ -32,10 +33,11 @@ PREFIXES: dict[str, str] = {
     "prov": str(PROV),
     "void": str(VOID),
     "sh": str(SH),
+    "spdx": str(SPDX),
 }
 
 __all__ = [
     "DBPEDIA", "DCAT", "DCTERMS", "EU_COUNTRY", "EU_LANGUAGE", "FOAF", "GEONAMES", "ISO639_2",
     "KZ", "LANGUAGE_IRI", "ONTOLOGY_IRI", "WIKIDATA",
-    "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SH", "SKOS", "VOID", "XSD",
+    "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SH", "SKOS", "SPDX", "VOID", "XSD",
 ]

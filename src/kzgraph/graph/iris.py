@@ -78,6 +78,14 @@ class Minter:
         """The build activity that read content with this digest."""
         return URIRef(f"{self.base}build/{digest}")
 
+    def software(self, version: str) -> URIRef:
+        """kzgraph itself, at one version: the software agent of a build."""
+        return URIRef(f"{self.base}software/kzgraph/{version}")
+
+    def commit(self, sha: str) -> URIRef:
+        """A git commit whose content a build read."""
+        return URIRef(f"{self.base}commit/{sha}")
+
     def dataset(self) -> URIRef:
         """The dataset the VoID/DCAT description is about."""
         return URIRef(f"{self.base}dataset")
