@@ -104,3 +104,34 @@ def language_codes(code: str) -> tuple[str, str] | None:
     if language is None:
         return None
     return getattr(language, "bibliographic", language.alpha_3), language.alpha_3
+
+
+@lru_cache(maxsize=None)
+def country_geometry(alpha_2: str) -> tuple[tuple[float, float],
+                                             tuple[float, float, float, float]] | None:
+    """The country's centre (longitude, latitude) and bounding box (west, south, east, north),
+    from the countryinfo package (its centre point and the extent of its outline); None when it
+    has neither."""
+    try:
+        from countryinfo import CountryInfo
+
+        info = CountryInfo(alpha_2)
+        lat, lon = info.latlng()
+        features = info.geo_json()["features"]
+    except Exception:  # countryinfo raises KeyError or its own errors for what it lacks
+        return None
+    points: list[tuple[float, float]] = []
+
+    def walk(coordinates: object) -> None:
+        if isinstance(coordinates, (list, tuple)) and coordinates and \
+                isinstance(coordinates[0], (int, float)):
+            points.append((float(coordinates[0]), float(coordinates[1])))
+        elif isinstance(coordinates, (list, tuple)):
+            for inner in coordinates:
+                walk(inner)
+    for feature in features:
+        walk(feature["geometry"]["coordinates"])
+    if not points:
+        return None
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return (float(lon), float(lat)), (min(xs), min(ys), max(xs), max(ys))

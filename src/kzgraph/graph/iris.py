@@ -86,6 +86,10 @@ class Minter:
         """A git commit whose content a build read."""
         return URIRef(f"{self.base}commit/{sha}")
 
+    def catalog(self) -> URIRef:
+        """The DCAT catalogue that lists the dataset."""
+        return URIRef(f"{self.base}catalog")
+
     def dataset(self) -> URIRef:
         """The dataset the VoID/DCAT description is about."""
         return URIRef(f"{self.base}dataset")

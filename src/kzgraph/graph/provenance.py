@@ -33,11 +33,12 @@ from kzgraph.config import Settings
 from kzgraph.content.load import Page
 from kzgraph.errors import ConfigError
 from kzgraph.graph.iris import Minter
+from kzgraph.graph.catalog import checksum_triples
 from kzgraph.graph.mapping import Mapped
 from kzgraph.graph.terms import text_literal
 from kzgraph.resources import ontology_file
 from kzgraph import __version__
-from kzgraph.vocab import DCTERMS, KZ, PROV, RDF, RDFS, SCHEMA, SPDX, XSD
+from kzgraph.vocab import DCTERMS, KZ, PROV, RDF, RDFS, SCHEMA, XSD
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 PROVENANCE_GRAPH = "provenance"
@@ -178,16 +179,6 @@ BUILD_PLACEHOLDER = URIRef("urn:x-kzgraph:build")
 
 _TYPE, _ENTITY, _GENERATED_BY = RDF.type, PROV.Entity, PROV.wasGeneratedBy
 _SOURCE_FILE, _ATTRIBUTED_TO = KZ.sourceFile, PROV.wasAttributedTo
-SHA256 = SPDX.checksumAlgorithm_sha256
-
-
-def checksum_triples(thing: URIRef, sha256: str) -> list[Triple]:
-    """``thing spdx:checksum <thing#sha256>``: an SPDX checksum with an IRI of its own (kzgraph
-    publishes no blank nodes). For a file or a downloadable distribution."""
-    node = URIRef(f"{thing}#sha256" if "#" not in thing else f"{thing}-sha256")
-    return [(thing, SPDX.checksum, node), (node, RDF.type, SPDX.Checksum),
-            (node, SPDX.algorithm, SHA256),
-            (node, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary))]
 
 
 def source_triples(source: Source, build: URIRef = BUILD_PLACEHOLDER) -> list[Triple]:
