@@ -210,7 +210,7 @@ class Run:
         parts, stray, problems = plan(root)
         by_key = {p.key: p for p in parts}
         stamps = {name: _stamp(name) for part in parts for name in part.names}
-        known = known_slugs(parts)
+        known = known_slugs(parts, root, self.settings.default_language)
         known_digest = hashlib.sha256(repr(sorted(
             (k, sorted(v)) for k, v in known.items())).encode()).hexdigest()
 

@@ -32,7 +32,7 @@ from kzgraph.formats.writers import (
     chunk_texts,
 )
 from kzgraph.graph.describe import Statistics
-from kzgraph.graph.mapping import Mapped, map_content
+from kzgraph.graph.mapping import Mapped, map_content, schema_types
 from kzgraph.vocab import SH
 
 
@@ -91,12 +91,20 @@ def plan(root: Path) -> tuple[list[Part], list[Path], list[Problem]]:
     return [Part(k, groups[k]) for k in sorted(groups)], stray, problems
 
 
-def known_slugs(parts: Iterable[Part]) -> dict[str, set[str]]:
-    """The slugs links may point to: every folder with a page file, by kind."""
+def known_slugs(parts: Iterable[Part], root: Path | None = None,
+                default_language: str = "en") -> dict[str, set[str]]:
+    """The slugs links may point to: every folder with a page file, by kind; and, read from the
+    category pages when ``root`` is given, the schema.org types each category gives its
+    sources (see :func:`kzgraph.graph.mapping.schema_types`)."""
     known: dict[str, set[str]] = defaultdict(set)
+    categories: list[Path] = []
     for part in parts:
         for path in part.names:
             known[part.kind].add(path.rsplit(os.sep, 2)[-2])
+        if part.kind == "category":
+            categories += [Path(name) for name in part.names]
+    if root is not None and categories:
+        known.update(schema_types(load_files(categories, root, default_language).pages))
     return dict(known)
 
 

@@ -52,9 +52,12 @@ def load_and_map(settings: Settings) -> Result:
         from kzgraph.errors import ConfigError
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
     from kzgraph.build.engine import known_slugs, plan
+    from kzgraph.graph.mapping import schema_types
 
     content = load_content(settings.content, settings.default_language)
-    mapped = map_content(content, settings, known_slugs(plan(settings.content)[0]))
+    known = known_slugs(plan(settings.content)[0])
+    known.update(schema_types(content.pages))
+    mapped = map_content(content, settings, known)
     return Result(mapped, sort_problems(content.problems + mapped.problems), content)
 
 

@@ -203,7 +203,7 @@ class _NodeShape:
 _KNOWN = {SH.path, SH.minCount, SH.maxCount, SH.uniqueLang, SH.datatype, SH.nodeKind, SH["class"],
           SH.pattern, SH.flags, SH.message, SH.severity, SH.name, SH.description, SH.order,
           SH.group, RDF.type, SH.property, SH.targetClass, RDFS.label, RDFS.comment,
-          SH.languageIn, SH.qualifiedValueShape, SH.qualifiedMinCount}
+          SH.languageIn, SH.qualifiedValueShape, SH.qualifiedMinCount, SH["in"]}
 #: what a qualified value shape may say (checks of the value node alone)
 _VALUE_ONLY = {SH.languageIn, SH.datatype, SH.nodeKind, SH.pattern, SH.flags}
 
@@ -281,6 +281,10 @@ class CompiledShapes:
         if (tags := value(shape, SH.languageIn)) is not None:
             compiled.value_checks.append((SH.LanguageInConstraintComponent, _language_in_check(
                 [str(tag) for tag in Collection(shapes, tags)])))
+        if (members := value(shape, SH["in"])) is not None:
+            allowed = frozenset(Collection(shapes, members))
+            compiled.value_checks.append((SH.InConstraintComponent,
+                                          lambda v, allowed=allowed: v in allowed))
         if (inner := value(shape, SH.qualifiedValueShape)) is not None:
             unknown = set(shapes.predicates(inner, None)) - _VALUE_ONLY
             if unknown or value(shape, SH.qualifiedMinCount) is None:

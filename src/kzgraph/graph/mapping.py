@@ -72,7 +72,24 @@ KEYS: dict[str, KeySpec] = {spec.key: spec for spec in [
     KeySpec("blind_spots", frozenset({"category"}), "perspectives", {"*": KZ.missesPerspective}),
     KeySpec("broader", frozenset({"perspective"}), "perspective", {"*": SKOS.broader}),
     KeySpec("wikidata", ALL, "wikidata", {"*": OWL.sameAs}),
+    KeySpec("schema_type", frozenset({"category"}), "schema-type", {"*": KZ.sourceType}),
 ]}
+#: a schema.org class name, as a category's 'schema_type' key gives it
+SCHEMA_CLASS = re.compile(r"[A-Z][A-Za-z]+")
+#: ``known`` holds, besides each kind's slugs, each category's schema.org types under this
+#: prefix (``schema-type:<category slug>`` -> class names), so that a source is typed from its
+#: categories without reading them
+SCHEMA_TYPE = "schema-type:"
+
+
+def schema_types(pages: Iterable[Page]) -> dict[str, set[str]]:
+    """The 'schema_type' of every category page given, as ``known`` entries."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for page in pages:
+        fld = page.fields.get("schema_type") if page.kind == "category" else None
+        if fld is not None and isinstance(fld.value, str) and SCHEMA_CLASS.fullmatch(fld.value):
+            out[SCHEMA_TYPE + page.slug].add(fld.value)
+    return dict(out)
 #: a Wikidata item identifier, as the 'wikidata' key gives it
 WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
 REQUIRED_KEYS = ("title",)
@@ -210,6 +227,7 @@ class _Mapper:
             known = defaultdict(set)
             for page in content.pages:
                 known[page.kind].add(page.slug)
+            known.update(schema_types(content.pages))
         self.known = known
         self.reference = self.quads[self.mint.reference_graph()]
         self._referenced: set[tuple[str, str]] = set()
@@ -262,6 +280,8 @@ class _Mapper:
                 continue
             for obj in self._values(page, spec, fld.value, graph):
                 self.emit(graph, (subject, spec.predicate(page.kind), obj), page, key, fld.line)
+                if spec.value == "categories":
+                    self._typed_by_category(page, subject, obj, graph, fld.line)
                 if spec.value == "wikidata":  # said again in schema.org's terms
                     self.emit(graph, (subject, SCHEMA.sameAs, obj), page, key, fld.line)
         if page.kind == "guide":
@@ -365,6 +385,13 @@ class _Mapper:
                     key=key))
                 return None
             return self.mint.page(target, text)
+        if kind == "schema-type":
+            if not SCHEMA_CLASS.fullmatch(text):
+                self.problems.append(page.problem(
+                    f"'{text}' is not a schema.org class name: write one such as 'NGO', "
+                    "'GovernmentOrganization' or 'NewsMediaOrganization'.", key=key))
+                return None
+            return SCHEMA[text]
         if kind == "wikidata":
             if not WIKIDATA_ID.fullmatch(text):
                 self.problems.append(page.problem(
@@ -392,6 +419,13 @@ class _Mapper:
             f"{where} contains the control character U+{ord(bad.group()):04X}, which RDF "
             "formats cannot all carry. Remove it.", key=key, line=line))
         return False
+
+    def _typed_by_category(self, page: Page, source: URIRef, category: Node,
+                           graph: list[Triple], line: int | None) -> None:
+        """A source has the schema.org types its category's 'schema_type' declares."""
+        slug = str(category).rsplit("/", 1)[-1]
+        for name in sorted(self.known.get(SCHEMA_TYPE + slug, ())):
+            self.emit(graph, (source, RDF.type, SCHEMA[name]), page, "categories", line)
 
     def _reference_node(self, kind: str, code: str) -> URIRef:
         """A country, language, concept scheme or person, described once in the reference
