@@ -78,6 +78,8 @@ def reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
     elif kind == "top-concept":  # code: "category/<slug>" or "perspective/<slug>"
         scheme_kind, slug = code.split("/", 1)
         out = [(mint.scheme(scheme_kind), SKOS.hasTopConcept, mint.page(scheme_kind, slug))]
+    elif kind == "scheme-own":  # a scheme whose section page (_index.md) gives its titles
+        out = [(mint.scheme(code), RDF.type, SKOS.ConceptScheme)]
     else:
         scheme = mint.scheme(code)
         out = [(scheme, RDF.type, SKOS.ConceptScheme)]
