@@ -33,9 +33,15 @@ def _section(text: str, heading: str) -> str:
 
 
 def _rows(section: str) -> list[list[str]]:
-    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
-            for line in section.splitlines() if line.startswith("| ")]
-    return rows[1:]  # the header
+    """The rows of the section's first table (without its header)."""
+    rows: list[list[str]] = []
+    for line in section.splitlines():
+        if line.startswith("|"):
+            if not line.startswith("|--"):
+                rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+        elif rows:
+            break
+    return rows[1:]
 
 
 def _curie(iri: str) -> str:
