@@ -307,6 +307,8 @@ class _Mapper:
                     self._typed_by_category(page, subject, obj, graph, fld.line)
                 if spec.value == "wikidata":  # said again in schema.org's terms
                     self.emit(graph, (subject, SCHEMA.sameAs, obj), page, key, fld.line)
+                if key == "title" and cls == SKOS.ConceptScheme:  # a scheme's name, for SKOS
+                    self.emit(graph, (subject, SKOS.prefLabel, obj), page, key, fld.line)
         map_site_paths(self, page, subject, graph)
         if page.kind != "guide" and page.body.strip() and \
                 self._writable(page, page.body, None, page.body_line):
