@@ -131,6 +131,9 @@ class Problem:
     :param severity: ``"error"`` (blocks publishing) or ``"warning"``
     :param stage: which step found it: ``load``, ``map`` or ``shacl``
     :param focus: the IRI of the resource concerned, where there is one
+    :param detail: for a SHACL result, what the validation report says of it (its constraint
+        component, shape, path, value and the shape's messages in every language), as the
+        checking stage gives it; None for problems found while reading and mapping
     """
 
     path: str
@@ -141,6 +144,7 @@ class Problem:
     severity: str = ERROR
     stage: str = "load"
     focus: str | None = field(default=None, compare=False)
+    detail: object = field(default=None, compare=False, repr=False)
     #: the message as catalogue entries (given a :class:`Message`, ``message`` is its English)
     text: Message | None = field(default=None, compare=False, repr=False)
 
@@ -156,7 +160,7 @@ class Problem:
 
     def as_dict(self, lang: str = "en") -> dict[str, object]:
         out = asdict(self)
-        del out["text"]
+        del out["text"], out["detail"]
         out["message"] = self.message_in(lang)
         return out
 

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from kzgraph.check.scaffold import MEANING, existing_slugs, required_keys
-from kzgraph.content.countries import country_names, language_codes
+from kzgraph.content.countries import country_names, iso639_1_codes
 from kzgraph.content.hugo import HANDLED, IGNORED
 from kzgraph.graph.mapping import KEYS
 
@@ -32,7 +32,7 @@ def _value(kind: str, slugs: dict[str, list[str]], lang: str) -> dict[str, objec
     return {
         "text": text, "texts": text, "people": text,
         "countries": {"enum": list(country_names(tuple(dict.fromkeys(("en", lang)))))},
-        "languages": {"enum": language_codes()},
+        "languages": {"enum": iso639_1_codes()},
         "categories": {"enum": slugs["category"]},
         "perspectives": {"enum": slugs["perspective"]},
         "perspective": {"enum": slugs["perspective"]},
