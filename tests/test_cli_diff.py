@@ -53,7 +53,8 @@ def test_changelog_in_words(runner, repo) -> None:
     assert result.stdout.splitlines() == [
         "A new source (source sources/sources/new-source/): added",
         "Feminita (source sources/sources/feminita/): categories local-media added; "
-        "Russian title changed from 'Feminita' to 'Феминита'",
+        "Russian title changed from 'Feminita' to 'Феминита'; type schema:NewsMediaOrganization "
+        "added",
         "KazFem (source sources/sources/kazfem/): English description "
         f"'{_english_description()}' removed",
     ]

@@ -46,8 +46,11 @@ MEANING = {
     "perspectives": "the perspectives this kind of source offers, from: {perspective}",
     "blind_spots": "the perspectives this kind of source tends to miss, from: {perspective}",
     "broader": "the one broader perspective this one belongs to, from: {perspective}",
+    "wikidata": "the Wikidata item the page is about, by its Q-number, such as \"Q7817\"",
+    "schema_type": "the schema.org class of the sources in this category, such as \"NGO\", "
+                   "\"GovernmentOrganization\" or \"NewsMediaOrganization\"",
 }
-EMPTY = {"text": '""', "texts": "[]", "countries": "[]", "categories": "[]", "languages": "[]",
+EMPTY = {"wikidata": '""', "schema-type": '""', "text": '""', "texts": "[]", "countries": "[]", "categories": "[]", "languages": "[]",
          "people": "[]", "perspectives": "[]", "url": '""', "perspective": '""', "integer": "1"}
 BODY_HINT = {
     "guide": "The body, below the closing '---', is the guide: an introduction, then one '## ' "

@@ -39,7 +39,24 @@ def _value(kind: str, slugs: dict[str, list[str]], lang: str) -> dict[str, objec
         "url": {"type": "string", "pattern": URL},
         "date": {"type": "string", "pattern": DATE, "format": "date"},
         "integer": {"type": "integer"},
+        "wikidata": {"type": "string", "pattern": r"^Q[1-9][0-9]*$"},
+        "schema-type": {"enum": _schema_types()},
     }[kind]
+
+
+def _schema_types() -> list[str]:
+    """The schema.org classes the shapes allow as a category's 'schema_type' (``sh:in`` on
+    ``kz:sourceType``), by their names."""
+    from rdflib.collection import Collection
+
+    from kzgraph.check.validate import load_shapes
+    from kzgraph.vocab import KZ, SCHEMA, SH
+
+    shapes = load_shapes()
+    for prop in shapes.subjects(SH.path, KZ.sourceType):
+        for allowed in shapes.objects(prop, SH["in"]):
+            return sorted(str(c)[len(str(SCHEMA)):] for c in Collection(shapes, allowed))
+    return []
 
 
 LISTS = {"countries", "categories", "languages", "people", "texts", "perspectives"}

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from kzgraph.config import Settings
 from kzgraph.errors import ConfigError, ContentError, brief
 from kzgraph.graph.mapping import CLASSES, KEYS
-from kzgraph.vocab import DCTERMS, RDF, SCHEMA, SKOS
+from kzgraph.vocab import DCTERMS, PREFIXES, RDF, SCHEMA, SKOS
 
 #: graphs of kzgraph's own, not of any page: in the update, not in the changelog
 _OWN = ("graph/provenance", "graph/ontology")
@@ -171,8 +171,13 @@ def _term(nt: str) -> tuple[str, str | None, bool]:
 
 def _show(value: str, is_iri: bool, base: str) -> str:
     if is_iri:
-        return value[len(base):].rstrip("/").rsplit("/", 1)[-1] if value.startswith(base) \
-            else value
+        if value.startswith(base):
+            return value[len(base):].rstrip("/").rsplit("/", 1)[-1]
+        for prefix, namespace in PREFIXES.items():  # schema:NGO, not the whole IRI
+            local = value[len(namespace):]
+            if value.startswith(namespace) and local and "/" not in local and "#" not in local:
+                return f"{prefix}:{local}"
+        return value
     return brief(value)
 
 
