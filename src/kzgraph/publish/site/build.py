@@ -4,6 +4,7 @@ into the output folder file by file, each only when its bytes changed."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -134,7 +135,8 @@ def saved_examples(settings: Settings) -> list[dict]:
                  if p.default is None and not p.optional}
         prepared = prepare(saved.text, settings.base, bind(saved.params, given, settings.base))
         out.append({"name": saved.name, "title": saved.title or saved.name,
-                    "query": prepared.full_text})
+                    "query": "\n".join(x for x in (prepared.prologue.replace(" PREFIX",
+                                                     "\nPREFIX"), prepared.bound_text) if x)})
     return out
 
 
@@ -188,6 +190,10 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
             run_pagefind(output, index)
             found = {f"pagefind/{p.relative_to(index).as_posix()}": p.read_bytes()
                      for p in sorted(index.rglob("*")) if p.is_file()}
+            entry = "pagefind/pagefind-entry.json"
+            if entry in found:  # Pagefind writes its languages in any order: sorted here
+                found[entry] = json.dumps(json.loads(found[entry]), sort_keys=True,
+                                          ensure_ascii=False, separators=(",", ":")).encode()
             files.update(found)
             written, removed = _sync(output, files)
             report.written += written

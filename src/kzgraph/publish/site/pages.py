@@ -26,6 +26,10 @@ _SOURCE_LINK = re.compile(r"^/?sources/sources/(?P<slug>[^/?#]+)/?(?P<rest>[?#].
 _CATEGORY_LINK = re.compile(r"^/?category/(?P<slug>[^/?#]+)/?(?P<rest>[?#].*)?$")
 
 
+#: the kinds of page the search index holds (not the dataset's statistics, not the tools)
+SEARCHABLE = {"guide", "source", "category", "perspective", "country", "person", "scheme"}
+
+
 @lru_cache(maxsize=1)
 def environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -117,7 +121,7 @@ class Renderer:
             lang=lang, w=w, title=title, nav=self.nav(here, lang), alternates=alternates,
             rdf=rdf, jsonld=Markup(jsonld) if jsonld else None, fallback_note=note,
             fallback_lang=fallback.lang if fallback is not None and fallback.fallback else None,
-            iri=doc, static=relative(here, "static/site.css").rsplit("/", 1)[0],
+            iri=doc, searchable=content.get("kind") in SEARCHABLE, static=relative(here, "static/site.css").rsplit("/", 1)[0],
             root=relative(here, "index.html"), **content)
         return html.encode("utf-8")
 
