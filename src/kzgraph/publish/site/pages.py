@@ -117,13 +117,23 @@ class Renderer:
         note = None
         if fallback is not None and fallback.fallback:
             note = w["fallback"].format(lang=language_name(fallback.lang))
+        hreflang = [Item(language_name(x), self._absolute(self._in(folder, x), doc, x), x)
+                    for x in langs]
         html = environment().get_template(template).render(
+            hreflang=hreflang,
             lang=lang, w=w, title=title, nav=self.nav(here, lang), alternates=alternates,
             rdf=rdf, jsonld=Markup(jsonld) if jsonld else None, fallback_note=note,
             fallback_lang=fallback.lang if fallback is not None and fallback.fallback else None,
             iri=doc, searchable=content.get("kind") in SEARCHABLE, static=relative(here, "static/site.css").rsplit("/", 1)[0],
             root=relative(here, "index.html"), **content)
         return html.encode("utf-8")
+
+    def _absolute(self, file: str, doc: str | None, lang: str) -> str:
+        """The public address of a site file: the IRI itself for a resource's default page."""
+        if doc is not None and lang == self.data.default_language:
+            return doc
+        return self.data.base + (file[: -len("index.html")] if file.endswith("index.html")
+                                 else file)
 
     def _in(self, folder: str, lang: str) -> str:
         name = "index.html" if lang == self.data.default_language else f"index.{lang}.html"
