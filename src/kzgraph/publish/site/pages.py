@@ -5,6 +5,7 @@ is the guide's Markdown, rendered with raw HTML turned off, and the embedded JSO
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -379,7 +380,10 @@ class IndexPages:
         w = words(lang)
         content = {"kind": folder, "heading": Text(w[folder], lang, False),
                    "examples": self.r.examples,
-                   "examples_json": Markup(script_safe(self.r.examples)), "dump": relative(here, "kzgraph.nt"),
+                   "examples_json": Markup(script_safe(self.r.examples)),
+                   "sparql_labels": json.dumps({"editor": w["editor"],
+                                                "pageSize": w["page_size"]},
+                                               ensure_ascii=False), "dump": relative(here, "kzgraph.nt"),
                    "pagefind": relative(here, "pagefind/pagefind-ui.js").rsplit("/", 1)[0],
                    "vendor": relative(here, "static/vendor/x").rsplit("/", 1)[0]}
         return self.r.page(here, lang, self.d.languages, w[folder], content, template=template)
