@@ -17,14 +17,27 @@ CHROMIUM = "/usr/bin/chromium"
 
 def chromium_path() -> str:
     path = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
-    need("chromium", path is not None, "apt-get install chromium (or run .ci/run)")
+    need(path, "chromium", "apt-get install chromium (or run .ci/run)")
     return str(path)
 
 
 def nginx_path() -> str:
     path = shutil.which("nginx") or (
         "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    need("nginx", path is not None, "apt-get install nginx-light (or run .ci/run)")
+    need(path, "nginx", "apt-get install nginx-light (or run .ci/run)")
+    return str(path)
+
+
+def apache_path() -> str:
+    path = shutil.which("apache2") or (
+        "/usr/sbin/apache2" if Path("/usr/sbin/apache2").exists() else None)
+    need(path, "apache2", "apt-get install apache2 (or run .ci/run)")
+    return str(path)
+
+
+def caddy_path() -> str:
+    path = shutil.which("caddy")
+    need(path, "caddy", "apt-get install caddy (or run .ci/run)")
     return str(path)
 
 
