@@ -284,3 +284,16 @@ def test_the_cli_builds_the_site(runner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert re.search(r"Site .*: \d+ pages, \d+ RDF files", result.output)
     assert (out / "sources/sources/feminita/index.ru.html").is_file()
+
+
+def test_content_with_errors_publishes_nothing(runner, tmp_path: Path, content: Path) -> None:
+    from kzgraph.cli import cli
+
+    replace_in(content / "sources/feminita/index.md", 'categories: ["local-ngo"]',
+               'categories: ["no-such-category"]')
+    out = tmp_path / "public"
+    result = runner.invoke(cli, ["site", "--output", str(out), "--content", str(content),
+                                 "--no-search", "--quiet", "--no-cache"])
+    assert result.exit_code == 1, result.output
+    assert "sources/feminita/index.md:" in result.output
+    assert not out.exists()

@@ -168,11 +168,12 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
     if base is not None:
         settings = replace(settings, base=base)
     output = Path(output).absolute()
-    output.mkdir(parents=True, exist_ok=True)
     report = SiteReport(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".kzgraph-site-", dir=output.parent) as tmp:
         dumps_dir = Path(tmp) / "dumps"
         outcome = build(settings, dumps_dir, lang, cache=cache, jobs=jobs, progress=progress)
+        output.mkdir(exist_ok=True)
         dumps = {p.name: p.read_bytes() for p in sorted(dumps_dir.iterdir()) if p.is_file()}
         graph = Graph()
         graph.parse(data=dumps["kzgraph.nt"].decode("utf-8"), format="nt")

@@ -110,6 +110,8 @@ class SiteData:
                 self.documents[document_of(str(s))].append(s)
         for members in self.documents.values():
             members.sort(key=lambda n: (len(str(n).split("#", 1)) > 1, str(n)))
+        self._languages: dict[str, list[str]] = {}
+        self._kinds: dict[Node, str] = {}
 
     # -- looking things up ------------------------------------------------------------------
 
@@ -117,11 +119,12 @@ class SiteData:
         return self.out.get(node, {}).get(pred, [])
 
     def kind(self, node: Node) -> str:
-        types = set(self.values(node, RDF.type))
-        for cls, name in KINDS:
-            if cls in types:
-                return name
-        return "resource"
+        found = self._kinds.get(node)
+        if found is None:
+            types = set(self.values(node, RDF.type))
+            found = next((name for cls, name in KINDS if cls in types), "resource")
+            self._kinds[node] = found
+        return found
 
     def main_resource(self, doc: str) -> URIRef:
         return URIRef(doc)
@@ -159,13 +162,17 @@ class SiteData:
 
     def languages_of(self, doc: str) -> list[str]:
         """The site languages a document has text in (always the default language)."""
+        known = self._languages.get(doc)
+        if known is not None:
+            return known
         found = {self.default_language}
         for member in self.documents.get(doc, []):
             for values in self.out[member].values():
                 for v in values:
                     if isinstance(v, Literal) and v.language in self.languages:
                         found.add(v.language)
-        return [x for x in self.languages if x in found]
+        known = self._languages[doc] = [x for x in self.languages if x in found]
+        return known
 
     def of_kind(self, kind: str) -> list[URIRef]:
         return sorted((URIRef(d) for d in self.documents if self.kind(URIRef(d)) == kind),
