@@ -7,6 +7,7 @@ from __future__ import annotations
 import html.parser
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -297,3 +298,45 @@ def test_content_with_errors_publishes_nothing(runner, tmp_path: Path, content: 
     assert result.exit_code == 1, result.output
     assert "sources/feminita/index.md:" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("edit", ["title", "translation removed", "source removed",
+                                  "guide text", "new source"])
+def test_a_rebuild_after_any_edit_equals_a_cold_build(tmp_path: Path, content: Path,
+                                                      edit: str) -> None:
+    settings = Settings(base=BASE, content=content)
+    out, cache = tmp_path / "public", tmp_path / "cache"
+    first = build_site(settings, out, cache=cache, search=False)
+    if edit == "title":
+        replace_in(content / "sources/kazfem/index.md", 'title: "KazFem"', 'title: "KazFem!"')
+        expect = {"category/local-ngo/index.html", "guides/kazakhstan/index.html",
+                  "country/kz/index.html", "sources/sources/kazfem/index.html"}
+    elif edit == "translation removed":
+        (content / "sources/kazfem/index.ru.md").unlink()
+        expect = {"category/local-ngo/index.ru.html"}
+    elif edit == "source removed":
+        shutil.rmtree(content / "sources/batyr_jamal")
+        replace_in(content / "guides/kazakhstan/index.md",
+                   "- [Batyr Jamal](/sources/sources/batyr_jamal/)", "- Batyr Jamal")
+        replace_in(content / "guides/kazakhstan/index.ru.md",
+                   "(/sources/sources/batyr_jamal/)", "")
+        expect = {"guides/kazakhstan/index.html", "category/independent-media/index.html"}
+    elif edit == "guide text":
+        replace_in(content / "guides/kazakhstan/index.md", "For example:", "*For example*:")
+        expect = {"guides/kazakhstan/index.html"}
+    else:
+        (content / "sources/new_one").mkdir()
+        (content / "sources/new_one/index.md").write_text(
+            '---\ntitle: "New One"\ncountries: ["Kazakhstan"]\ncategories: ["ingo"]\n---\n\nNew.\n',
+            encoding="utf-8")
+        expect = {"sources/sources/new_one/index.html", "category/ingo/index.html"}
+    report = build_site(settings, out, cache=cache, search=False)
+    assert expect <= set(report.written), sorted(report.written)
+    assert report.rendered < first.rendered / 2  # the pages that cannot show it: not rendered
+    assert report.rendered < 60
+    cold = tmp_path / "cold"
+    build_site(settings, cold, cache=False, search=False)
+    assert _tree(out) == _tree(cold)
+    if edit == "source removed":
+        assert not (out / "sources/sources/batyr_jamal").exists()
+        assert "sources/sources/batyr_jamal/index.html" in report.removed

@@ -362,8 +362,9 @@ def site(content: Path | None, output: Path, base: str | None, no_search: bool, 
                         search=not no_search,
                         **_engine(jobs, cache, no_cache, quiet))
     click.echo(f"Site {output}/ : {report.pages} pages, {report.rdf_files} RDF files, "
-               f"{report.files} files ({report.size / 1e6:.1f} MB); {len(report.written)} "
-               f"written, {len(report.removed)} removed, in {report.seconds:.1f} s.", err=True)
+               f"{report.files} files ({report.size / 1e6:.1f} MB); {report.rendered} pages "
+               f"rendered, {len(report.written)} files written, {len(report.removed)} removed, "
+               f"in {report.seconds:.1f} s.", err=True)
 
 
 def main() -> None:  # pragma: no cover - console entry point

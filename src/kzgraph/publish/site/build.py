@@ -4,7 +4,9 @@ into the output folder file by file, each only when its bytes changed."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import os
 import subprocess
 import sys
@@ -14,15 +16,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from kzgraph.config import Settings
 from kzgraph.formats.writers import write_atomic
-from kzgraph.publish.site.model import SiteData, page_dir, page_file
+from kzgraph.publish.site.model import LABELS, SiteData, document_of, page_dir, page_file
 from kzgraph.publish.site.pages import IndexPages, Renderer
 from kzgraph.publish.site.rdf import RDF_FILES, render_rdf
+from kzgraph.vocab import RDF
 
 MANIFEST = ".kzgraph-site"
+#: what the previous build rendered from: the site code, settings, guides' Markdown
+STATE = ".kzgraph-site-state"
 STATIC = Path(__file__).parent / "static"
 
 
@@ -36,6 +41,7 @@ class SiteReport:
     :param files: every file in the site
     :param written: files written (new or changed)
     :param removed: files removed (no longer part of the site)
+    :param rendered: resource pages rendered (the others did not change: not rendered at all)
     :param size: the site's size in bytes
     :param seconds: wall time of the build
     """
@@ -46,6 +52,7 @@ class SiteReport:
     files: int = 0
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    rendered: int = 0
     size: int = 0
     seconds: float = 0.0
 
@@ -89,21 +96,33 @@ class Site:
             raise KeyError(doc)
         return render_rdf(self.data, doc, ext)
 
-    def files(self) -> dict[str, bytes]:
+    def document_files(self, doc: str) -> list[str]:
+        """The files one document is written as: its pages and its RDF files."""
+        base = self.data.base
+        folder = page_dir(doc, base)
+        pages = [page_file(doc, base, lang, self.settings.default_language)
+                 for lang in self.data.languages_of(doc)]
+        return pages + [f"{folder}/index.{ext}" if folder else f"index.{ext}"
+                        for ext in RDF_FILES]
+
+    def files(self, only: set[str] | None = None) -> dict[str, bytes | None]:
         """Every generated file of the site except the dumps, the search index and the static
-        assets: path relative to the site root -> bytes."""
+        assets: path relative to the site root -> bytes. With ``only``, the documents not in
+        it are not rendered: their files map to None (the caller keeps them as they are)."""
         from kzgraph.publish.site.conneg import server_configs
 
-        out: dict[str, bytes] = {}
+        out: dict[str, bytes | None] = {}
         base = self.data.base
         for doc in self.documents():
-            folder = page_dir(doc, base)
-            for lang in self.data.languages_of(doc):
-                out[page_file(doc, base, lang, self.settings.default_language)] = \
-                    self.renderer.resource(doc, lang)
-            for ext in RDF_FILES:
-                out[f"{folder}/index.{ext}" if folder else f"index.{ext}"] = \
-                    render_rdf(self.data, doc, ext)
+            names = self.document_files(doc)
+            if only is not None and doc not in only and self.data.kind(URIRef(doc)) != "scheme":
+                out.update(dict.fromkeys(names))
+                continue
+            pages, rdf = names[:-len(RDF_FILES)], names[-len(RDF_FILES):]
+            for name, lang in zip(pages, self.data.languages_of(doc)):
+                out[name] = self.renderer.resource(doc, lang)
+            for name, ext in zip(rdf, RDF_FILES):
+                out[name] = render_rdf(self.data, doc, ext)
         for ext in RDF_FILES:
             out[f"index.{ext}"] = render_rdf(self.data, base, ext)
         out.update(IndexPages(self.renderer).files())
@@ -178,13 +197,23 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
         graph = Graph()
         graph.parse(data=dumps["kzgraph.nt"].decode("utf-8"), format="nt")
         graph.parse(data=dumps["void.ttl"].decode("utf-8"), format="turtle")
-        site = Site(graph, settings, bodies=guide_bodies(settings),
-                    dumps={k: len(v) for k, v in dumps.items()},
-                    examples=saved_examples(settings))
-        files = site.files()
+        bodies = guide_bodies(settings)
+        examples = saved_examples(settings)
+        site = Site(graph, settings, bodies=bodies,
+                    dumps={k: len(v) for k, v in dumps.items()}, examples=examples)
+        state = _state(settings, site, bodies, examples, search)
+        only = _affected(output, site, dumps["kzgraph.nt"] + _lines(dumps["void.ttl"]), state)
+        files = site.files(only)
+        for name in [k for k, v in files.items() if v is None]:
+            if not (output / name).is_file():  # not there after all: made again
+                files = site.files(None)
+                break
+        report.rendered = sum(1 for k, v in files.items() if v is not None
+                              and k.endswith(".html") and "/" in k)
         files.update(dumps)
         files.update(_static_files())
-        del outcome
+        # until this build has finished, the next one renders every page
+        (output / STATE).unlink(missing_ok=True)
         report.written, report.removed = _sync(output, files, keep=("pagefind/",))
         if search:
             index = Path(tmp) / "pagefind"
@@ -199,14 +228,85 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
             written, removed = _sync(output, files)
             report.written += written
             report.removed += removed
+        write_atomic(output / STATE, json.dumps(state, sort_keys=True, indent=0).encode())
+        del outcome
     report.files = len(files)
     report.pages = sum(1 for k in files if k.endswith(".html") and not k.startswith(
         ("pagefind/", "static/")))
     report.rdf_files = sum(1 for k in files if "/index." in k and k.rsplit(".", 1)[-1]
                            in RDF_FILES)
-    report.size = sum(len(v) for v in files.values())
+    report.size = sum(len(v) if v is not None else (output / k).stat().st_size
+                      for k, v in files.items())
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _state(settings: Settings, site: Site, bodies: Mapping[tuple[str, str], str],
+           examples: list[dict], search: bool) -> dict[str, object]:
+    """What every page depends on besides the graph, as digests."""
+    code = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted(here.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and "vendor" not in path.parts:
+            code.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
+    code.update(repr((settings.base, settings.default_language, site.data.languages, search,
+                      examples)).encode())
+    return {"code": code.hexdigest(),
+            "guides": {f"{doc} {lang}": hashlib.sha256(text.encode()).hexdigest()
+                       for (doc, lang), text in sorted(bodies.items())}}
+
+
+def _affected(output: Path, site: Site, nt: bytes, state: dict[str, object]
+              ) -> set[str] | None:
+    """The documents whose files may differ from the previous build's (None: all of them):
+    those with a changed statement, a changed guide text, or a neighbour whose statements
+    changed (its label, its languages and its links are shown on their pages)."""
+    try:
+        before = json.loads((output / STATE).read_text(encoding="utf-8"))
+        old = (output / "kzgraph.nt").read_bytes() + _lines((output / "void.ttl").read_bytes())
+    except (OSError, ValueError, SyntaxError):
+        return None
+    if before.get("code") != state["code"]:
+        return None
+    data = site.data
+    nodes: set[str] = set()
+    shown: set[str] = set()  # nodes whose label, kind or languages may have changed
+    for line in set(old.splitlines()) ^ set(nt.splitlines()):
+        text = line.decode("utf-8")
+        subject, _, rest = text.partition(" ")
+        predicate, _, obj = rest.partition(" ")
+        obj = obj.rstrip(" .")
+        nodes.add(subject.strip("<>"))
+        if obj.startswith("<"):
+            nodes.add(obj.strip("<>"))
+        if predicate in _SHOWN or _TAGGED.search(obj):
+            shown.add(subject.strip("<>"))
+    guides_before = before.get("guides", {})
+    guides_now = state["guides"]
+    assert isinstance(guides_now, dict) and isinstance(guides_before, dict)
+    for key in set(guides_before) ^ set(guides_now) | {
+            k for k in guides_now if guides_before.get(k) != guides_now[k]}:
+        nodes.add(key.split(" ", 1)[0])
+    docs = {document_of(n) for n in nodes}
+    for n in shown:
+        node = URIRef(n)
+        docs.update(document_of(str(o)) for values in data.out.get(node, {}).values()
+                    for o in values if isinstance(o, URIRef))
+        docs.update(document_of(str(s)) for s, _ in data.incoming.get(node, []))
+    return docs
+
+
+#: predicates whose change shows on the pages that link to their subject (as N-Triples terms)
+_SHOWN = {f"<{p}>" for p in (*LABELS, RDF.type)}
+_TAGGED = re.compile(r'"@[A-Za-z]')
+
+
+def _lines(turtle: bytes) -> bytes:
+    """A Turtle file's statements as N-Triples lines."""
+    import pyoxigraph as ox
+
+    return b"".join(str(q.triple).encode() + b" .\n"
+                    for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE))
 
 
 def _static_files() -> dict[str, bytes]:
@@ -227,12 +327,15 @@ def run_pagefind(site: Path, output: Path) -> None:
         raise RuntimeError(f"Pagefind failed: {exc.stderr or exc.stdout}") from exc
 
 
-def _sync(output: Path, files: Mapping[str, bytes], keep: tuple[str, ...] = ()
+def _sync(output: Path, files: Mapping[str, bytes | None], keep: tuple[str, ...] = ()
           ) -> tuple[list[str], list[str]]:
-    """Make ``output`` hold ``files``: write each whose bytes differ (atomically), remove what
-    the previous build wrote and this one did not (never a file kzgraph did not write)."""
+    """Make ``output`` hold ``files``: write each whose bytes differ (atomically; None: keep
+    the file as it is), remove what the previous build wrote and this one did not (never a
+    file kzgraph did not write)."""
     written = []
     for rel, data in sorted(files.items()):
+        if data is None:
+            continue
         path = output / rel
         try:
             if path.stat().st_size == len(data) and path.read_bytes() == data:
