@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -19,6 +20,23 @@ from pathlib import Path
 from benchmarks.generate import generate
 from kzgraph.config import Settings
 from kzgraph.publish.site import build_site
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (workers, Pagefind)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _timed(label: str, figures: dict, run) -> object:
+    wall, cpu = time.perf_counter(), _cpu()
+    report = run()
+    figures[f"{label}_seconds"] = round(time.perf_counter() - wall, 2)
+    figures[f"{label}_cpu_seconds"] = round(_cpu() - cpu, 2)
+    figures[f"{label}_written"] = len(report.written)
+    figures[f"{label}_rendered"] = report.rendered
+    return report
 
 
 def _edit_one_source(content: Path) -> Path:
@@ -51,31 +69,26 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, object] = {"pages_generated": args.pages, "search": search,
                                   "cpus": os.cpu_count()}
 
-    started = time.perf_counter()
-    cold = build_site(settings, site, cache=cache, search=search)
-    figures["cold_seconds"] = round(time.perf_counter() - started, 2)
+    cold = _timed("cold", figures, lambda: build_site(settings, site, cache=cache,
+                                                     search=search))
     figures.update(html_pages=cold.pages, rdf_files=cold.rdf_files, files=cold.files,
                    size_bytes=cold.size)
-    print(f"cold build: {figures['cold_seconds']} s, {cold.pages:,} HTML pages, "
-          f"{cold.rdf_files:,} RDF files, {cold.files:,} files, {cold.size / 1e6:.1f} MB",
-          flush=True)
-
-    started = time.perf_counter()
-    same = build_site(settings, site, cache=cache, search=search)
-    figures["unchanged_seconds"] = round(time.perf_counter() - started, 2)
-    figures["unchanged_written"] = len(same.written)
-    print(f"rebuild, nothing changed: {figures['unchanged_seconds']} s, "
+    print(f"cold build: {figures['cold_seconds']} s ({figures['cold_cpu_seconds']} s CPU), "
+          f"{cold.pages:,} HTML pages, {cold.rdf_files:,} RDF files, {cold.files:,} files, "
+          f"{cold.size / 1e6:.1f} MB", flush=True)
+    same = _timed("unchanged", figures, lambda: build_site(settings, site, cache=cache,
+                                                          search=search))
+    print(f"rebuild, nothing changed: {figures['unchanged_seconds']} s "
+          f"({figures['unchanged_cpu_seconds']} s CPU), {same.rendered} pages rendered, "
           f"{len(same.written)} files written", flush=True)
-
     edited = _edit_one_source(content)
-    started = time.perf_counter()
-    one = build_site(settings, site, cache=cache, search=search)
-    figures["one_edit_seconds"] = round(time.perf_counter() - started, 2)
-    figures["one_edit_written"] = len(one.written)
-    figures["one_edit_written_files"] = one.written[:40]
-    print(f"rebuild after editing {edited.relative_to(content)}: "
-          f"{figures['one_edit_seconds']} s, {len(one.written)} files written "
-          f"({', '.join(one.written[:8])}{', ...' if len(one.written) > 8 else ''})", flush=True)
+    one = _timed("one_edit", figures, lambda: build_site(settings, site, cache=cache,
+                                                        search=search))
+    figures["one_edit_written_files"] = one.written
+    print(f"rebuild after editing {edited.relative_to(content)}: {figures['one_edit_seconds']} s "
+          f"({figures['one_edit_cpu_seconds']} s CPU), {one.rendered} pages rendered, "
+          f"{len(one.written)} files written "
+          f"({', '.join(one.written[:6])}{', ...' if len(one.written) > 6 else ''})", flush=True)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     if args.work is None:

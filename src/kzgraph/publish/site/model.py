@@ -154,7 +154,11 @@ class SiteData:
         if found is not None:
             return found
         iri = str(node)
-        tail = iri.rstrip("/").rsplit("/", 1)[-1].split("#")[-1]
+        doc, _, fragment = iri.partition("#")
+        if fragment and doc != iri:  # a part of a page: the page's label and the part's name
+            page = self.label(URIRef(doc), lang)
+            return Text(f"{page.value} › {fragment}", page.lang, page.fallback)
+        tail = iri.rstrip("/").rsplit("/", 1)[-1]
         return Text(tail or iri, None, False)
 
     def description(self, node: Node, lang: str) -> Text | None:
