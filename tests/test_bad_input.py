@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from kzgraph.cli import cli
 from kzgraph.config import Settings
-from kzgraph.build.pipeline import load_and_map
+from kzgraph.engine.pipeline import load_and_map
 from kzgraph.vocab import KZ, RDF
 from conftest import BASE, CONTENT, replace_in
 

@@ -9,7 +9,7 @@ from rdflib import Graph, URIRef
 
 from kzgraph.cli import cli
 from kzgraph.config import Settings
-from kzgraph.build.pipeline import load_and_map
+from kzgraph.engine.pipeline import load_and_map
 from kzgraph.vocab import KZ, RDF, SH
 from conftest import BASE, CONTENT, replace_in
 

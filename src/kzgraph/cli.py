@@ -1,4 +1,4 @@
-"""The ``kzgraph`` command: a thin shell over :mod:`kzgraph.build.pipeline`.
+"""The ``kzgraph`` command: a thin shell over :mod:`kzgraph.engine.pipeline`.
 
 Exit codes, for every command: 0 success (the content conforms), 1 the content has errors
 (nothing was published), 2 kzgraph could not run (bad options, missing folder, broken install).
@@ -133,8 +133,8 @@ def cli() -> None:
 @handles_errors
 def export(content: Path | None, fmt: str, output: Path | None) -> None:
     """Write the content's graph in one RDF format."""
-    from kzgraph.build.pipeline import export as run_export
-    from kzgraph.build.pipeline import export_file
+    from kzgraph.engine.pipeline import export as run_export
+    from kzgraph.engine.pipeline import export_file
 
     if output is None:
         data, problems = run_export(_settings(content), get_format(fmt))
@@ -157,7 +157,7 @@ def export(content: Path | None, fmt: str, output: Path | None) -> None:
 def validate(content: Path | None, fmt: str, lang: str, jobs: int | None, cache: Path | None,
              no_cache: bool, quiet: bool) -> None:
     """Check the content against the SHACL shapes and report every problem by file, key and line."""
-    from kzgraph.build.pipeline import check
+    from kzgraph.engine.pipeline import check
     from kzgraph.check.report import as_json, as_text, as_turtle
 
     settings = _settings(content)
@@ -186,7 +186,7 @@ def build(content: Path | None, output: Path, formats: str, lang: str, jobs: int
     the VoID/DCAT description into one folder, replacing it atomically. Content with errors is
     not published. Pages are worked on in parallel and cached, so a rebuild after an edit only
     redoes the pages that changed."""
-    from kzgraph.build.pipeline import build as run_build
+    from kzgraph.engine.pipeline import build as run_build
 
     try:
         wanted = [get_format(name.strip()).name for name in formats.split(",") if name.strip()]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kzgraph import __version__
-from kzgraph.build.parts import MESSAGE_LANGUAGES, Chunk, Part
+from kzgraph.engine.parts import MESSAGE_LANGUAGES, Chunk, Part
 from kzgraph.config import Settings
 from kzgraph.errors import Problem
 from kzgraph.formats.writers import (
@@ -322,4 +322,4 @@ _COLUMNS = ("prov_nquads", "prov_trig")
 
 #: the parts of kzgraph whose code decides what a chunk holds: a change to any module of these
 #: packages (or to the shapes, ontology, context, or the libraries' versions) empties the cache
-_CODE = ("content", "formats", "graph", "check", "build", "vocab.py", "errors.py")
+_CODE = ("content", "formats", "graph", "check", "engine", "vocab.py", "errors.py")

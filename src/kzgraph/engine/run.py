@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from kzgraph.build.cache import (
+from kzgraph.engine.cache import (
     _COLUMNS,
     Cache,
     Summary,
@@ -39,7 +39,7 @@ from kzgraph.build.cache import (
     bucket_of,
     default_cache_dir,
 )
-from kzgraph.build.parts import (
+from kzgraph.engine.parts import (
     MESSAGE_LANGUAGES,
     Chunk,
     Part,
