@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from kzgraph.config import Settings
 from kzgraph.formats.writers import write_atomic
@@ -61,19 +61,21 @@ class Site:
     """Renders one site from an in-memory graph: every file (:meth:`files`), or one page or one
     RDF file on demand (:meth:`page`, :meth:`rdf`), as a server does.
 
-    :param graph: the published statements (data and dataset description)
+    :param graph: the published statements (data and dataset description): an rdflib graph or
+        any iterable of rdflib triples
     :param settings: the base IRI and default language
     :param bodies: the guides' Markdown by (guide IRI, language)
     :param dumps: the dump files at the site root and their sizes (for the home page)
     :param examples: the saved queries for the SPARQL page (name, title, query)
     """
 
-    def __init__(self, graph: Graph, settings: Settings, *,
+    def __init__(self, graph: Graph | Iterable[tuple], settings: Settings, *,
                  bodies: Mapping[tuple[str, str], str] | None = None,
                  dumps: Mapping[str, int] | None = None,
                  examples: list[dict] | None = None,
                  languages: Iterable[str] | None = None) -> None:
         self.settings = settings
+        graph = list(graph)
         langs = set(languages or ()) | {lit.language for _, _, lit in graph
                                         if getattr(lit, "language", None)
                                         and lit.language in _UI_LANGUAGES}
@@ -194,9 +196,7 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
         outcome = build(settings, dumps_dir, lang, cache=cache, jobs=jobs, progress=progress)
         output.mkdir(exist_ok=True)
         dumps = {p.name: p.read_bytes() for p in sorted(dumps_dir.iterdir()) if p.is_file()}
-        graph = Graph()
-        graph.parse(data=dumps["kzgraph.nt"].decode("utf-8"), format="nt")
-        graph.parse(data=dumps["void.ttl"].decode("utf-8"), format="turtle")
+        graph = read_triples(dumps["kzgraph.nt"], "nt") + read_triples(dumps["void.ttl"], "ttl")
         bodies = guide_bodies(settings)
         examples = saved_examples(settings)
         site = Site(graph, settings, bodies=bodies,
@@ -239,6 +239,39 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
                       for k, v in files.items())
     report.seconds = time.perf_counter() - started
     return report
+
+
+def read_triples(data: bytes, fmt: str) -> list[tuple]:
+    """The statements of an N-Triples or Turtle file as rdflib terms, parsed by pyoxigraph
+    (ten times rdflib's speed; no rdflib graph is built: the site indexes them itself). Each
+    distinct term is made once."""
+    import pyoxigraph as ox
+
+    from kzgraph.graph.terms import text_literal
+
+    xsd_string = "http://www.w3.org/2001/XMLSchema#string"
+    made: dict[object, object] = {}
+
+    def term(t: object) -> object:
+        found = made.get(t)
+        if found is None:
+            if isinstance(t, ox.NamedNode):
+                found = URIRef(t.value)
+            elif isinstance(t, ox.Literal):
+                if t.language:
+                    found = text_literal(t.value, t.language)
+                elif t.datatype.value == xsd_string:
+                    found = text_literal(t.value)
+                else:
+                    found = Literal(t.value, datatype=URIRef(t.datatype.value))
+            else:
+                found = BNode(t.value)  # type: ignore[attr-defined]
+            made[t] = found
+        return found
+
+    rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE
+    return [(term(q.subject), term(q.predicate), term(q.object))
+            for q in ox.parse(data, format=rdf_format)]
 
 
 def _state(settings: Settings, site: Site, bodies: Mapping[tuple[str, str], str],

@@ -112,6 +112,7 @@ class SiteData:
             members.sort(key=lambda n: (len(str(n).split("#", 1)) > 1, str(n)))
         self._languages: dict[str, list[str]] = {}
         self._kinds: dict[Node, str] = {}
+        self._orphans: list[Triple] | None = None
 
     # -- looking things up ------------------------------------------------------------------
 
@@ -229,12 +230,15 @@ class SiteData:
 
     def orphans(self) -> list[Triple]:
         """Statements about things outside the base that no document points at."""
+        if self._orphans is not None:
+            return self._orphans
         reached: set[Node] = set()
         for s, _, o in self.triples:
             if isinstance(s, URIRef) and str(s).startswith(self.base):
                 reached.add(o)
-        return sorted((t for t in self.triples if self._external(t[0])
-                       and t[0] not in reached), key=lambda t: tuple(map(_order, t)))
+        self._orphans = sorted((t for t in self.triples if self._external(t[0])
+                                and t[0] not in reached), key=lambda t: tuple(map(_order, t)))
+        return self._orphans
 
 
 def _order(node: Node) -> tuple[str, str, str]:
