@@ -8,7 +8,6 @@ thread on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

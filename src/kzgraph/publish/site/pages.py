@@ -16,9 +16,9 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kzgraph.publish.site.i18n import language_name, words
-from kzgraph.publish.site.model import SiteData, Text, page_dir, page_file, relative
+from kzgraph.publish.site.model import SiteData, Text, page_file, relative
 from kzgraph.publish.site.rdf import MEDIA_TYPES, embedded_jsonld, script_safe
-from kzgraph.vocab import DCTERMS, FOAF, KZ, PREFIXES, RDF, SCHEMA, SKOS
+from kzgraph.vocab import DCTERMS, FOAF, KZ, PREFIXES, SCHEMA, SKOS
 
 #: site-level pages that are not resources: name -> folder
 INDEX_PAGES = {"guides": "guides", "countries": "country", "people": "people",
@@ -89,13 +89,11 @@ class Renderer:
 
     def nav(self, here: str, lang: str) -> list[Item]:
         w = words(lang)
-        base = self.data.base
         out = [Item(w["home"], relative(here, self._file("", lang)))]
         for key, folder in (("guides", "guides"), ("categories", "category"),
                             ("perspectives", "perspective"), ("countries", "country"),
                             ("search", "search"), ("sparql", "sparql")):
             out.append(Item(w[key], relative(here, self._file(folder, lang))))
-        del base
         return out
 
     def _file(self, folder: str, lang: str) -> str:
@@ -148,7 +146,6 @@ class Renderer:
         node = URIRef(doc)
         kind = d.kind(node)
         here = page_file(doc, d.base, lang, d.default_language)
-        w = words(lang)
         title = d.label(node, lang)
         description = d.description(node, lang)
         body = d.text(node, (SCHEMA.text,), lang) if kind != "guide" else None
@@ -315,8 +312,6 @@ def render_markdown(text: str, link: Any) -> Markup:
                 child.attrSet("href", link(str(child.attrGet("href") or "")))
     return Markup(md.renderer.render(tokens, md.options, {}))
 
-
-RDF_TYPE = RDF.type
 
 
 class IndexPages:
