@@ -87,9 +87,12 @@ class Site:
 
     def page(self, doc: str, lang: str | None = None) -> bytes:
         """The HTML page of the document ``doc`` (an IRI without fragment) in ``lang``."""
+        lang = lang or self.settings.default_language
+        if doc == self.data.base:
+            return IndexPages(self.renderer).home(lang)
         if doc not in self.data.documents:
             raise KeyError(doc)
-        return self.renderer.resource(doc, lang or self.settings.default_language)
+        return self.renderer.resource(doc, lang)
 
     def rdf(self, doc: str, ext: str) -> bytes:
         """The RDF file of ``doc`` (``ttl``, ``jsonld``, ``nt``); ``doc`` the base: the
@@ -116,6 +119,8 @@ class Site:
         out: dict[str, bytes | None] = {}
         base = self.data.base
         for doc in self.documents():
+            if doc == base:  # the home page and the root's RDF files, below
+                continue
             names = self.document_files(doc)
             if only is not None and doc not in only and self.data.kind(URIRef(doc)) != "scheme":
                 out.update(dict.fromkeys(names))
