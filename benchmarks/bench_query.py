@@ -23,8 +23,9 @@ from typing import Callable, Iterator
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kzgraph.query.engines import LocalEngine, QueryResult, RdflibEngine, prepare  # noqa: E402
+from kzgraph.query.engines import LocalEngine, QueryResult, RdflibEngine  # noqa: E402
 from kzgraph.query.saved import bind, catalog  # noqa: E402
+from kzgraph.query.sparql import prepare  # noqa: E402
 
 BASE = "https://kzgraph.example/"
 KZ = "https://kzgraph.example/ontology#"

@@ -496,7 +496,7 @@ def query_bindings(ctx: Context, params: Any) -> dict[str, str]:
 def _query_setup(name: str) -> Callable[[Context, Any], State]:
     def setup(ctx: Context, prepared: Any) -> State:
         try:
-            from kzgraph.query.engines import prepare
+            from kzgraph.query.sparql import prepare
             from kzgraph.query.saved import bind, catalog
         except ImportError as exc:
             raise Unavailable(f"kzgraph.query.engines is missing ({exc})") from None

@@ -20,7 +20,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import VOID, XSD
 
 from kzgraph.cli import cli
-from kzgraph.publish.push import GraphPayload, GraphStore, push, terminal_progress
+from kzgraph.publish.payloads import GraphPayload
+from kzgraph.publish.push import push
+from kzgraph.publish.store import GraphStore, terminal_progress
 from conftest import BASE, CONTENT, replace_in
 from rdfcheck import rdflib_quads
 from servers import free_port

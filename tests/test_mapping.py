@@ -137,7 +137,7 @@ def test_same_iri_for_every_language_version(mapped):
 @given(st.text(st.characters(exclude_categories=("Cs",))),
        st.sampled_from([None, "en", "ru", "kk", "en-us", "zh-hant"]))
 def test_text_literals_are_made_as_rdflib_makes_them(text, lang):
-    from kzgraph.graph.mapping import _literal, text_literal
+    from kzgraph.graph.terms import _literal, text_literal
 
     made, expected = text_literal(text, lang), Literal(text, lang=lang)
     for literal in (made, _literal(text, lang)):

@@ -18,7 +18,8 @@ from kzgraph.config import Settings
 from kzgraph.formats.writers import serialize
 from kzgraph.formats.registry import FORMATS
 from kzgraph.content.load import SLUG, Content, parse_page
-from kzgraph.graph.mapping import KEYS, Minter, map_content
+from kzgraph.graph.iris import Minter
+from kzgraph.graph.mapping import KEYS, map_content
 from kzgraph.vocab import DCTERMS
 from rdfcheck import oxigraph_triples, rdflib_triples
 from conftest import BASE

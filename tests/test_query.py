@@ -4,14 +4,21 @@ embedded Oxigraph engine giving rdflib's answers for every saved query."""
 from __future__ import annotations
 
 import pytest
+from conftest import BASE
 from rdflib import BNode, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
-from kzgraph.query.engines import (LocalEngine, QueryError, QuerySyntaxError, RdflibEngine, analyse,
-                           predeclared_prefixes, prepare, term_syntax)
+from kzgraph.query.engines import LocalEngine, RdflibEngine
 from kzgraph.query.saved import Param, ParameterError, bind, catalog, to_term
+from kzgraph.query.sparql import (
+    QueryError,
+    QuerySyntaxError,
+    analyse,
+    predeclared_prefixes,
+    prepare,
+    term_syntax,
+)
 from kzgraph.vocab import PREFIXES, XSD
-from conftest import BASE
 
 #: values crafted to leave the literal they are put in and add a pattern of their own
 HOSTILE = [
@@ -347,8 +354,8 @@ def test_local_engine_keeps_named_graphs(local):
 
 
 def test_from_file_loads_a_dump(tmp_path, mapped, local):
-    from kzgraph.formats.writers import serialize
     from kzgraph.formats.registry import get_format
+    from kzgraph.formats.writers import serialize
 
     for fmt in ("nquads", "turtle"):
         path = tmp_path / f"dump.{get_format(fmt).extension}"
@@ -363,8 +370,8 @@ def test_queries_naming_no_graph_run_on_the_union_alone(tmp_path, mapped):
     """A query that names no graph runs on a store holding the union alone (faster at scale);
     the store with the named graphs is made only when a query names graphs, and both give
     the answers one store with everything gives."""
-    from kzgraph.formats.writers import serialize
     from kzgraph.formats.registry import get_format
+    from kzgraph.formats.writers import serialize
     from kzgraph.query.engines import names_graphs
 
     path = tmp_path / "dump.nq"
@@ -389,8 +396,8 @@ def test_queries_naming_no_graph_run_on_the_union_alone(tmp_path, mapped):
 def _everything(mapped) -> LocalEngine:
     import pyoxigraph as ox
 
-    from kzgraph.formats.writers import serialize
     from kzgraph.formats.registry import get_format
+    from kzgraph.formats.writers import serialize
 
     store = ox.Store()
     store.load(serialize(mapped.dataset, mapped.graph, get_format("nquads")),

@@ -10,15 +10,16 @@ import urllib.request
 from contextlib import contextmanager
 
 import pytest
-from rdflib import Literal
-
-from kzgraph.formats.writers import serialize
-from kzgraph.formats.registry import get_format
-from kzgraph.query.engines import EndpointEngine, EndpointError, LocalEngine, prepare
-from kzgraph.query.saved import bind, catalog
 from conftest import BASE
+from rdflib import Literal
 from servers import free_port
 from test_query import HOSTILE, VARIANTS, same_answer
+
+from kzgraph.formats.registry import get_format
+from kzgraph.formats.writers import serialize
+from kzgraph.query.engines import EndpointEngine, LocalEngine
+from kzgraph.query.saved import bind, catalog
+from kzgraph.query.sparql import EndpointError, prepare
 
 
 def post(url: str, data: bytes, media_type: str) -> None:

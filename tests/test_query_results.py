@@ -9,15 +9,16 @@ import re
 
 import pyoxigraph as ox
 import pytest
+from conftest import BASE
+from rdfcheck import OX_FORMATS, rdflib_triples
 from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
 
 from kzgraph.formats.registry import FORMATS
-from kzgraph.query.engines import QueryError, QueryResult, result_from_ox
+from kzgraph.query.engines import QueryResult, result_from_ox
 from kzgraph.query.results import display, render, short_iri, table
+from kzgraph.query.sparql import QueryError
 from kzgraph.vocab import XSD
-from conftest import BASE
-from rdfcheck import OX_FORMATS, rdflib_triples
 
 PREFIXES = {"kz": "https://kzgraph.example/ontology#", "category": BASE + "category/"}
 

@@ -9,16 +9,17 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from conftest import BASE, CONTENT, replace_in
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
+from kzgraph.build.pipeline import load_and_map
 from kzgraph.config import Settings
 from kzgraph.content.load import load_content
-from kzgraph.build.pipeline import load_and_map
-from kzgraph.query.engines import LocalEngine, QueryResult, prepare
+from kzgraph.query.engines import LocalEngine, QueryResult
 from kzgraph.query.saved import bind, catalog
+from kzgraph.query.sparql import prepare
 from kzgraph.vocab import KZ
-from conftest import BASE, CONTENT, replace_in
 
 
 def iri(kind: str, slug: str) -> URIRef:

@@ -118,7 +118,8 @@ def cli() -> None:
 @handles_errors
 def export(content: Path | None, fmt: str, output: Path | None) -> None:
     """Write the content's graph in one RDF format."""
-    from kzgraph.build.pipeline import export as run_export, export_file
+    from kzgraph.build.pipeline import export as run_export
+    from kzgraph.build.pipeline import export_file
 
     if output is None:
         data, problems = run_export(_settings(content), get_format(fmt))
@@ -221,7 +222,8 @@ def push(content: Path | None, endpoint: str, graph: str | None, dump: Path | No
          timeout: float, quiet: bool, lang: str) -> None:
     """Send the graph to a triple store over the SPARQL 1.1 Graph Store Protocol, replacing
     what the previous push put there and leaving other graphs alone."""
-    from kzgraph.publish.push import GraphStore, push_content, terminal_progress, token_from_environment
+    from kzgraph.publish.push import push_content, token_from_environment
+    from kzgraph.publish.store import GraphStore, terminal_progress
 
     store = GraphStore(endpoint, user=user, password=password,
                        token=None if user else token_from_environment(),
@@ -277,9 +279,11 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
     import shutil
 
     from kzgraph.formats.writers import write_atomic
-    from kzgraph.query.engines import labels as find_labels, open_engine, predeclared_prefixes, prepare
+    from kzgraph.query.engines import labels as find_labels
+    from kzgraph.query.engines import open_engine
     from kzgraph.query.results import iris_in, render, saved_list
     from kzgraph.query.saved import bind, catalog, parse_assignments, resolve
+    from kzgraph.query.sparql import predeclared_prefixes, prepare
 
     settings = _settings(content)
     width = shutil.get_terminal_size((120, 24)).columns
@@ -313,7 +317,7 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
 def prefixes() -> None:
     """List the prefixes a query may use without declaring them, and the base IRI that
     relative IRIs (<sources/sources/feminita/>) resolve against."""
-    from kzgraph.query.engines import predeclared_prefixes
+    from kzgraph.query.sparql import predeclared_prefixes
 
     base = find_settings().base
     click.echo(f"BASE   {'':<12} <{base}>")

@@ -15,14 +15,21 @@ from typing import Callable, Iterable, Iterator
 
 from rdflib import Dataset
 
-from kzgraph.config import Settings
-from kzgraph.errors import ContentError, Problem, has_errors, sort_problems
 from kzgraph.build.engine import Outcome, Progress, Run
-from kzgraph.formats.writers import (DATASET_FORMATS, Layout, chunk_texts, serialize, write_atomic,
-                     write_spliced)
-from kzgraph.formats.registry import FORMATS, Format
+from kzgraph.config import Settings
 from kzgraph.content.load import Content, load_content
-from kzgraph.graph.mapping import Mapped, Minter, map_content
+from kzgraph.errors import ContentError, Problem, has_errors, sort_problems
+from kzgraph.formats.registry import FORMATS, Format
+from kzgraph.formats.writers import (
+    DATASET_FORMATS,
+    Layout,
+    chunk_texts,
+    serialize,
+    write_atomic,
+    write_spliced,
+)
+from kzgraph.graph.iris import Minter
+from kzgraph.graph.mapping import Mapped, map_content
 from kzgraph.resources import context_file, ontology_file, shapes_file
 
 
@@ -97,8 +104,14 @@ def _tails(run: Run, settings: Settings, formats: Iterable[str]
     """For each format, what follows the parts in its file: the reference data, and in the
     dataset formats the ontology graph, the build's provenance and every page's provenance
     (with the build's IRI settled)."""
-    from kzgraph.graph.provenance import (PROVENANCE_GRAPH, build_info, build_triples, digest_of,
-                             ontology_graph, settle)
+    from kzgraph.graph.provenance import (
+        PROVENANCE_GRAPH,
+        build_info,
+        build_triples,
+        digest_of,
+        ontology_graph,
+        settle,
+    )
 
     minter = Minter(settings.base)
     formats = list(formats)
@@ -271,8 +284,8 @@ def build(settings: Settings, output: Path, lang: str = "en", *,
 def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
            cache: Path | bool | None, jobs: int | None, progress: Progress | None,
            scratch: Path) -> Outcome:
-    from kzgraph.graph.describe import describe_statistics
     from kzgraph.formats.registry import get_format
+    from kzgraph.graph.describe import describe_statistics
 
     with Run(settings, formats=wanted, cache_dir=cache, jobs=jobs, progress=progress,
              scratch=scratch) as run:

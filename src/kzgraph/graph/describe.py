@@ -24,10 +24,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kzgraph.config import Settings
-from kzgraph.formats.writers import encoded
-from kzgraph.formats.registry import FORMATS
-from kzgraph.graph.mapping import Minter
 from kzgraph.formats.ntriples import term
+from kzgraph.formats.registry import FORMATS
+from kzgraph.formats.writers import encoded
+from kzgraph.graph.iris import Minter
 from kzgraph.vocab import DCAT, DCTERMS, FOAF, LANGUAGE_IRI, PREFIXES, RDF, VOID, XSD
 
 TITLE = {"en": "kzgraph: a country sources guide as a knowledge graph",

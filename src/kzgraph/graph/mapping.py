@@ -11,11 +11,10 @@ the editor's terms.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -23,101 +22,20 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kzgraph.config import Settings
-from kzgraph.content.countries import alpha_3, country_name, language_name, resolve_country
-from kzgraph.errors import WARNING, Problem, brief
+from kzgraph.content.countries import language_name, resolve_country
 from kzgraph.content.guidebody import parse_guide_body
 from kzgraph.content.load import SLUG, Content, Page
-from kzgraph.vocab import (DCTERMS, EU_COUNTRY, FOAF, KZ, LANGUAGE_IRI, RDF, RDFS, SCHEMA, SKOS, XSD)
+from kzgraph.errors import WARNING, Problem, brief
+from kzgraph.graph.iris import Minter
+from kzgraph.graph.reference import Triple, reference_triples
+from kzgraph.graph.terms import _date, _integer, _literal, text_literal
+from kzgraph.vocab import DCTERMS, FOAF, KZ, RDF, SCHEMA, SKOS, XSD
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: characters no RDF/XML (XML 1.0) document can carry, and lone surrogates
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 LONG_TEXT = 10_000
 GUIDE_LINK = re.compile(r"/guides/(?P<slug>[^/?#]+)/?(?:[?#].*)?")
-Triple = tuple[Node, Node, Node]
-
-SCHEME_TITLES = {
-    "category": {"en": "Categories of information sources", "ru": "Категории источников информации"},
-    "perspective": {"en": "Perspectives of information sources",
-                    "ru": "Точки зрения источников информации"},
-}
-
-
-@lru_cache(maxsize=200_000)
-def _page_iri(base: str, kind: str, slug: str) -> URIRef:
-    """A page's IRI, one object a process: the dictionaries keyed by subjects then find it by
-    identity, without rdflib's equality test (a Python call) on every statement."""
-    return getattr(Minter(base), kind)(slug)
-
-
-class Minter:
-    """Mints every data IRI from slugs under the configured base."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-
-    def guide(self, slug: str) -> URIRef:
-        return URIRef(f"{self.base}guides/{slug}/")
-
-    def source(self, slug: str) -> URIRef:
-        return URIRef(f"{self.base}sources/sources/{slug}/")
-
-    def category(self, slug: str) -> URIRef:
-        return URIRef(f"{self.base}category/{slug}")
-
-    def perspective(self, slug: str) -> URIRef:
-        return URIRef(f"{self.base}perspective/{slug}")
-
-    def scheme(self, kind: str) -> URIRef:
-        return URIRef(f"{self.base}{kind}/")
-
-    def country(self, alpha_2: str) -> URIRef:
-        return URIRef(f"{self.base}country/{alpha_2.lower()}")
-
-    def person(self, name: str) -> URIRef:
-        slug = "-".join(re.findall(r"[^\W_]+", name.casefold()))
-        return URIRef(f"{self.base}people/{slug}")
-
-    def section(self, guide: URIRef, position: int) -> URIRef:
-        return URIRef(f"{guide}#section-{position}")
-
-    def mention(self, guide: URIRef, source_slug: str) -> URIRef:
-        return URIRef(f"{guide}#mention-{source_slug}")
-
-    def page(self, kind: str, slug: str) -> URIRef:
-        return _page_iri(self.base, kind, slug)
-
-    def page_graph(self, page: Page) -> URIRef:
-        folder = {"guide": "guides", "source": "sources", "category": "categories",
-                  "perspective": "perspectives"}[page.kind]
-        return URIRef(f"{self.base}graph/{folder}/{page.slug}/{page.lang}")
-
-    def reference_graph(self) -> URIRef:
-        return URIRef(f"{self.base}graph/reference")
-
-    def graph(self, name: str) -> URIRef:
-        """A graph of kzgraph's own: ``provenance``, ``ontology``, ``push-manifest``."""
-        return URIRef(f"{self.base}graph/{name}")
-
-    def build(self, digest: str) -> URIRef:
-        """The build activity that read content with this digest."""
-        return URIRef(f"{self.base}build/{digest}")
-
-    def dataset(self) -> URIRef:
-        """The dataset the VoID/DCAT description is about."""
-        return URIRef(f"{self.base}dataset")
-
-    def dataset_part(self, kind: str, name: str) -> URIRef:
-        """A part of the dataset description: a distribution, a class or property partition."""
-        return URIRef(f"{self.base}dataset/{kind}/{name}")
-
-    def publisher(self) -> URIRef:
-        return URIRef(f"{self.base}publisher")
-
-    def download(self, file_name: str) -> URIRef:
-        """Where a file ``build`` writes is downloaded from, once the output folder is
-        published at the base."""
-        return URIRef(f"{self.base}{file_name}")
 
 
 @dataclass(frozen=True)
@@ -273,75 +191,6 @@ _MENTIONED_SOURCE = KZ.mentionedSource
 _IN_SECTION = KZ.inSection
 _NOTE = SKOS.note
 _INTEGER = XSD.integer
-
-#: the languages every country is labelled in, whatever the pages at hand
-LABEL_LANGUAGES = ("en", "kk", "ru")
-
-def text_literal(text: str, lang: str | None = None) -> Literal:
-    """``Literal(text, lang=lang)`` for a string and a valid language tag (or None), made as
-    rdflib's constructor makes it, without its ~10 µs of checks and conversions."""
-    made = str.__new__(Literal, text)
-    made._language, made._datatype, made._value, made._ill_typed = lang, None, text, None
-    return made
-
-
-def _same_literal(a: Literal, b: Literal) -> bool:
-    return type(a) is type(b) and str(a) == str(b) and all(
-        getattr(a, slot) == getattr(b, slot) and type(getattr(a, slot)) is
-        type(getattr(b, slot)) for slot in Literal.__slots__)
-
-
-if not (Literal.__slots__ == ("_language", "_datatype", "_value", "_ill_typed") and all(
-        _same_literal(text_literal(t, lang), Literal(t, lang=lang))
-        for t, lang in (("Ж x\n", "ru"), ("x", None), ("", "en-us")))):
-    text_literal = Literal  # an rdflib that makes literals otherwise: use its constructor
-
-
-@lru_cache(maxsize=100_000)
-def _literal(text: str, lang: str | None = None) -> Literal:
-    """A literal made once a process: keywords, names and titles repeat across pages.
-    Literals are immutable, so sharing them is safe."""
-    return text_literal(text, lang)
-
-
-@lru_cache(maxsize=10_000)
-def _date(text: str) -> Literal:
-    """An ``xsd:date`` literal of a valid date (YYYY-MM-DD), once a process: dates repeat."""
-    return Literal(dt.date.fromisoformat(text), datatype=XSD.date)
-
-
-@lru_cache(maxsize=10_000)
-def _integer(number: int) -> Literal:
-    return Literal(number, datatype=XSD.integer)
-
-
-@lru_cache(maxsize=100_000)
-def reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
-    """What the reference graph says of a country, a language, a concept scheme or a person
-    (its node the subject of the first statement): the same for every page, so made once a
-    process."""
-    mint = Minter(base)
-    if kind == "country":
-        iri = mint.country(code)
-        out: list[Triple] = [(iri, RDF.type, KZ.Country), (iri, SKOS.notation, Literal(code)),
-                             (iri, DCTERMS.identifier, Literal(code)),
-                             (iri, SKOS.exactMatch, EU_COUNTRY[alpha_3(code)])]
-        out += [(iri, SKOS.prefLabel, Literal(country_name(code, lang), lang=lang))
-                for lang in LABEL_LANGUAGES]
-    elif kind == "person":
-        iri = mint.person(code)
-        out = [(iri, RDF.type, SCHEMA.Person), (iri, RDF.type, FOAF.Person),
-               (iri, FOAF.name, _literal(code))]
-    elif kind == "language":
-        iri = URIRef(LANGUAGE_IRI + code)
-        out = [(iri, RDF.type, DCTERMS.LinguisticSystem),
-               (iri, RDFS.label, Literal(language_name(code) or code, lang="en"))]
-    else:
-        scheme = mint.scheme(code)
-        out = [(scheme, RDF.type, SKOS.ConceptScheme)]
-        out += [(scheme, DCTERMS.title, Literal(title, lang=lang))
-                for lang, title in SCHEME_TITLES[code].items()]
-    return tuple(out)
 
 
 class _Mapper:

@@ -30,9 +30,11 @@ from typing import Iterable, Mapping
 from rdflib import Graph, Literal, URIRef
 
 from kzgraph.config import Settings
-from kzgraph.errors import ConfigError
 from kzgraph.content.load import Page
-from kzgraph.graph.mapping import Mapped, Minter, text_literal
+from kzgraph.errors import ConfigError
+from kzgraph.graph.iris import Minter
+from kzgraph.graph.mapping import Mapped
+from kzgraph.graph.terms import text_literal
 from kzgraph.resources import ontology_file
 from kzgraph.vocab import DCTERMS, KZ, PROV, RDF, XSD
 

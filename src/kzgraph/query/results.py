@@ -18,7 +18,8 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from kzgraph.query.engines import QueryError, QueryResult, Row, term_syntax
+from kzgraph.query.engines import QueryResult, Row
+from kzgraph.query.sparql import QueryError, term_syntax
 from kzgraph.vocab import XSD
 
 #: result formats for SELECT and ASK
@@ -235,8 +236,8 @@ def render(result: QueryResult, fmt: str, prefixes: Mapping[str, str],
     ``base``."""
     fmt = fmt.lower()
     if result.graph is not None:
-        from kzgraph.formats.writers import serialize
         from kzgraph.formats.registry import get_format
+        from kzgraph.formats.writers import serialize
 
         dataset = Dataset()
         for triple in result.graph:

@@ -29,7 +29,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kzgraph.content.load import SLUG
-from kzgraph.query.engines import LANG_TAG, QueryError, analyse, check_iri, predeclared_prefixes
+from kzgraph.query.sparql import LANG_TAG, QueryError, analyse, check_iri, predeclared_prefixes
 from kzgraph.vocab import LANGUAGE_IRI, XSD
 
 NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -184,7 +184,7 @@ def catalog() -> Catalog:
 
 
 def _slug_iri(kind: str, value: str, base: str) -> URIRef:
-    from kzgraph.graph.mapping import Minter
+    from kzgraph.graph.iris import Minter
 
     if re.match(r"https?://", value):
         return URIRef(check_iri(value))
@@ -261,7 +261,7 @@ def _iri(value: str, base: str) -> URIRef:
 
 def _country(value: str, base: str) -> URIRef:
     from kzgraph.content.countries import resolve_country
-    from kzgraph.graph.mapping import Minter
+    from kzgraph.graph.iris import Minter
 
     code = resolve_country(value, "en") or resolve_country(value, "ru")
     if code is None:

@@ -1,0 +1,325 @@
+"""The build cache: one SQLite file per content folder that keeps, for every part, its file
+stamps, its version, its rows (problems, results, statistics, reference keys, provenance) and
+where its pieces lie in the files written last; and the sums of the parts by buckets.
+
+See docs/engine.md, *The cache*.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import pickle
+import sqlite3
+import sys
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from kzgraph import __version__
+from kzgraph.build.parts import MESSAGE_LANGUAGES, Chunk, Part
+from kzgraph.config import Settings
+from kzgraph.errors import Problem
+from kzgraph.formats.writers import (
+    Layout,
+    Piece,
+)
+from kzgraph.graph.describe import Statistics
+from kzgraph.resources import context_file, ontology_file, shapes_file
+
+#: parts are summed by buckets (a part's bucket: a hash of its key)
+BUCKETS = 64
+
+
+def bucket_of(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8")) % BUCKETS
+
+
+@dataclass
+class Summary:
+    """What some parts add up to: their problems (in each message language), results,
+    statistics, file digests and the keys of the reference data they use."""
+
+    problems: dict[str, list[Problem]] = field(
+        default_factory=lambda: {lang: [] for lang in MESSAGE_LANGUAGES})
+    results: list[tuple[str, str, str, str]] = field(default_factory=list)
+    stats: Statistics = field(default_factory=Statistics)
+    files: list[tuple[str, str]] = field(default_factory=list)
+    refs: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, info: tuple, refs: bytes | None) -> None:
+        """Add one part: its info (as :meth:`Cache.row` pickles it) and reference keys
+        (marshalled)."""
+        found, results, stats, files = info
+        for lang in MESSAGE_LANGUAGES:
+            self.problems[lang].extend(found.get(lang, ()))
+        self.results.extend(results)
+        self.stats.add(stats)
+        self.files.extend(files)
+        if refs:
+            self.refs.update(marshal.loads(refs))
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    import pycountry
+    import pyoxigraph
+    import rdflib
+
+    h = hashlib.sha256(f"{__version__}|{rdflib.__version__}|{pyoxigraph.__version__}|"
+                       f"{getattr(pycountry, '__version__', '')}|{sys.version_info[:2]}".encode())
+    package = Path(__file__).resolve().parents[1]
+    code = sorted(path for name in _CODE
+                  for path in ([package / name] if name.endswith(".py")
+                               else (package / name).rglob("*.py")))
+    for path in [*code, ontology_file(), shapes_file(),
+                 context_file()]:
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def default_cache_dir(settings: Settings) -> Path:
+    """``$XDG_CACHE_HOME/kzgraph/<digest of the content folder's path>`` (``~/.cache`` by
+    default): outside the content and the output, so neither is cluttered."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    where = hashlib.sha256(str(settings.content.resolve()).encode()).hexdigest()[:16]
+    return home / "kzgraph" / where
+
+
+class Cache:
+    """What each part's chunk holds besides its pieces (problems, results, statistics,
+    reference lines, types, deferred checks, provenance), the files each was made from, and
+    where each part's piece lies in the files written last, in one SQLite file.
+
+    The pieces themselves (a gigabyte at 100,000 pages) are not copied into the cache: the
+    files a build or an export writes hold them, and the cache keeps their layout. A part
+    whose piece is in no such file still as written (moved, edited, deleted) is made again.
+    """
+
+    def __init__(self, folder: Path | None, settings: Settings) -> None:
+        self.fingerprint = hashlib.sha256(
+            f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
+            f"{settings.content.resolve()}".encode()).hexdigest()
+        self.path = None if folder is None else folder / "chunks.sqlite"
+        try:
+            self._open()
+        except sqlite3.DatabaseError:
+            # it is only a cache: a damaged or foreign file is replaced, not reported
+            self.db.close()
+            assert self.path is not None
+            for leftover in self.path.parent.glob(self.path.name + "*"):
+                leftover.unlink()
+            self._open()
+
+    def _open(self) -> None:
+        if self.path is None:
+            self.db = sqlite3.connect(":memory:")
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=60)
+            # large pages for a table of blobs (taken only by a new file): storing a 100,000-
+            # page build's rows cost 1.4 s of CPU with them, 2.1 s with the default 4 KB
+            self.db.execute("PRAGMA page_size=65536")
+            self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT)")
+        if self._meta("fingerprint") != self.fingerprint:
+            # other code, settings or content folder: start afresh, tables and all
+            for (table,) in self.db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                self.db.execute(f"DROP TABLE {table}")
+            self.db.execute("CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT)")
+            self._set_meta("fingerprint", self.fingerprint)
+        self.db.executescript("""
+            CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, stamp TEXT, part TEXT);
+            CREATE TABLE IF NOT EXISTS parts(key TEXT PRIMARY KEY, formats TEXT, info BLOB,
+                prov_nquads TEXT, prov_trig TEXT, refs BLOB, version TEXT);
+            CREATE TABLE IF NOT EXISTS types(part TEXT, subject TEXT, class TEXT);
+            CREATE INDEX IF NOT EXISTS types_part ON types(part);
+            CREATE INDEX IF NOT EXISTS types_subject ON types(subject, class);
+            CREATE TABLE IF NOT EXISTS deferred(part TEXT, value TEXT, class TEXT, shape TEXT,
+                focus TEXT, path TEXT);
+            CREATE INDEX IF NOT EXISTS deferred_part ON deferred(part);
+            CREATE TABLE IF NOT EXISTS summaries(bucket INTEGER PRIMARY KEY, members TEXT,
+                data BLOB);
+            CREATE TABLE IF NOT EXISTS outputs(file TEXT PRIMARY KEY, fmt TEXT,
+                identity TEXT, written INTEGER, layout BLOB);
+        """)
+        self.db.commit()
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def stale(self, parts: list[Part], formats: tuple[str, ...],
+              stamps: dict[str, str], known_digest: str) -> list[Part]:
+        """The parts whose chunk is missing, was made from other files, lacks a format, or is
+        a guide made when other pages existed (its links may have changed meaning)."""
+        cached_files = {path: (stamp, part) for path, stamp, part in
+                        self.db.execute("SELECT path, stamp, part FROM files")}
+        counts: dict[str, int] = defaultdict(int)
+        for _, part in cached_files.values():
+            counts[part] += 1
+        cached_formats = dict(self.db.execute("SELECT key, formats FROM parts"))
+        wanted = set(formats)
+        made_with = {have: wanted <= set(have.split(","))
+                     for have in set(cached_formats.values())}
+        links_changed = self._meta("known") != known_digest
+        out = []
+        for part in parts:
+            have = cached_formats.get(part.key)
+            if have is None or not made_with[have] or counts[part.key] != len(part.names) or \
+                    any(cached_files.get(name) != (stamps[name], part.key)
+                        for name in part.names) or \
+                    (links_changed and part.kind == "guide"):
+                out.append(part)
+        return out
+
+    @staticmethod
+    def row(c: Chunk, formats: tuple[str, ...]) -> tuple:
+        """A chunk as rows of the cache's tables (made in the worker: the parent only stores
+        them): its ``parts`` row (with the keys of the reference data it uses, marshalled:
+        their statements are made again from the keys), its types and deferred checks. Its
+        pieces in each format are written elsewhere (:func:`_write_pieces`)."""
+        info = pickle.dumps((c.problems, c.results, c.stats, c.files),
+                            protocol=pickle.HIGHEST_PROTOCOL)
+        return ((c.key, ",".join(formats), info, *(c.texts.get(f) for f in _COLUMNS),
+                 marshal.dumps(c.reference)),
+                [(c.key, subject, cls) for subject, cls in c.types],
+                [(c.key, *d) for d in c.deferred])
+
+    def _forget(self, keys: list[str]) -> None:
+        for table, column in (("parts", "key"), ("types", "part"),
+                              ("deferred", "part")):
+            self.db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(k,) for k in keys])
+
+    def put(self, rows: list[tuple], parts: dict[str, Part], stamps: dict[str, str]
+            ) -> list[str]:
+        """Store the rows of new chunks; returns the version each got."""
+        self._forget([part_row[0] for part_row, *_ in rows])
+        # every chunk stored gets a new version: a file's layout records which version of
+        # each part it holds, so a piece is copied from an older file only if still current
+        versions = [os.urandom(8).hex() for _ in rows]
+        self.db.executemany(f"INSERT INTO parts VALUES (?, ?, ?, "
+                            f"{', '.join('?' for _ in _COLUMNS)}, ?, ?)",
+                            [(*r[0], v) for r, v in zip(rows, versions)])
+        self.db.executemany("INSERT INTO types VALUES (?, ?, ?)",
+                            [x for r in rows for x in r[1]])
+        self.db.executemany("INSERT INTO deferred VALUES (?, ?, ?, ?, ?, ?)",
+                            [x for r in rows for x in r[2]])
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
+                            [(name, stamps[name], r[0][0]) for r in rows
+                             for name in parts[r[0][0]].names])
+        return versions
+
+    def keep_only(self, parts: list[Part]) -> None:
+        """Forget the parts and files that are no longer in the content."""
+        keys = {p.key for p in parts}
+        paths = {name for p in parts for name in p.names}
+        self._forget([k for (k,) in self.db.execute("SELECT key FROM parts") if k not in keys])
+        old = [p for (p,) in self.db.execute("SELECT path FROM files") if p not in paths]
+        self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in old])
+
+    def versions(self) -> list[tuple[str, str]]:
+        """Every part's key and the version of its chunk, in key order."""
+        return self.db.execute("SELECT key, version FROM parts ORDER BY key").fetchall()
+
+    def written_pieces(self, fmt: str) -> tuple[str, dict[str, tuple[str, Piece]]] | None:
+        """The file of this format written last that is still exactly as written (same size,
+        modification time and inode), and where each part's piece lies in it: key ->
+        (version, piece)."""
+        for file, identity in self.db.execute(
+                "SELECT file, identity FROM outputs WHERE fmt = ? ORDER BY written DESC",
+                (fmt,)).fetchall():
+            if _stamp(file) == identity:
+                (blob,) = self.db.execute("SELECT layout FROM outputs WHERE file = ?",
+                                          (file,)).fetchone()
+                return file, {key: (version, (file, offset, length, first))
+                              for (key, version), (offset, length, first)
+                              in pickle.loads(blob).items()}
+        return None
+
+    def remember_output(self, fmt: str, path: Path, layout: Layout) -> None:
+        """Where each part's piece lies in a file just written (and renamed into place), so
+        the next run copies them from it. Files no longer as written are forgotten, and all
+        but the two latest of a format."""
+        path = Path(path).absolute()
+        latest = self.db.execute("SELECT MAX(written) FROM outputs").fetchone()[0] or 0
+        # one blob a file: 41,668 rows a format cost a rebuild half a second
+        self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
+                        (str(path), fmt, _stamp(path), latest + 1,
+                         pickle.dumps(layout, protocol=pickle.HIGHEST_PROTOCOL)))
+        rows = self.db.execute("SELECT file, identity FROM outputs WHERE fmt = ? "
+                               "ORDER BY written DESC", (fmt,)).fetchall()
+        valid = [file for file, identity in rows if _stamp(file) == identity]
+        gone = [file for file, _ in rows if file not in valid[:2]]
+        self.db.executemany("DELETE FROM outputs WHERE file = ?", [(f,) for f in gone])
+        self.db.commit()
+
+    def rows_of(self, keys: list[str]) -> Iterator[tuple[tuple, str]]:
+        """The info and reference lines of the given parts."""
+        for key in keys:
+            info, refs = self.db.execute("SELECT info, refs FROM parts WHERE key = ?",
+                                         (key,)).fetchone()
+            yield pickle.loads(info), refs
+
+    def summaries(self) -> dict[int, tuple[str, bytes]]:
+        return {b: (members, data) for b, members, data in
+                self.db.execute("SELECT bucket, members, data FROM summaries")}
+
+    def put_summary(self, bucket: int, members: str, summary: "Summary") -> None:
+        self.db.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?)",
+                        (bucket, members, pickle.dumps(summary,
+                                                       protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def keep_summaries(self, buckets: set[int]) -> None:
+        gone = [b for (b,) in self.db.execute("SELECT bucket FROM summaries") if b not in buckets]
+        self.db.executemany("DELETE FROM summaries WHERE bucket = ?", [(b,) for b in gone])
+
+    def failed_checks(self, reference_types: Iterable[tuple[str, str]]) -> list[tuple]:
+        """The deferred class checks whose value lacks the class, given every part's types and
+        those of the reference data."""
+        self.db.execute("DELETE FROM types WHERE part = ''")
+        self.db.executemany("INSERT INTO types VALUES ('', ?, ?)", reference_types)
+        return self.db.execute(
+            "SELECT part, value, class, shape, focus, path FROM deferred d WHERE NOT EXISTS "
+            "(SELECT 1 FROM types t WHERE t.subject = d.value AND t.class = d.class) "
+            "ORDER BY part, value, class, shape, focus").fetchall()
+
+    def texts(self, column: str) -> Iterator[str]:
+        assert column in _COLUMNS
+        for (text,) in self.db.execute(f"SELECT {column} FROM parts ORDER BY key"):
+            yield text or ""
+
+    def commit(self, known_digest: str) -> None:
+        self._set_meta("known", known_digest)
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _stamp(path: str | Path) -> str:
+    """What tells a file's versions apart: size, modification time and inode."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "unreadable"
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+#: the text the cache keeps of each part: its provenance in the dataset formats (the pieces of
+#: the formats themselves are kept in the files written: see :class:`Cache`)
+_COLUMNS = ("prov_nquads", "prov_trig")
+
+
+#: the parts of kzgraph whose code decides what a chunk holds: a change to any module of these
+#: packages (or to the shapes, ontology, context, or the libraries' versions) empties the cache
+_CODE = ("content", "formats", "graph", "check", "build", "vocab.py", "errors.py")

@@ -1,0 +1,184 @@
+"""One part: a resource's files, loaded, mapped, validated and written in every format without
+looking at any other part (:func:`make_chunk`), and the walk that finds the parts (:func:`plan`).
+
+What a part gives is a :class:`Chunk`: plain data, cheap to pickle into the cache and to send
+from a worker to the parent.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from kzgraph.check.shacl import Index, Result
+from kzgraph.config import Settings
+from kzgraph.content.load import (
+    FILE_NAME,
+    KINDS,
+    find_file_names,
+    load_files,
+)
+from kzgraph.errors import Problem
+from kzgraph.formats.writers import (
+    DATASET_FORMATS,
+    Encoded,
+    chunk_texts,
+)
+from kzgraph.graph.describe import Statistics
+from kzgraph.graph.mapping import Mapped, map_content
+from kzgraph.vocab import SH
+
+
+@dataclass
+class Part:
+    """One resource's files (their paths as text)."""
+
+    key: str
+    names: list[str]
+
+    @property
+    def kind(self) -> str:
+        return self.key.split("/", 1)[0]
+
+    @property
+    def files(self) -> list[Path]:
+        return [Path(name) for name in self.names]
+
+
+@dataclass
+class Chunk:
+    """Everything a build needs from one part, computed without looking at any other part.
+    Only plain data (strings, numbers): chunks are pickled into the cache by the thousand."""
+
+    key: str
+    #: the part's statements in each format, and its provenance (with the build placeholder)
+    texts: dict[str, str]
+    #: the part's problems, by the language of the messages
+    problems: dict[str, list[Problem]] = field(default_factory=dict)
+    results: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: class checks another part must settle: (value, class, shape name, focus, path); where
+    #: the statement came from is found again only for the rare check that fails
+    deferred: list[tuple] = field(default_factory=list)
+    #: (subject, class) for every class of every subject of the part, superclasses included
+    types: list[tuple[str, str]] = field(default_factory=list)
+    #: the reference data the part uses, as (kind, code) keys (see ``Mapped.referenced``)
+    reference: list[tuple[str, str]] = field(default_factory=list)
+    stats: Statistics = field(default_factory=Statistics)
+    #: (path, SHA-256) of each page file loaded, for the build's provenance digest
+    files: list[tuple[str, str]] = field(default_factory=list)
+
+
+def plan(root: Path) -> tuple[list[Part], list[Path], list[Problem]]:
+    """The content's parts, the files outside any part (reported as they load), and the
+    problems of the walk itself (linked folders)."""
+    paths, problems = find_file_names(root)
+    groups: dict[str, list[str]] = defaultdict(list)
+    stray: list[Path] = []
+    prefix = len(str(root).rstrip(os.sep)) + 1
+    for path in paths:
+        parts = path[prefix:].split(os.sep)
+        if len(parts) == 3 and parts[0] in KINDS and FILE_NAME.fullmatch(parts[2]):
+            groups[f"{KINDS[parts[0]]}/{parts[1].casefold()}"].append(path)
+        else:
+            stray.append(Path(path))
+    return [Part(k, groups[k]) for k in sorted(groups)], stray, problems
+
+
+def known_slugs(parts: Iterable[Part]) -> dict[str, set[str]]:
+    """The slugs links may point to: every folder with a page file, by kind."""
+    known: dict[str, set[str]] = defaultdict(set)
+    for part in parts:
+        for path in part.names:
+            known[part.kind].add(path.rsplit(os.sep, 2)[-2])
+    return dict(known)
+
+
+def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[str]],
+               formats: Iterable[str]) -> Chunk:
+    """Load, map, validate and write one part."""
+    from kzgraph.check.validate import compiled_shapes, locate
+    from kzgraph.graph.provenance import (
+        BUILD_PLACEHOLDER,
+        file_digest,
+        page_sources,
+        source_triples,
+    )
+
+    content = load_files(part.files, root, settings.default_language)
+    # mapped without recording each statement's origin: only results need one, and they
+    # are rare (the part is mapped again, with origins, to locate them)
+    mapped: Mapped = map_content(content, settings, known, origins=False)
+    minter = mapped.minter
+    reference_graph = minter.reference_graph()
+    enc = Encoded({g: t for g, t in mapped.quads.items() if g != reference_graph})
+    union = enc.triples
+    # what the part says of the reference data: each block once, as made once a process
+    reference = mapped.quads.get(reference_graph, [])
+    formats = tuple(formats)
+    chunk = Chunk(part.key, chunk_texts(enc, formats))
+    chunk.reference = sorted(mapped.referenced)
+    dataset_formats = [f for f in formats if f in DATASET_FORMATS]
+    if dataset_formats:
+        provenance = [t for source in page_sources(mapped, content.pages)
+                      for t in source_triples(source, BUILD_PLACEHOLDER)]
+        for fmt, text in chunk_texts({minter.graph("provenance"): provenance},
+                                     dataset_formats).items():
+            chunk.texts[f"prov_{fmt}"] = text
+
+    shapes, hierarchy = compiled_shapes()
+    index = Index((), hierarchy)
+    index.add(union, unique=True)
+    index.add(reference)
+    local = set(index.spo)
+
+    def types(node: Node) -> set[Node] | None:
+        return index.classes_of(node) if node in local else None
+
+    deferred: list[tuple[Result, Node, str]] = []
+    subjects = {s for s, _, _ in union}
+    results = shapes.validate(index, focus=subjects, types=types, deferred=deferred)
+    chunk.results = [r.key() for r in results]
+    found = content.problems + mapped.problems
+    located = map_content(content, settings, known) if results else mapped
+    chunk.problems = {lang: found + locate(located, results, lang)
+                      for lang in MESSAGE_LANGUAGES}
+    # located only if they fail, which is rare: the part is mapped again then
+    # strings interned: the same few classes, shapes and paths recur in every row, and a
+    # batch's pickle then holds each once (so does the parent's memory)
+    intern = sys.intern
+    chunk.deferred = [(intern(str(r.value)), intern(str(cls)), intern(name),
+                       intern(str(r.focus)), intern(str(r.path))) for r, cls, name in deferred]
+    chunk.types = sorted({(intern(str(node)), intern(str(cls))) for node in subjects
+                          for cls in index.classes_of(node)})
+    chunk.stats = Statistics.of_encoded(enc.union, settings.base)
+    chunk.files = [(page.rel, page.sha256 or file_digest(page.path)) for page in content.pages]
+    return chunk
+
+
+def _settled(failed: list[tuple[str, str, str, str, str]], part: Part, root: Path,
+             settings: Settings, known: dict[str, set[str]], lang: str
+             ) -> Iterator[tuple[tuple[str, str, str, str], list[Problem]]]:
+    """The deferred class checks of one part that failed: each one's result key and its
+    problems, located in the part's files (mapped again to find where each statement came
+    from)."""
+    from kzgraph.check.validate import compiled_shapes, locate
+
+    mapped = map_content(load_files(part.files, root, settings.default_language), settings,
+                         known)
+    by_name = compiled_shapes()[0].by_name
+    for value, cls, name, focus, path in failed:
+        shape = by_name[name]
+        r = Result(URIRef(focus), URIRef(path), URIRef(value), SH.ClassConstraintComponent,
+                   shape.shape, shape.severity, shape.messages)
+        yield r.key(), locate(mapped, [r], lang)
+
+
+#: the languages problem messages are kept in (the shapes' sh:message languages)
+MESSAGE_LANGUAGES = ("en", "ru")
