@@ -101,9 +101,7 @@ class Cache:
     """
 
     def __init__(self, folder: Path | None, settings: Settings) -> None:
-        self.fingerprint = hashlib.sha256(
-            f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
-            f"{settings.content.resolve()}".encode()).hexdigest()
+        self.fingerprint = self.fingerprint_of(settings)
         self.path = None if folder is None else folder / "chunks.sqlite"
         try:
             self._open()
@@ -114,6 +112,14 @@ class Cache:
             for leftover in self.path.parent.glob(self.path.name + "*"):
                 leftover.unlink()
             self._open()
+
+    @staticmethod
+    def fingerprint_of(settings: Settings) -> str:
+        """What the cache's content depends on besides the content: kzgraph's code, the
+        libraries, the base IRI, the default language and the content folder."""
+        return hashlib.sha256(
+            f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
+            f"{settings.content.resolve()}".encode()).hexdigest()
 
     def _open(self) -> None:
         if self.path is None:

@@ -407,30 +407,53 @@ def open_engine(settings: Settings, endpoint: str | None = None, data: Path | No
 
 
 def from_content(settings: Settings) -> tuple[LocalEngine, list[Problem]]:
-    """The content folder in an in-memory Oxigraph store: the union of its graphs written by
-    the build engine (parallel, and cached: the union is kept in the cache folder, so the
-    next query copies what did not change; 8 s at 100,000 pages) and loaded at once; the
-    named graphs mapped when a query first names one. Content with errors is refused
-    (ContentError)."""
+    """The content folder's query store (:mod:`kzgraph.build.querystore`): the union of its
+    data graphs on disk, opened in milliseconds; made by the build engine when there is none
+    yet (content with errors is refused then: ContentError). When page files changed since
+    it was made, a warning says so (the answers are those of the last build). A query that
+    names graphs runs on an in-memory store holding the published N-Quads' named graphs."""
     import pyoxigraph as ox
 
-    from kzgraph.build.engine import default_cache_dir
-    from kzgraph.build.pipeline import export_file, load_and_map
-    from kzgraph.errors import ContentError
+    from kzgraph.build import querystore
+    from kzgraph.build.cache import Cache
+    from kzgraph.build.engine import Run, default_cache_dir
+    from kzgraph.build.pipeline import export_file
+    from kzgraph.errors import WARNING, ContentError
     from kzgraph.formats.registry import get_format
 
-    path = default_cache_dir(settings) / "query" / "union.nt"
-    try:
-        _, problems = export_file(settings, get_format("ntriples"), path)
-    except ContentError as exc:
-        raise ContentError(exc.problems, "Cannot query") from None
-    store = ox.Store()
-    store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    folder = default_cache_dir(settings)
+    fingerprint = Cache.fingerprint_of(settings)
+    opened = querystore.open_store(folder, fingerprint, settings.content)
+    if opened is None:
+        with Run(settings, formats=[querystore.FORMAT], cache_dir=folder) as run:
+            outcome = run.check()
+            if not outcome.ok:
+                raise ContentError(outcome.problems, "Cannot query")
+            querystore.update(run, outcome.problems, make=True)
+        opened = querystore.open_store(folder, fingerprint, settings.content)
+        if opened is None:  # pragma: no cover - made just above
+            raise QueryError(f"The query store in {folder} could not be opened.")
+    problems = list(opened.problems)
+    if opened.changed:
+        shown = ", ".join(opened.changed[:3]) + (", ..." if len(opened.changed) > 3 else "")
+        problems.append(Problem(
+            str(settings.content), None, None,
+            f"The query store is stale: {len(opened.changed)} page file(s) changed since the "
+            f"last build ({shown}); the answers are those of that build. Run 'kzgraph build' "
+            "to bring it up to date.", severity=WARNING, stage="query"))
+    union = opened.store
 
     def dataset() -> ox.Store:
-        result = load_and_map(settings)
-        return LocalEngine.from_mapped(result.mapped).dataset
-    return LocalEngine(store, dataset), problems
+        path = folder / "query" / "dataset.nq"
+        try:
+            export_file(settings, get_format("nquads"), path)
+        except ContentError as exc:
+            raise ContentError(exc.problems, "Cannot query named graphs") from None
+        full = ox.Store()
+        full.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        full.extend(union.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return full
+    return LocalEngine(union, dataset), problems
 
 
 # --------------------------------------------------------------------------- labels
