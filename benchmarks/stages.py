@@ -403,6 +403,80 @@ def _check_after(state: State) -> dict[str, Any]:
     return {"problems": len(problems), "triples": _triples(state.result)}
 
 
+# -- `kzgraph query` started from the command line -----------------------------------------------
+
+#: a saved query that returns few rows: its time is the command's start, not the query's work
+START_QUERY = "category-source-counts"
+
+
+def _cli_query(ctx: Context, xdg: Path, name: str) -> tuple[str, str, float]:
+    """Run ``kzgraph query NAME`` in a new process; its output, its error output and the
+    seconds until its first row (the header line) arrived."""
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(xdg)}
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, "-m", "kzgraph", "query", name, "-f", "tsv",
+                                 "--content", str(ctx.content)], env=env,
+                                stdout=subprocess.PIPE, stderr=err)
+        assert proc.stdout is not None
+        header = proc.stdout.readline()
+        first = time.perf_counter() - start
+        rest = proc.stdout.read()
+        proc.wait(timeout=3600)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise RuntimeError(f"kzgraph query {name} failed: {stderr[-2000:]}")
+    return (header + rest).decode("utf-8"), stderr, first
+
+
+def _query_cli_setup(name: str, first: bool, build_first: bool
+                     ) -> Callable[[Context, Any], State]:
+    """A new cache folder (``XDG_CACHE_HOME``); with ``build_first`` a cold build into it (as
+    an editor's first ``kzgraph build``), untimed, in a child; unless ``first``, one
+    ``kzgraph query`` before the timed one, untimed."""
+    def setup(ctx: Context, prepared: Any) -> State:
+        work = Path(tempfile.mkdtemp(prefix="query-cli-", dir=ctx.scratch))
+        xdg = work / "xdg"
+        if build_first:
+            from kzgraph.build.pipeline import build
+
+            def first_build() -> None:
+                os.environ["XDG_CACHE_HOME"] = str(xdg)
+                build(ctx.settings, work / "public", formats=list(TARGET_FORMATS))
+            in_child(first_build)
+        if not first:
+            _cli_query(ctx, xdg, name)
+        return State(ctx=ctx, data=prepared, work=work, xdg=xdg, name=name)
+    return setup
+
+
+def _query_cli(state: State) -> None:
+    state.out = _cli_query(state.ctx, state.xdg, state.name)
+
+
+def _query_cli_after(state: State) -> dict[str, Any]:
+    shutil.rmtree(state.work, ignore_errors=True)
+    return {"query": state.name, "rows": max(0, len(state.out[0].splitlines()) - 1),
+            "stderr": state.out[1][-500:], "first_row_s": state.out[2]}
+
+
+def _check_warm_setup(ctx: Context, prepared: Any) -> State:
+    """``validate`` right after a build: the build's cache is there (made untimed, in a
+    child)."""
+    from kzgraph.build.pipeline import build
+
+    work = Path(tempfile.mkdtemp(prefix="check-warm-", dir=ctx.scratch))
+    cache = work / "cache"
+    in_child(lambda: build(ctx.settings, work / "public", cache=cache,
+                           formats=list(TARGET_FORMATS)))
+    return State(ctx=ctx, data=prepared, kwargs={"cache": cache}, work=work)
+
+
 # -- saved queries (kzgraph.query.engines) --------------------------------------------------------------
 
 def _query_engine(mapped: Any) -> Any:
@@ -659,6 +733,23 @@ def _stages() -> dict[str, Stage]:
         Stage("check", "ours", "none", _check, setup=_check_setup, after=_check_after,
               spawns=True,
               doc="kzgraph.build.pipeline.check, cold (an empty cache folder): load, map, validate"),
+        Stage("check_after_build", "ours", "none", _check, setup=_check_warm_setup,
+              after=_check_after, spawns=True,
+              doc="kzgraph.build.pipeline.check right after a build (its cache warm)"),
+        Stage("query_first", "ours", "none", _query_cli,
+              setup=_query_cli_setup(START_QUERY, True, True), after=_query_cli_after,
+              spawns=True,
+              doc=f"`kzgraph query {START_QUERY}` in a new process, the first after a cold "
+                  "build (it makes the query store)"),
+        Stage("query_later", "ours", "none", _query_cli,
+              setup=_query_cli_setup(START_QUERY, False, True), after=_query_cli_after,
+              spawns=True,
+              doc=f"`kzgraph query {START_QUERY}` in a new process, after an earlier one"),
+        Stage("query_later_labels", "ours", "none", _query_cli,
+              setup=_query_cli_setup("labels", False, True), after=_query_cli_after,
+              spawns=True,
+              doc="`kzgraph query labels` (the largest answer) in a new process, after an "
+                  "earlier one"),
         Stage("base_graph", "baseline", "mapped", _base_graph, setup=_base_graph_setup,
               after=lambda s: {"triples": len(s.graph)},
               doc="rdflib Graph().add() for every triple of the same mapping"),

@@ -310,6 +310,7 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
         write_atomic(output, out)
     if result.form == "SELECT" and not result.rows:
         click.echo("No match.", err=True)
+    _print_problems(getattr(engine, "later_problems", list)())
 
 
 @cli.command(epilog=EPILOG)

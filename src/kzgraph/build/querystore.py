@@ -26,6 +26,8 @@ import io
 import os
 import pickle
 import shutil
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -64,12 +66,17 @@ class State:
 
 @dataclass
 class Opened:
-    """An opened store and whether the content changed since it was made."""
+    """An opened store, the warnings of the run that made it, and (when asked) the page files
+    added, changed or removed since: checked in a thread while the query runs, since at
+    100,000 pages walking the folder and stat-ing every file takes a second or more."""
 
     store: ox.Store
     problems: list[Problem]
-    #: page files added, changed or removed since the store was made
-    changed: list[str]
+    _changed: Future[list[str]]
+
+    @property
+    def changed(self) -> list[str]:
+        return self._changed.result()
 
 
 class _Chain(io.RawIOBase):
@@ -230,7 +237,7 @@ def _patch(store: ox.Store, run: Run, old: State, changed: set[str], gone: set[s
 
 def open_store(cache_folder: Path, fingerprint: str, root: Path) -> Opened | None:
     """The query store made for ``fingerprint``, opened to read, with the page files changed
-    since it was made (a walk and a stat of each); None when there is none to open."""
+    since it was made found in a thread; None when there is none to open."""
     import pyoxigraph as ox
 
     folder = store_folder(cache_folder)
@@ -241,7 +248,15 @@ def open_store(cache_folder: Path, fingerprint: str, root: Path) -> Opened | Non
         store = ox.Store.read_only(str(folder / "store"))
     except OSError:
         return None
-    return Opened(store, state.problems, changed_files(state.stamps, root))
+    changed: Future[list[str]] = Future()
+
+    def check() -> None:
+        try:
+            changed.set_result(changed_files(state.stamps, root))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
+            changed.set_exception(exc)
+    threading.Thread(target=check, daemon=True, name="kzgraph-stale-check").start()
+    return Opened(store, state.problems, changed)
 
 
 def changed_files(stamps: dict[str, str], root: Path) -> list[str]:

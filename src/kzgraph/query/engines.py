@@ -195,6 +195,8 @@ class LocalEngine:
         ``store`` itself."""
         self.store = store
         self._dataset = dataset
+        #: problems found while the query ran, said after its answer (a stale query store)
+        self.later_problems: Callable[[], list[Problem]] = list
 
     @property
     def dataset(self) -> ox.Store:
@@ -434,13 +436,19 @@ def from_content(settings: Settings) -> tuple[LocalEngine, list[Problem]]:
         if opened is None:  # pragma: no cover - made just above
             raise QueryError(f"The query store in {folder} could not be opened.")
     problems = list(opened.problems)
-    if opened.changed:
-        shown = ", ".join(opened.changed[:3]) + (", ..." if len(opened.changed) > 3 else "")
-        problems.append(Problem(
-            str(settings.content), None, None,
-            f"The query store is stale: {len(opened.changed)} page file(s) changed since the "
-            f"last build ({shown}); the answers are those of that build. Run 'kzgraph build' "
-            "to bring it up to date.", severity=WARNING, stage="query"))
+    content = str(settings.content)
+
+    def stale() -> list[Problem]:
+        """Said after the answer (the check runs beside the query)."""
+        changed = opened.changed
+        if not changed:
+            return []
+        shown = ", ".join(changed[:3]) + (", ..." if len(changed) > 3 else "")
+        return [Problem(
+            content, None, None,
+            f"The query store is stale: {len(changed)} page file(s) changed since the last "
+            f"build ({shown}); the answers are those of that build. Run 'kzgraph build' to "
+            "bring it up to date.", severity=WARNING, stage="query")]
     union = opened.store
 
     def dataset() -> ox.Store:
@@ -453,7 +461,9 @@ def from_content(settings: Settings) -> tuple[LocalEngine, list[Problem]]:
         full.load(path=str(path), format=ox.RdfFormat.N_QUADS)
         full.extend(union.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         return full
-    return LocalEngine(union, dataset), problems
+    engine = LocalEngine(union, dataset)
+    engine.later_problems = stale
+    return engine, problems
 
 
 # --------------------------------------------------------------------------- labels
