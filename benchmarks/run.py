@@ -325,7 +325,7 @@ def compare(summary: dict[str, Any]) -> dict[str, Any]:
         "build_over_floor": build / floor if build and floor else None,
     }
     ours_peaks = [s["peak_rss_mb"] for s in summary.values()
-                  if s.get("family") == "ours" and "peak_rss_mb" in s]
+                  if s.get("family") in ("ours", "library") and "peak_rss_mb" in s]
     query_medians = {n: s["median_s"] for n, s in summary.items()
                      if n.startswith("query:") and "median_s" in s}
     cold = build if build is not None else ours_total
