@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from benchmarks.generate import generate
 from conftest import BASE, replace_in
-from kzgraph.build import querystore
-from kzgraph.build.cache import Cache
-from kzgraph.build.engine import default_cache_dir
-from kzgraph.build.pipeline import build
+from kzgraph.engine import querystore
+from kzgraph.engine.cache import Cache
+from kzgraph.engine.run import default_cache_dir
+from kzgraph.engine.pipeline import build
 from kzgraph.cli import cli
 from kzgraph.config import Settings
 from kzgraph.query.engines import from_content
@@ -31,7 +31,7 @@ def corpus(tmp_path_factory) -> Path:
 
 def _store_triples(settings: Settings) -> set[ox.Triple]:
     opened = querystore.open_store(default_cache_dir(settings), Cache.fingerprint_of(settings),
-                                   settings.content)
+                                   settings)
     assert opened is not None, "no current query store"
     assert opened.changed == []
     triples = {ox.Triple(q.subject, q.predicate, q.object)
@@ -71,7 +71,7 @@ def test_the_store_equals_the_published_data_after_every_incremental_build(corpu
     build(settings, out)
     # a build does not make a store from nothing: the first query does
     assert querystore.open_store(default_cache_dir(settings), Cache.fingerprint_of(settings),
-                                 root) is None
+                                 settings) is None
     engine, problems = from_content(settings)
     assert problems == []
     assert _store_triples(settings) == _published(out)
@@ -150,7 +150,7 @@ def test_a_store_left_half_changed_is_not_used(corpus, tmp_path):
     folder = querystore.store_folder(default_cache_dir(settings))
     (folder / querystore.STATE).unlink()
     assert querystore.open_store(default_cache_dir(settings), Cache.fingerprint_of(settings),
-                                 root) is None
+                                 settings) is None
     engine, _ = from_content(settings)
     build(settings, tmp_path / "public")
     assert _store_triples(settings) == _published(tmp_path / "public")

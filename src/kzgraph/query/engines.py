@@ -409,30 +409,30 @@ def open_engine(settings: Settings, endpoint: str | None = None, data: Path | No
 
 
 def from_content(settings: Settings) -> tuple[LocalEngine, list[Problem]]:
-    """The content folder's query store (:mod:`kzgraph.build.querystore`): the union of its
+    """The content folder's query store (:mod:`kzgraph.engine.querystore`): the union of its
     data graphs on disk, opened in milliseconds; made by the build engine when there is none
     yet (content with errors is refused then: ContentError). When page files changed since
     it was made, a warning says so (the answers are those of the last build). A query that
     names graphs runs on an in-memory store holding the published N-Quads' named graphs."""
     import pyoxigraph as ox
 
-    from kzgraph.build import querystore
-    from kzgraph.build.cache import Cache
-    from kzgraph.build.engine import Run, default_cache_dir
-    from kzgraph.build.pipeline import export_file
+    from kzgraph.engine import querystore
+    from kzgraph.engine.cache import Cache
+    from kzgraph.engine.run import Run, default_cache_dir
+    from kzgraph.engine.pipeline import export_file
     from kzgraph.errors import WARNING, ContentError
     from kzgraph.formats.registry import get_format
 
     folder = default_cache_dir(settings)
     fingerprint = Cache.fingerprint_of(settings)
-    opened = querystore.open_store(folder, fingerprint, settings.content)
+    opened = querystore.open_store(folder, fingerprint, settings)
     if opened is None:
         with Run(settings, formats=[querystore.FORMAT], cache_dir=folder) as run:
             outcome = run.check()
             if not outcome.ok:
                 raise ContentError(outcome.problems, "Cannot query")
             querystore.update(run, outcome.problems, make=True)
-        opened = querystore.open_store(folder, fingerprint, settings.content)
+        opened = querystore.open_store(folder, fingerprint, settings)
         if opened is None:  # pragma: no cover - made just above
             raise QueryError(f"The query store in {folder} could not be opened.")
     problems = list(opened.problems)

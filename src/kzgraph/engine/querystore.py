@@ -32,14 +32,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from kzgraph.build.parts import plan
+from kzgraph.engine.parts import plan
 from kzgraph.errors import Problem
 from kzgraph.formats.writers import chunk_texts, read_piece
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from kzgraph.build.engine import Run
+    from kzgraph.config import Settings
+
+    from kzgraph.engine.run import Run
 
 FOLDER = "query-store"
 STATE = "state.pickle"
@@ -235,7 +237,7 @@ def _patch(store: ox.Store, run: Run, old: State, changed: set[str], gone: set[s
     store.load(b"".join(texts), format=ox.RdfFormat.N_TRIPLES)
 
 
-def open_store(cache_folder: Path, fingerprint: str, root: Path) -> Opened | None:
+def open_store(cache_folder: Path, fingerprint: str, settings: Settings) -> Opened | None:
     """The query store made for ``fingerprint``, opened to read, with the page files changed
     since it was made found in a thread; None when there is none to open."""
     import pyoxigraph as ox
@@ -252,18 +254,18 @@ def open_store(cache_folder: Path, fingerprint: str, root: Path) -> Opened | Non
 
     def check() -> None:
         try:
-            changed.set_result(changed_files(state.stamps, root))
+            changed.set_result(changed_files(state.stamps, settings))
         except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
             changed.set_exception(exc)
     threading.Thread(target=check, daemon=True, name="kzgraph-stale-check").start()
     return Opened(store, state.problems, changed)
 
 
-def changed_files(stamps: dict[str, str], root: Path) -> list[str]:
+def changed_files(stamps: dict[str, str], settings: Settings) -> list[str]:
     """The page files added, changed or removed since ``stamps`` were taken."""
-    from kzgraph.build.cache import _stamp
+    from kzgraph.engine.cache import _stamp
 
-    parts, _, _ = plan(root)
+    parts, _, _ = plan(settings.content, settings.language_dirs, settings.default_language)
     now = {name for part in parts for name in part.names}
     out = [name for name in now if stamps.get(name) != _stamp(name)]
     out += [name for name in stamps if name not in now]

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator
 
 from rdflib import Dataset
 
-from kzgraph.build.engine import Outcome, Progress, Run
+from kzgraph.engine.run import Outcome, Progress, Run
 from kzgraph.config import Settings
 from kzgraph.content.load import Content, load_content
 from kzgraph.errors import ContentError, Problem, has_errors, sort_problems
@@ -51,10 +51,13 @@ def load_and_map(settings: Settings) -> Result:
     if not settings.content.is_dir():
         from kzgraph.errors import ConfigError
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
-    from kzgraph.build.engine import known_slugs, plan
+    from kzgraph.engine.run import known_slugs, plan
 
-    content = load_content(settings.content, settings.default_language)
-    mapped = map_content(content, settings, known_slugs(plan(settings.content)[0]))
+    dirs = settings.language_dirs
+    content = load_content(settings.content, settings.default_language, dirs)
+    known = known_slugs(plan(settings.content, dirs, settings.default_language)[0],
+                        settings.content, dirs)
+    mapped = map_content(content, settings, known)
     return Result(mapped, sort_problems(content.problems + mapped.problems), content)
 
 
@@ -275,7 +278,7 @@ def build(settings: Settings, output: Path, lang: str = "en", *,
     at once. Content that violates the shapes is not published: :class:`ContentError` is
     raised and ``output`` stays as it was. With a cache folder, and N-Triples and N-Quads
     among the formats, the query store beside the cache is brought up to date too
-    (:mod:`kzgraph.build.querystore`; ``query_store=False`` leaves it)."""
+    (:mod:`kzgraph.engine.querystore`; ``query_store=False`` leaves it)."""
     _require_content(settings)
     wanted = [f.name for f in FORMATS if f.name in set(formats)]
     output = Path(output).absolute()
@@ -328,7 +331,7 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
         for name, (_, layout) in written.items():
             run.cache.remember_output(name, output / _file_name(name), layout)
         if query_store:
-            from kzgraph.build import querystore
+            from kzgraph.engine import querystore
 
             querystore.update(run, outcome.problems)
     return outcome
