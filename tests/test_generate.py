@@ -19,8 +19,9 @@ from kzgraph.engine.pipeline import check, load_and_map
 from kzgraph.vocab import DCTERMS, KZ, RDF
 
 BASE = "https://kzgraph.example/"
-#: a digest of the light profile's files for (1234 pages, seed 3, 5 violations)
-LIGHT_1234_SEED_3 = "a7e04b680f4a637c"
+#: a digest of the light profile's files for (1234 pages, seed 3, 5 violations): change it
+#: only with a change to the light profile made on purpose
+LIGHT_1234_SEED_3 = "7e786870c35d4eda"
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +198,10 @@ def test_heavy_corpus_is_clean_kzgraph_content_with_link_heavy_guides(tmp_path):
     root = tmp_path / "content"
     corpus = generate(root, 1500, seed=2, profile="heavy")
     result = check(Settings(base=BASE, content=root))
-    assert sorted(map(str, result.problems)) == []
+    # pages in one language, or without English or Russian, get the shapes' language-coverage
+    # warning, as such pages written by editors do; nothing else is reported
+    others = [str(p) for p in result.problems if "This page has no " not in p.message]
+    assert others == [] and result.ok
     g = load_and_map(Settings(base=BASE, content=root)).mapped.graph
     guides = set(g.subjects(RDF.type, KZ.Guide))
     assert corpus.stats["guide_pages"] == 15

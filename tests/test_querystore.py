@@ -73,7 +73,7 @@ def test_the_store_equals_the_published_data_after_every_incremental_build(corpu
     assert querystore.open_store(default_cache_dir(settings), Cache.fingerprint_of(settings),
                                  settings) is None
     engine, problems = from_content(settings)
-    assert problems == []
+    assert not [p for p in problems if p.severity == "error"]
     assert _store_triples(settings) == _published(out)
     sources = sorted(p.name for p in (root / "sources").iterdir())
     # an edit (a title, a list value and a body), a move, a deletion, a new page, a guide
