@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import operator
 import os
 import re
 import stat
@@ -24,6 +23,7 @@ import yaml
 
 from kzgraph.content.hugofront import read_json, read_toml
 from kzgraph.content.layout import COLLECTION, KINDS, place  # noqa: F401 (KINDS: re-exported)
+from kzgraph.content.walk import Listing, _display, _walk
 from kzgraph.errors import WARNING, Message, Problem, msg
 
 FILE_NAME = re.compile(r"index(?:\.(?P<lang>[^.]+))?\.md")
@@ -405,54 +405,6 @@ def _fields(page: Page, node: yaml.Node | None, loader: _Loader, front_line: int
     return page, problems
 
 
-def _links_to_folder(entry: os.DirEntry) -> bool:
-    try:
-        return entry.is_dir()
-    except OSError:  # a loop of links: reported when the file is read
-        return False
-
-
-_NAME = operator.attrgetter("name")
-
-
-def _walk(root: Path) -> tuple[list[str], list[Problem]]:
-    """Every Markdown file under root (its path as text), in a stable order. Symlinked folders
-    are not followed (a link can loop back on itself); each one is reported. One ``scandir``
-    per folder, with the kind of each entry from the folder listing itself: no extra system
-    call per file."""
-    found: list[str] = []
-    problems: list[Problem] = []
-
-    def visit(folder: str) -> None:
-        with os.scandir(folder) as listing:
-            entries = sorted(listing, key=_NAME)
-        files, subfolders = [], []
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                subfolders.append(entry.path)
-            elif entry.is_symlink() and _links_to_folder(entry):
-                problems.append(Problem(
-                    _display(Path(entry.path), root), None, None,
-                    msg("This folder is a symbolic link; kzgraph does not follow linked "
-                        "folders (they can loop). Move the pages into the content folder."),
-                    severity=WARNING))
-            elif entry.name.endswith(".md"):
-                files.append(entry.path)
-        found.extend(files)
-        for sub in subfolders:
-            visit(sub)
-
-    visit(str(root))
-    return found, problems
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root.parent).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def _read(path: str, size: int) -> bytes:
     """A file's bytes, read to its end (``size``, what stat said, is only a hint), without
     ``Path.read_bytes``'s buffered reader and its extra system calls."""
@@ -546,10 +498,11 @@ def find_files(root: Path) -> tuple[list[Path], list[Problem]]:
     return [Path(name) for name in names], problems
 
 
-def find_file_names(root: Path) -> tuple[list[str], list[Problem]]:
+def find_file_names(root: Path, listings: dict[str, Listing] | None = None
+                    ) -> tuple[list[str], list[Problem]]:
     """:func:`find_files`, the paths as text (a hundred thousand ``Path`` objects cost a
-    rebuild half a second)."""
-    return _walk(root)
+    rebuild half a second); ``listings``: see :func:`_walk`."""
+    return _walk(root, listings)
 
 
 def load_files(paths: list[Path], root: Path, default_language: str = "en",

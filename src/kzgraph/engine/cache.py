@@ -19,12 +19,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Container, Iterable, Iterator
 
 from kzgraph import __version__
-from kzgraph.engine.parts import MESSAGE_LANGUAGES, Chunk, Part
+from kzgraph.engine.parts import MESSAGE_LANGUAGES, Chunk, Part, read_translation_key
 from kzgraph.config import Settings
 from kzgraph.content.status import Coverage
+from kzgraph.content.walk import Listing
 from kzgraph.errors import Problem
 from kzgraph.formats.writers import (
     Layout,
@@ -167,6 +168,8 @@ class Cache:
                 data BLOB);
             CREATE TABLE IF NOT EXISTS outputs(file TEXT PRIMARY KEY, fmt TEXT,
                 identity TEXT, written INTEGER, layout BLOB);
+            CREATE TABLE IF NOT EXISTS heads(path TEXT PRIMARY KEY, stamp TEXT, tkey TEXT);
+            CREATE TABLE IF NOT EXISTS listings(id INTEGER PRIMARY KEY, data BLOB);
         """)
         self.db.commit()
 
@@ -322,12 +325,60 @@ class Cache:
         for (text,) in self.db.execute(f"SELECT {column} FROM parts ORDER BY key"):
             yield text or ""
 
+    def listings(self) -> dict[str, Listing]:
+        """The content folders' listings kept by the last walk (see
+        :func:`kzgraph.content.walk._walk`): one blob, read in milliseconds."""
+        row = self.db.execute("SELECT data FROM listings WHERE id = 0").fetchone()
+        try:
+            return marshal.loads(row[0]) if row else {}
+        except (EOFError, ValueError, TypeError):
+            return {}
+
+    def put_listings(self, listings: dict[str, Listing]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO listings VALUES (0, ?)",
+                        (marshal.dumps(listings),))
+
     def commit(self, known_digest: str) -> None:
         self._set_meta("known", known_digest)
         self.db.commit()
 
     def close(self) -> None:
         self.db.close()
+
+
+class KeptKeys:
+    """Files' ``translationKey`` (what :func:`~kzgraph.engine.parts.plan` reads from the
+    files), kept in the cache by each file's stamp: a rebuild reads only the files changed
+    since. Called with a path; the stamps it takes are left in ``stamps`` for the run."""
+
+    def __init__(self, cache: Cache, stamps: dict[str, str]) -> None:
+        self.cache, self.stamps = cache, stamps
+        self.kept: dict[str, tuple[str, str | None]] | None = None
+        self.new: dict[str, tuple[str, str | None]] = {}
+
+    def __call__(self, path: str) -> str | None:
+        if self.kept is None:  # read only when some translation has a name of its own
+            self.kept = {p: (stamp, key) for p, stamp, key in
+                         self.cache.db.execute("SELECT path, stamp, tkey FROM heads")}
+        stamp = self.stamps.get(path)
+        if stamp is None:
+            # taken before the file is read: a file changed while it is read has another
+            # stamp by the next run, which reads it again
+            stamp = self.stamps[path] = _stamp(path)
+        was = self.kept.get(path)
+        if was is not None and was[0] == stamp:
+            return was[1]
+        key = read_translation_key(path)
+        self.new[path] = (stamp, key)
+        return key
+
+    def save(self, paths: Container[str]) -> None:
+        """Keep the keys read in this run, and forget the files no longer in the content."""
+        self.cache.db.executemany("INSERT OR REPLACE INTO heads VALUES (?, ?, ?)",
+                                  [(p, stamp, key) for p, (stamp, key) in self.new.items()])
+        if self.kept is not None:
+            self.cache.db.executemany("DELETE FROM heads WHERE path = ?",
+                                      [(p,) for p in self.kept if p not in paths])
 
 
 def _stamp(path: str | Path) -> str:

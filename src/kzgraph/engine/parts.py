@@ -13,7 +13,7 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from rdflib import URIRef
 from rdflib.term import Node
@@ -22,6 +22,7 @@ from kzgraph.check.shacl import Index, Result
 from kzgraph.config import Settings
 from kzgraph.content.layout import place
 from kzgraph.content.load import find_file_names, load_files
+from kzgraph.content.walk import Listing
 from kzgraph.content.status import Coverage
 from kzgraph.errors import Problem
 from kzgraph.formats.writers import (
@@ -78,12 +79,19 @@ class Chunk:
     coverage: Coverage = field(default_factory=Coverage)
 
 
-def plan(root: Path, language_dirs: dict[str, str] | None = None, default_language: str = "en"
+def plan(root: Path, language_dirs: dict[str, str] | None = None, default_language: str = "en",
+         listings: dict[str, Listing] | None = None,
+         translation_key: Callable[[str], str | None] | None = None
          ) -> tuple[list[Part], list[Path], list[Problem]]:
     """The content's parts, the files outside any part (reported as they load), and the
     problems of the walk itself (linked folders). A part is one resource: its leaf bundle's
-    or single file's every language version, wherever the language's content folder is."""
-    paths, problems = find_file_names(root)
+    or single file's every language version, wherever the language's content folder is.
+
+    ``listings``: the folders' listings an earlier walk kept (see
+    :func:`kzgraph.content.walk._walk`), brought up to date. ``translation_key``: how a file's
+    ``translationKey`` is found (by default, read from the file; the build takes it from its
+    cache for a file not changed since)."""
+    paths, problems = find_file_names(root, listings)
     groups: dict[str, list[str]] = defaultdict(list)
     named: set[str] = set()  # the groups with a file in the default language
     stray: list[Path] = []
@@ -98,7 +106,7 @@ def plan(root: Path, language_dirs: dict[str, str] | None = None, default_langua
             if where[2] in (None, default_language):
                 named.add(key)
     if len(named) < len(groups):
-        _join_translations(groups, named)
+        _join_translations(groups, named, translation_key or read_translation_key)
     return [Part(k, groups[k]) for k in sorted(groups)], stray, problems
 
 
@@ -108,7 +116,7 @@ _TRANSLATION_KEY = re.compile(
     re.MULTILINE)
 
 
-def _translation_key(path: str) -> str | None:
+def read_translation_key(path: str) -> str | None:
     """A file's ``translationKey``, read from the start of its front matter (no YAML)."""
     try:
         with open(path, "rb") as f:
@@ -119,7 +127,8 @@ def _translation_key(path: str) -> str | None:
     return m.group("key").strip() if m else None
 
 
-def _join_translations(groups: dict[str, list[str]], named: set[str]) -> None:
+def _join_translations(groups: dict[str, list[str]], named: set[str],
+                       key_of: Callable[[str], str | None]) -> None:
     """Hugo's ``translationKey``: a translation whose name has no file in the default language
     joins the page of its kind in the default language with the same key (one resource, one
     part). Read only when there is such a translation, and only for its kind."""
@@ -129,11 +138,11 @@ def _join_translations(groups: dict[str, list[str]], named: set[str]) -> None:
         kind = key.split("/", 1)[0]
         if kind in kinds:
             for path in groups[key]:
-                found = _translation_key(path)
+                found = key_of(path)
                 if found is not None:
                     owners.setdefault((kind, found), key)
     for key in sorted(k for k in groups if k not in named):
-        found = {_translation_key(path) for path in groups[key]}
+        found = {key_of(path) for path in groups[key]}
         owner = owners.get((key.split("/", 1)[0], found.pop())) if len(found) == 1 else None
         if owner is not None:
             groups[owner].extend(groups.pop(key))

@@ -34,6 +34,7 @@ from typing import Callable, Iterable, Iterator
 from kzgraph.engine.cache import (
     _COLUMNS,
     Cache,
+    KeptKeys,
     Summary,
     _stamp,
     bucket_of,
@@ -214,9 +215,20 @@ class Run:
         lang = lang if lang in MESSAGE_LANGUAGES else "en"
         root = self.settings.content
         dirs = self.settings.language_dirs
-        parts, stray, problems = plan(root, dirs, self.settings.default_language)
+        # the walk lists again only the folders changed since the last run, and the
+        # translation keys are read again only from the files changed since
+        listings = self.cache.listings()
+        walked = dict(listings)
+        taken: dict[str, str] = {}
+        keys = KeptKeys(self.cache, taken)
+        parts, stray, problems = plan(root, dirs, self.settings.default_language, listings,
+                                      keys)
+        if listings != walked:
+            self.cache.put_listings(listings)
         by_key = {p.key: p for p in parts}
-        stamps = {name: _stamp(name) for part in parts for name in part.names}
+        stamps = {name: taken.get(name) or _stamp(name) for part in parts
+                  for name in part.names}
+        keys.save(stamps.keys())
         known = known_slugs(parts, root, dirs, self.settings.default_language)
         known_digest = hashlib.sha256(repr(sorted(
             (k, sorted(v)) for k, v in known.items())).encode()).hexdigest()

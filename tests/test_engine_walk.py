@@ -1,0 +1,180 @@
+"""What a rebuild no longer reads again: the listings of the folders that did not change (one
+``stat`` each instead of a ``scandir``) and the ``translationKey`` of the files that did not
+change (kept in the cache by file stamp). Whatever moved, was added, deleted or edited, a warm
+build still writes exactly what a cold one writes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from kzgraph.config import Settings, with_hugo_site
+from kzgraph.content import walk
+from kzgraph.engine import cache as cache_module
+from kzgraph.engine.parts import plan
+from kzgraph.engine.pipeline import build
+from conftest import BASE, replace_in
+
+SITE = Path(__file__).parent / "hugo_site"
+
+
+def _age(root: Path) -> None:
+    """Every folder's modification time set an hour back, as after an editor's last edit
+    long ago (a folder changed within the last second is listed again, whatever is kept)."""
+    past = time.time() - 3600
+    for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+        os.utime(folder, (past, past))
+
+
+@pytest.fixture
+def listed(monkeypatch, tmp_path) -> list[str]:
+    """The folders of the test's content folder that ``scandir`` lists, in order."""
+    seen: list[str] = []
+    real = os.scandir
+    content = str(tmp_path / "content")
+
+    def scandir(path):
+        if str(path) == content or str(path).startswith(content + os.sep):
+            seen.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(walk.os, "scandir", scandir)
+    return seen
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_the_walk_lists_again_only_the_folders_that_changed(tmp_path, listed):
+    root = tmp_path / "content"
+    for rel in ("sources/a/index.md", "sources/a/index.ru.md", "sources/b/index.md",
+                "guides/g/index.md", "categories/c/index.md"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    _age(root)
+    listed.clear()
+    listings: dict = {}
+    first, _ = walk._walk(root, listings)
+    assert len(listed) == 8 and len(listings) == 8
+    listed.clear()
+    again, _ = walk._walk(root, listings)
+    assert again == first and listed == []  # nothing changed: no folder listed
+    # a file edited in place changes no folder: still nothing listed, the same files
+    (root / "sources/b/index.md").write_text("---\ntitle: y\n---\n", encoding="utf-8")
+    assert walk._walk(root, listings)[0] == first and listed == []
+    # a new file, a folder moved, a file deleted: only the changed folders are listed
+    (root / "sources/a/index.kk.md").write_text("---\ntitle: z\n---\n", encoding="utf-8")
+    (root / "guides/g").rename(root / "guides/h")
+    (root / "categories/c/index.md").unlink()
+    listed.clear()
+    found, _ = walk._walk(root, listings)
+    fresh, _ = walk._walk(root)  # without listings: a full walk
+    assert found == fresh and str(root / "sources/a/index.kk.md") in found
+    assert str(root / "guides/h/index.md") in found and str(root / "guides/g/index.md") \
+        not in found and str(root / "categories/c/index.md") not in found
+    # changed: sources/a, guides (and guides/h, new under that name), categories/c
+    assert set(listed[:4]) == {str(root / p) for p in
+                               ("sources/a", "guides", "guides/h", "categories/c")}
+    # kept for next time: every folder but those changed just now (see the next test)
+    changed = {str(root / p) for p in ("sources/a", "guides", "categories/c")}
+    assert set(listings) == {str(root), *(str(p) for p in root.rglob("*") if p.is_dir())} \
+        - changed
+
+
+def test_a_folder_changed_just_now_is_listed_again_next_time(tmp_path, listed):
+    """Within the filesystem clock's tick of a listing, a change may leave a folder's time as
+    recorded: such a folder is not kept."""
+    root = tmp_path / "content"
+    (root / "sources/a").mkdir(parents=True)
+    (root / "sources/a/index.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    listings: dict = {}
+    walk._walk(root, listings)
+    assert listings == {}
+    listed.clear()
+    walk._walk(root, listings)
+    assert len(listed) == 3
+
+
+def _settings(site: Path) -> Settings:
+    return with_hugo_site(Settings(content=site / "content", base="https://hugo-site.example/"))
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The files whose ``translationKey`` is read from the file."""
+    seen: list[str] = []
+    real = cache_module.read_translation_key
+
+    def read(path: str):
+        seen.append(path)
+        return real(path)
+
+    monkeypatch.setattr(cache_module, "read_translation_key", read)
+    return seen
+
+
+def test_translation_keys_are_read_again_only_from_changed_files(tmp_path, reads):
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    settings = _settings(site)
+    cache = tmp_path / "cache"
+    first = build(settings, tmp_path / "warm", cache=cache)
+    assert first.ok and reads  # the translation named on its own made them read
+    assert any(r.endswith("zakon-ru.md") for r in reads)
+    reads.clear()
+    edited = site / "content/en/sources/kazfem.md"
+    replace_in(edited, 'title = "KazFem"', 'title = "KazFem (edited)"')
+    again = build(settings, tmp_path / "warm", cache=cache)
+    assert again.rebuilt == 1 and reads == [str(edited)]
+    # the translation's key changed: it is its own resource now, in the warm build as in a
+    # cold one
+    reads.clear()
+    replace_in(site / "content/ru/sources/zakon-ru.md", 'translationKey: "zakon"',
+               'translationKey: "zakon-other"')
+    moved = build(settings, tmp_path / "warm", cache=cache)
+    assert reads == [str(site / "content/ru/sources/zakon-ru.md")]
+    assert moved.parts == first.parts + 1
+    keys = [p.key for p in plan(settings.content, settings.language_dirs,
+                                settings.default_language)[0]]
+    assert "source/zakon-ru" in keys
+    build(settings, tmp_path / "cold", cache=False)
+    assert _files(tmp_path / "warm") == _files(tmp_path / "cold")
+
+
+def test_a_warm_build_after_moves_deletions_and_new_pages_equals_a_cold_one(tmp_path, listed):
+    root = tmp_path / "content"
+    generate(root, 120, seed=5)
+    _age(root)
+    listed.clear()
+    settings = Settings(base=BASE, content=root)
+    cache = tmp_path / "cache"
+    first = build(settings, tmp_path / "warm", cache=cache)
+    assert first.ok and first.rebuilt == first.parts
+    listed.clear()
+    again = build(settings, tmp_path / "warm", cache=cache)
+    assert again.rebuilt == 0 and listed == []  # no folder listed: none changed
+    # a source edited in place; guides (which no page links to) renamed (a move), deleted,
+    # and copied as a new page
+    source = sorted(p for p in (root / "sources").iterdir() if p.is_dir())[0]
+    with (source / "index.md").open("a", encoding="utf-8") as f:
+        f.write("\nEdited in place.\n")
+    guides = sorted(p for p in (root / "guides").iterdir() if p.is_dir())
+    assert len(guides) >= 3
+    guides[0].rename(guides[0].with_name(guides[0].name + "-moved"))
+    shutil.rmtree(guides[1])
+    shutil.copytree(guides[2], guides[2].with_name(guides[2].name + "-copy"))
+    listed.clear()
+    warm = build(settings, tmp_path / "warm", cache=cache)
+    # the folder of guides is listed, and the new folders in it; no other folder
+    assert str(root / "guides") in listed
+    assert len(listed) == 3, listed
+    cold = build(settings, tmp_path / "cold", cache=False)
+    assert warm.parts == cold.parts == first.parts
+    assert warm.rebuilt < warm.parts
+    assert _files(tmp_path / "warm") == _files(tmp_path / "cold")
