@@ -181,9 +181,11 @@ class Cache:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def stale(self, parts: list[Part], formats: tuple[str, ...],
-              stamps: dict[str, str], known_digest: str) -> list[Part]:
-        """The parts whose chunk is missing, was made from other files, lacks a format, or is
-        a guide made when other pages existed (its links may have changed meaning)."""
+              stamps: dict[str, str], known_digest: str) -> tuple[list[Part], list[Part]]:
+        """The parts whose chunk is missing, was made from other files, or is a guide made
+        when other pages existed (its links may have changed meaning); and the parts whose
+        chunk is current but was made for fewer formats (by ``validate``, or an ``export``):
+        only their texts are made again (:func:`~kzgraph.engine.parts.make_texts`)."""
         cached_files = {path: (stamp, part) for path, stamp, part in
                         self.db.execute("SELECT path, stamp, part FROM files")}
         counts: dict[str, int] = defaultdict(int)
@@ -198,15 +200,17 @@ class Cache:
         made_with = {have: wanted <= set(have.split(","))
                      for have in set(cached_formats.values()) if have is not None}
         links_changed = self._meta("known") != known_digest
-        out = []
+        out, unwritten = [], []
         for part in parts:
             have = cached_formats.get(part.key)
-            if have is None or not made_with[have] or counts[part.key] != len(part.names) or \
+            if have is None or counts[part.key] != len(part.names) or \
                     any(cached_files.get(name) != (stamps[name], part.key)
                         for name in part.names) or \
                     (links_changed and part.kind == "guide"):
                 out.append(part)
-        return out
+            elif not made_with[have]:
+                unwritten.append(part)
+        return out, unwritten
 
     @staticmethod
     def row(c: Chunk, formats: tuple[str, ...]) -> tuple:
@@ -245,6 +249,21 @@ class Cache:
                             [(name, stamps[name], r[0][0]) for r in rows
                              for name in parts[r[0][0]].names])
         return versions
+
+    def put_texts(self, rows: list[tuple[str, str | None, str | None]],
+                  formats: tuple[str, ...]) -> None:
+        """Parts' texts made again (:func:`~kzgraph.engine.parts.make_texts`): their
+        provenance, when made, and the formats their chunk now serves. Their version stays:
+        the same files, the same statements."""
+        for key, *provenance in rows:
+            (have,) = self.db.execute("SELECT formats FROM parts WHERE key = ?",
+                                      (key,)).fetchone()
+            have, at, until = have.partition("@")
+            made_for = ",".join(sorted({*filter(None, have.split(",")), *formats})) + at + until
+            self.db.execute(
+                f"UPDATE parts SET formats = ?, "
+                f"{', '.join(f'{c} = coalesce(?, {c})' for c in _COLUMNS)} WHERE key = ?",
+                (made_for, *provenance, key))
 
     def keep_only(self, parts: list[Part]) -> None:
         """Forget the parts and files that are no longer in the content."""

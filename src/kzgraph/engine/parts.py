@@ -21,7 +21,7 @@ from rdflib.term import Node
 from kzgraph.check.shacl import Index, Result
 from kzgraph.config import Settings
 from kzgraph.content.layout import place
-from kzgraph.content.load import find_file_names, load_files
+from kzgraph.content.load import Content, find_file_names, load_files
 from kzgraph.content.walk import Listing
 from kzgraph.content.status import Coverage
 from kzgraph.errors import Problem
@@ -170,16 +170,11 @@ def known_slugs(parts: Iterable[Part], root: Path,
     return dict(known)
 
 
-def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[str]],
-               formats: Iterable[str]) -> Chunk:
-    """Load, map, validate and write one part."""
-    from kzgraph.check.validate import compiled_shapes, locate
-    from kzgraph.graph.provenance import (
-        BUILD_PLACEHOLDER,
-        file_digest,
-        page_sources,
-        source_triples,
-    )
+def _written(part: Part, root: Path, settings: Settings, known: dict[str, set[str]],
+             formats: Iterable[str]) -> tuple[Chunk, Content, Mapped, Encoded]:
+    """A part loaded, mapped and written in ``formats`` (its texts, and its provenance in
+    the dataset formats among them): a chunk with texts only, and what it was made from."""
+    from kzgraph.graph.provenance import BUILD_PLACEHOLDER, page_sources, source_triples
 
     content = load_files(part.files, root, settings.default_language, settings.language_dirs)
     # mapped without recording each statement's origin: only results need one, and they
@@ -188,13 +183,8 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     minter = mapped.minter
     reference_graph = minter.reference_graph()
     enc = Encoded({g: t for g, t in mapped.quads.items() if g != reference_graph})
-    union = enc.triples
-    # what the part says of the reference data: each block once, as made once a process
-    reference = mapped.quads.get(reference_graph, [])
     formats = tuple(formats)
     chunk = Chunk(part.key, chunk_texts(enc, formats))
-    chunk.reference = sorted(mapped.referenced)
-    chunk.until = mapped.until
     dataset_formats = [f for f in formats if f in DATASET_FORMATS]
     if dataset_formats:
         provenance = [t for source in page_sources(mapped, content.pages)
@@ -202,6 +192,29 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
         for fmt, text in chunk_texts({minter.graph("provenance"): provenance},
                                      dataset_formats).items():
             chunk.texts[f"prov_{fmt}"] = text
+    return chunk, content, mapped, enc
+
+
+def make_texts(part: Part, root: Path, settings: Settings, known: dict[str, set[str]],
+               formats: Iterable[str]) -> Chunk:
+    """Only the texts of a part whose other rows the cache holds, current (made by
+    ``validate``, or for other formats): loaded and mapped again, not validated (the same
+    files and links give the same statements, so the same texts as :func:`make_chunk`)."""
+    return _written(part, root, settings, known, formats)[0]
+
+
+def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[str]],
+               formats: Iterable[str]) -> Chunk:
+    """Load, map, validate and write one part."""
+    from kzgraph.check.validate import compiled_shapes, locate
+    from kzgraph.graph.provenance import file_digest
+
+    chunk, content, mapped, enc = _written(part, root, settings, known, formats)
+    union = enc.triples
+    # what the part says of the reference data: each block once, as made once a process
+    reference = mapped.quads.get(mapped.minter.reference_graph(), [])
+    chunk.reference = sorted(mapped.referenced)
+    chunk.until = mapped.until
 
     shapes, hierarchy = compiled_shapes()
     index = Index((), hierarchy)

@@ -47,6 +47,7 @@ from kzgraph.engine.parts import (
     _settled,
     known_slugs,
     make_chunk,
+    make_texts,
     plan,
 )
 from kzgraph.check.shacl import Index
@@ -81,6 +82,9 @@ class Outcome:
     parts: int
     rebuilt: int
     files: dict[str, int] = field(default_factory=dict)
+    #: the parts whose rows were current but whose texts were made again (a format wanted
+    #: they were not made for, or their pieces in no file still as written)
+    rewritten: int = 0
     #: the texts per language (``kzgraph status``'s totals), summed over the parts
     coverage: Coverage = field(default_factory=Coverage)
 
@@ -135,6 +139,18 @@ def _work(batch: list[Part]) -> list[tuple]:
     return [(*Cache.row(c, formats), where) for c, where in zip(chunks, pieces)]
 
 
+def _work_texts(batch: list[Part]) -> list[tuple]:
+    """A batch of parts whose cache rows are current: their texts only (see
+    :func:`make_texts`), as (key, provenance in each dataset format, where the pieces lie)."""
+    assert _WORK is not None
+    root, settings, known, formats, scratch = _WORK
+    chunks = [make_texts(p, root, settings, known, formats) for p in batch]
+    provenance = [tuple(c.texts.get(column) for column in _COLUMNS) for c in chunks]
+    pieces = _write_pieces(chunks, formats, scratch) if formats and scratch else \
+        [{} for _ in chunks]
+    return [(c.key, *prov, where) for c, prov, where in zip(chunks, provenance, pieces)]
+
+
 def _worker_started() -> None:
     """A worker makes millions of short-lived objects and few cycles: with the default
     thresholds the cyclic collector took 4% of its time (measured), with these about none."""
@@ -142,20 +158,23 @@ def _worker_started() -> None:
 
 
 def _rows(parts: list[Part], root: Path, settings: Settings, known: dict[str, set[str]],
-          formats: tuple[str, ...], jobs: int, scratch: Path | None
+          formats: tuple[str, ...], jobs: int, scratch: Path | None,
+          work: Callable[[list[Part]], list[tuple]] | None = None
           ) -> Iterator[list[tuple]]:
     """The cache rows of ``parts`` (and where their pieces were written in ``scratch``),
-    batch by batch, from ``jobs`` forked workers (or in-process when there is little to do)."""
+    batch by batch, from ``jobs`` forked workers (or in-process when there is little to do);
+    or what ``work`` (:func:`_work_texts`) makes of them."""
+    work = work or _work
     global _WORK
     _WORK = (root, settings, known, formats, scratch)
     batches = [parts[i:i + _BATCH] for i in range(0, len(parts), _BATCH)]
     try:
         if jobs <= 1 or len(batches) <= 1 or "fork" not in mp.get_all_start_methods():
             for batch in batches:
-                yield _work(batch)
+                yield work(batch)
             return
         with mp.get_context("fork").Pool(jobs, initializer=_worker_started) as pool:
-            yield from pool.imap_unordered(_work, batches)
+            yield from pool.imap_unordered(work, batches)
     finally:
         _WORK = None
 
@@ -233,30 +252,40 @@ class Run:
         known_digest = hashlib.sha256(repr(sorted(
             (k, sorted(v)) for k, v in known.items())).encode()).hexdigest()
 
-        stale = self.cache.stale(parts, self.formats, stamps, known_digest)
-        # a part is made again, too, when its piece in a format wanted lies in no file
-        # written before that is still as written
+        stale, unwritten = self.cache.stale(parts, self.formats, stamps, known_digest)
+        # a part's texts are made again, too, when its piece in a format wanted lies in no
+        # file written before that is still as written (its other rows are current)
         fresh = {p.key for p in stale}
+        rewrite = {p.key for p in unwritten}
         versions = dict(self.cache.versions())
         found: dict[str, dict[str, Piece]] = defaultdict(dict)
         for fmt in self.formats:
             written = self.cache.written_pieces(fmt)
             where = written[1] if written else {}
             for part in parts:
-                if part.key in fresh:
+                if part.key in fresh or part.key in rewrite:
                     continue
                 version, place = where.get(part.key, (None, None))
                 if place is None or version != versions.get(part.key):
-                    fresh.add(part.key)
-                    stale.append(part)
+                    rewrite.add(part.key)
+                    unwritten.append(part)
                 else:
                     found[part.key][fmt] = place
         stale.sort(key=lambda p: p.key)
+        unwritten.sort(key=lambda p: p.key)
 
         # what the parts add up to is kept by buckets of parts: a rebuild sums again only
         # the buckets whose parts changed (one of 64 after an edit), not 41,668 parts
         summaries: dict[int, Summary] = defaultdict(Summary)
-        done, total = 0, sum(len(p.names) for p in stale)
+        done, total = 0, sum(len(p.names) for p in stale + unwritten)
+        for rows in _rows(unwritten, root, self.settings, known, self.formats, self.jobs,
+                          self.scratch, _work_texts):
+            self.cache.put_texts([row[:-1] for row in rows], self.formats)
+            for row in rows:
+                found[row[0]] = row[-1]
+            done += sum(len(by_key[row[0]].names) for row in rows)
+            if self.progress:
+                self.progress(done, total)
         for batch, rows in enumerate(_rows(stale, root, self.settings, known, self.formats,
                                            self.jobs, self.scratch)):
             for row, version in zip(rows, self.cache.put(rows, by_key, stamps)):
@@ -311,7 +340,7 @@ class Run:
         problems.extend(locate(nobody, ref_results, lang))
         stats.add(Statistics.of(self.reference, self.settings.base))
         return Outcome(sort_problems(problems), sorted(results), stats, len(parts), len(stale),
-                       coverage=coverage)
+                       coverage=coverage, rewritten=len(unwritten))
 
     def _summaries(self, parts: list[Part], versions: dict[str, str], fresh: set[str],
                    made: dict[int, Summary]) -> Iterator[Summary]:

@@ -1,7 +1,8 @@
-"""What a rebuild no longer reads again: the listings of the folders that did not change (one
-``stat`` each instead of a ``scandir``) and the ``translationKey`` of the files that did not
-change (kept in the cache by file stamp). Whatever moved, was added, deleted or edited, a warm
-build still writes exactly what a cold one writes."""
+"""What a rebuild no longer does again: validate the parts ``validate`` made (their texts
+alone are made), list the folders that did not change (one ``stat`` each instead of a
+``scandir``), read the ``translationKey`` of the files that did not change (kept in the cache
+by file stamp). Whatever moved, was added, deleted or edited, a warm build still writes exactly
+what a cold one writes."""
 
 from __future__ import annotations
 
@@ -178,3 +179,40 @@ def test_a_warm_build_after_moves_deletions_and_new_pages_equals_a_cold_one(tmp_
     assert warm.parts == cold.parts == first.parts
     assert warm.rebuilt < warm.parts
     assert _files(tmp_path / "warm") == _files(tmp_path / "cold")
+
+
+def test_a_build_after_validate_validates_no_part_again(tmp_path):
+    """``validate`` keeps every part's rows; the build after it makes only their texts (no
+    part is validated again), and writes what a cold build writes, edits in between or not."""
+    from kzgraph.engine.pipeline import check, export
+    from kzgraph.formats.registry import get_format
+
+    root = tmp_path / "content"
+    generate(root, 120, seed=7)
+    settings = Settings(base=BASE, content=root)
+    cache = tmp_path / "cache"
+    checked = check(settings, cache=cache)
+    assert checked.ok and checked.rebuilt == checked.parts
+    built = build(settings, tmp_path / "warm", cache=cache)
+    assert built.rebuilt == 0 and built.rewritten == built.parts
+    cold = build(settings, tmp_path / "cold", cache=False)
+    assert _files(tmp_path / "warm") == _files(tmp_path / "cold")
+    assert built.problems == cold.problems and built.stats == cold.stats
+    # the chunks now serve the build's formats: neither validate nor build makes any again
+    assert check(settings, cache=cache).rebuilt == 0
+    again = build(settings, tmp_path / "warm", cache=cache)
+    assert again.rebuilt == again.rewritten == 0
+    # an edit, then validate, then build: one part made (by validate), none after
+    page = sorted(root.glob("sources/*/index.md"))[5]
+    with page.open("a", encoding="utf-8") as f:
+        f.write("\nEdited between validate and build.\n")
+    assert check(settings, cache=cache).rebuilt == 1
+    after = build(settings, tmp_path / "warm", cache=cache)
+    assert after.rebuilt == 0 and after.rewritten == 1
+    # a format exported alone, then every format built: the other formats' texts made
+    data, _ = export(settings, get_format("turtle"), cache=tmp_path / "cache2")
+    wide = build(settings, tmp_path / "wide", cache=tmp_path / "cache2")
+    assert wide.rebuilt == 0 and wide.rewritten == wide.parts
+    build(settings, tmp_path / "cold", cache=False)
+    assert _files(tmp_path / "warm") == _files(tmp_path / "cold") == _files(tmp_path / "wide")
+    assert data == (tmp_path / "cold" / "kzgraph.ttl").read_bytes()
