@@ -105,8 +105,8 @@ def check(settings: Settings, lang: str = "en", *, cache: Path | bool | None = T
           jobs: int | None = None, progress: Progress | None = None) -> Outcome:
     """Load, map and validate the whole content with the build engine (parallel, cached).
     No format is written: the parts' problems, results and statistics are cached, and a
-    build afterwards makes the parts again to write them (pieces are kept only in the files
-    a build or an export writes)."""
+    build afterwards makes only the parts' texts to write them, validating none again (pieces
+    are kept only in the files a build or an export writes)."""
     _require_content(settings)
     with Run(settings, formats=(), cache_dir=cache, jobs=jobs, progress=progress) as run:
         return run.check(lang)
