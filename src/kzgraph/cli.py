@@ -325,5 +325,41 @@ def prefixes() -> None:
         click.echo(f"PREFIX {prefix + ':':<12} <{iri}>")
 
 
+SERVE_EPILOG = ("Exit codes: 0 stopped (Ctrl-C), 2 could not start (port in use, missing "
+                "content folder). Content with errors does not stop the server: its pages show "
+                "the errors until a save fixes them.")
+
+
+@cli.command(epilog=SERVE_EPILOG)
+@content_option
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; 0.0.0.0 makes the server reachable from other "
+                   "machines.")
+@click.option("--base", metavar="IRI", help="Publish under this base IRI (behind a proxy) "
+              "instead of the server's own address, which makes every link work locally.")
+@click.option("--no-watch", is_flag=True, help="Do not watch the content folder for changes.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a SPARQL query may run before it is stopped.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="The most rows (or triples) a SPARQL answer may have.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="SPARQL worker processes (each holds the graph in memory).")
+@handles_errors
+def serve(content: Path | None, port: int, host: str, base: str | None, no_watch: bool,
+          timeout: float, max_rows: int, workers: int) -> None:
+    """Serve the site and its data: every resource IRI as HTML or RDF by the Accept header, a
+    read-only SPARQL 1.1 endpoint at /sparql, and, while the content changes, pages that
+    reload themselves after each rebuild."""
+    from kzgraph.publish.serve.run import serve as run_serve
+
+    if base is not None:
+        Settings(base=base)  # checks it (ConfigError: an absolute http(s) IRI ending with /)
+    run_serve(_settings(content), host=host, port=port, base=base, watch=not no_watch,
+              timeout=timeout, max_rows=max_rows, workers=workers,
+              log=lambda message: click.echo(message, err=True))
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()

@@ -1,0 +1,109 @@
+"""Building what the server serves, and building it again when the content changes.
+
+A build writes the published graph (N-Triples, for the query workers) and the static site
+(:func:`kzgraph.publish.site.build_site`), both with the server's own origin as the base IRI,
+through the build engine (parallel and cached, so a rebuild after one edit redoes one page).
+A build that finds errors keeps the last good graph for the endpoint, and every page shows
+the errors until a save fixes them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+from kzgraph.config import Settings
+from kzgraph.errors import ContentError, KzgraphError
+from kzgraph.publish.serve.app import ServerState
+from kzgraph.publish.serve.queries import QueryPool
+
+#: ``builder(settings, output)``: writes the static site for ``settings`` into ``output``
+SiteBuilder = Callable[[Settings, Path], object]
+
+
+def default_site_builder(settings: Settings, output: Path) -> object:
+    from kzgraph.publish.site import build_site
+
+    return build_site(settings, output, base=settings.base)
+
+
+class Preview:
+    """The server's content: builds it, and rebuilds it on request (the watcher asks).
+
+    :param settings: the project's settings (content folder, default language, ...)
+    :param base: the base IRI to publish under: the server's own origin
+    :param workdir: a private folder for the built site and graph
+    :param cache: the build engine's cache folder (True: the default one, False: none)
+    """
+
+    def __init__(self, settings: Settings, base: str, workdir: Path, *,
+                 site_builder: SiteBuilder | None = None, cache: Path | bool = True,
+                 workers: int = 2, timeout: float = 10.0, max_rows: int = 100_000,
+                 live: bool = True, log: Callable[[str], None] | None = None) -> None:
+        self.settings = replace(settings, base=base)
+        self.workdir = Path(workdir)
+        self.site_builder = site_builder or default_site_builder
+        self.cache = cache
+        self.state = ServerState(live=live)
+        self.pool_options = {"size": workers, "timeout": timeout, "max_rows": max_rows}
+        self.log = log or (lambda message: None)
+        self.builds = 0
+
+    def build(self) -> bool:
+        """Build the graph and the site; True when the content had no errors."""
+        from kzgraph.build.pipeline import export_file
+        from kzgraph.formats.registry import get_format
+
+        if not self.settings.content.is_dir():
+            raise KzgraphError(f"The content folder '{self.settings.content}' does not exist.")
+        started = time.monotonic()
+        self.builds += 1
+        data = self.workdir / f"graph-{self.builds}.nt"
+        site = self.workdir / "site"
+        state = self.state
+        try:
+            _, problems = export_file(self.settings, get_format("ntriples"), data,
+                                      cache=self.cache)
+            self.site_builder(self.settings, site)
+        except ContentError as exc:
+            data.unlink(missing_ok=True)
+            with state.lock:
+                state.problems = [str(p) for p in exc.problems]
+                state.failed = True
+                state.version += 1
+            self.log(f"The content has errors ({len(exc.problems)} problem(s)); pages show "
+                     "them until a save fixes them:\n" + "\n".join(state.problems))
+            return False
+        if state.pool is None:
+            state.pool = QueryPool(data, self.settings.base, **self.pool_options).start()
+        else:
+            state.pool.reload(data)
+        for old in self.workdir.glob("graph-*.nt"):
+            if old != data:
+                old.unlink(missing_ok=True)
+        with state.lock:
+            state.site = site
+            state.problems = [str(p) for p in problems]
+            state.failed = False
+            state.version += 1
+        self.log(f"Built in {time.monotonic() - started:.1f} s.")
+        return True
+
+    async def watch(self) -> None:
+        """Rebuild whenever a file under the content folder changes (until cancelled)."""
+        import watchfiles
+        from starlette.concurrency import run_in_threadpool
+
+        async for changes in watchfiles.awatch(self.settings.content, debounce=300, step=50):
+            names = sorted({Path(p).name for _, p in changes})
+            self.log(f"Changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}")
+            await run_in_threadpool(self.build)
+
+    def close(self) -> None:
+        if self.state.pool is not None:
+            self.state.pool.close()
+            self.state.pool = None
+        shutil.rmtree(self.workdir, ignore_errors=True)
