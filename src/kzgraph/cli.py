@@ -325,6 +325,31 @@ def prefixes() -> None:
         click.echo(f"PREFIX {prefix + ':':<12} <{iri}>")
 
 
+@cli.command(epilog=EPILOG)
+@content_option
+@click.option("--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The site folder (files kzgraph wrote before are updated in place).")
+@click.option("--base", metavar="URL", default=None,
+              help="The base IRI to publish under (default: the 'base' setting).")
+@click.option("--no-search", is_flag=True, help="Do not build the Pagefind search index.")
+@lang_option
+@engine_options
+@handles_errors
+def site(content: Path | None, output: Path, base: str | None, no_search: bool, lang: str,
+         jobs: int | None, cache: Path | None, no_cache: bool, quiet: bool) -> None:
+    """Build the static Linked Data site: a page per resource and language, its Turtle,
+    JSON-LD and N-Triples beside it, index pages, search, an in-browser SPARQL page, the dumps,
+    and Apache/nginx/Caddy configurations for content negotiation. A rebuild rewrites only
+    the files whose bytes changed."""
+    from kzgraph.publish.site import build_site
+
+    report = build_site(_settings(content), output, base=base, lang=lang, search=not no_search,
+                        **_engine(jobs, cache, no_cache, quiet))
+    click.echo(f"Site {output}/ : {report.pages} pages, {report.rdf_files} RDF files, "
+               f"{report.files} files ({report.size / 1e6:.1f} MB); {len(report.written)} "
+               f"written, {len(report.removed)} removed, in {report.seconds:.1f} s.", err=True)
+
+
 SERVE_EPILOG = ("Exit codes: 0 stopped (Ctrl-C), 2 could not start (port in use, missing "
                 "content folder). Content with errors does not stop the server: its pages show "
                 "the errors until a save fixes them.")

@@ -1,0 +1,62 @@
+"""The site's own words, per language. A language without a table here gets English words
+around its content (the page says the content's language, not the interface's)."""
+
+from __future__ import annotations
+
+UI: dict[str, dict[str, str]] = {
+    "en": {
+        "site": "kzgraph", "home": "Home", "guides": "Guides", "categories": "Categories",
+        "perspectives": "Perspectives", "countries": "Countries", "people": "People",
+        "search": "Search", "sparql": "SPARQL", "language": "Language",
+        "fallback": "This text is not available in English; it is shown in {lang}.",
+        "data": "This page as data", "points_here": "What points here",
+        "statements": "All statements", "sources": "Sources", "offers": "Perspectives it offers",
+        "misses": "Blind spots (perspectives it may miss)", "offered_by": "Categories that offer it",
+        "missed_by": "Categories that miss it", "category": "Categories", "homepage": "Website",
+        "country": "Countries", "created": "Created", "modified": "Updated",
+        "contributors": "Contributors", "sections": "Sections", "mentions": "Sources mentioned",
+        "guides_about": "Guides about it", "dumps": "Download the whole graph",
+        "dataset": "The dataset", "query_title": "Query the graph in your browser",
+        "query_intro": "SPARQL queries run here, in your browser, on the site's own data "
+                       "(loaded from {dump}); nothing is sent anywhere. Pick a saved query:",
+        "loading": "Loading the data…", "ready": "{n} statements loaded.",
+        "search_intro": "Search every title and description, in every language.",
+        "keywords": "Keywords", "property": "Property", "value": "Value",
+        "skip": "Skip to the content", "triples": "statements", "resources": "resources",
+        "written_by": "Contributed by",
+    },
+    "ru": {
+        "site": "kzgraph", "home": "Главная", "guides": "Путеводители", "categories": "Категории",
+        "perspectives": "Точки зрения", "countries": "Страны", "people": "Люди",
+        "search": "Поиск", "sparql": "SPARQL", "language": "Язык",
+        "fallback": "Этого текста нет на русском языке; он показан на языке: {lang}.",
+        "data": "Эта страница как данные", "points_here": "Что ссылается сюда",
+        "statements": "Все утверждения", "sources": "Источники",
+        "offers": "Точки зрения, которые она даёт",
+        "misses": "Слепые пятна (что она может упускать)",
+        "offered_by": "Категории, которые её дают", "missed_by": "Категории, которые её упускают",
+        "category": "Категории", "homepage": "Сайт", "country": "Страны", "created": "Создано",
+        "modified": "Обновлено", "contributors": "Авторы", "sections": "Разделы",
+        "mentions": "Упомянутые источники", "guides_about": "Путеводители о ней",
+        "dumps": "Скачать весь граф", "dataset": "Набор данных",
+        "query_title": "Запросы к графу в браузере",
+        "query_intro": "Запросы SPARQL выполняются здесь, в вашем браузере, на данных самого "
+                       "сайта (из файла {dump}); ничего никуда не отправляется. "
+                       "Выберите сохранённый запрос:",
+        "loading": "Загрузка данных…", "ready": "Загружено утверждений: {n}.",
+        "search_intro": "Поиск по всем названиям и описаниям на всех языках.",
+        "keywords": "Ключевые слова", "property": "Свойство", "value": "Значение",
+        "skip": "Перейти к содержанию", "triples": "утверждений", "resources": "ресурсов",
+        "written_by": "Автор",
+    },
+}
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
+
+
+def words(lang: str) -> dict[str, str]:
+    return UI.get(lang, UI["en"])
+
+
+def language_name(lang: str | None) -> str:
+    return LANGUAGE_NAMES.get(lang or "", lang or "?")

@@ -1,0 +1,232 @@
+"""The published graph indexed for pages: each document (an IRI without its fragment) with the
+statements about it, the statements that point at it, its kind and its texts by language.
+
+A *document* is what one page shows and one set of RDF files holds: ``{base}guides/kazakhstan/``
+together with its ``#section-N`` and ``#mention-x`` resources. Statements whose subject lies
+outside the base (the language IRIs) belong to every document that points at them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Iterable
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kzgraph.vocab import DCTERMS, FOAF, KZ, RDF, RDFS, SCHEMA, SKOS, VOID
+
+Triple = tuple[Node, Node, Node]
+
+#: rdf:type -> page kind, most specific first
+KINDS: tuple[tuple[URIRef, str], ...] = (
+    (KZ.Guide, "guide"), (KZ.Source, "source"), (KZ.Category, "category"),
+    (KZ.Perspective, "perspective"), (KZ.Country, "country"), (SCHEMA.Person, "person"),
+    (FOAF.Person, "person"), (SKOS.ConceptScheme, "scheme"), (VOID.Dataset, "dataset"),
+)
+LABELS = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label)
+DESCRIPTIONS = (DCTERMS.description, SKOS.definition)
+
+
+def document_of(iri: str) -> str:
+    """The page a resource is shown on: its IRI without the fragment."""
+    return iri.split("#", 1)[0]
+
+
+def page_dir(doc: str, base: str) -> str:
+    """The folder (relative to the site root, '' for the root) of a document's files:
+    ``{base}sources/sources/feminita/`` -> ``sources/sources/feminita``."""
+    if not doc.startswith(base):
+        raise ValueError(f"{doc} is not under the base {base}")
+    return doc[len(base):].strip("/")
+
+
+def page_file(doc: str, base: str, lang: str | None, default_language: str) -> str:
+    """The HTML file of a document in a language: ``P/index.html`` or ``P/index.ru.html``."""
+    name = "index.html" if lang in (None, default_language) else f"index.{lang}.html"
+    folder = page_dir(doc, base)
+    return f"{folder}/{name}" if folder else name
+
+
+def relative(from_file: str, to_file: str) -> str:
+    """A link from one site file to another, relative so the site works under any path."""
+    start = PurePosixPath(from_file).parent
+    target = PurePosixPath(to_file)
+    up = len(start.parts)
+    common = 0
+    for a, b in zip(start.parts, target.parts):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (up - common) + list(target.parts[common:])
+    link = "/".join(parts) or "."
+    if link.endswith("index.html"):
+        link = link[: -len("index.html")] or "./"
+    return link
+
+
+@dataclass
+class Text:
+    """A text in the language asked for, or in another one (``fallback`` then True)."""
+
+    value: str
+    lang: str | None
+    fallback: bool
+
+
+class SiteData:
+    """The published graph, indexed by document.
+
+    :param graph: the published statements (the union of the page and reference graphs)
+    :param base: the base IRI
+    :param default_language: the language of ``index.html`` pages
+    :param languages: the site's languages, default first
+    """
+
+    def __init__(self, graph: Graph | Iterable[Triple], base: str, default_language: str,
+                 languages: Iterable[str]) -> None:
+        self.base = base
+        self.default_language = default_language
+        langs = sorted(set(languages) | {default_language})
+        self.languages = [default_language] + [x for x in langs if x != default_language]
+        self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        self.incoming: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        self.triples: list[Triple] = []
+        for s, p, o in graph:
+            self.triples.append((s, p, o))
+            self.out[s][p].append(o)
+            if isinstance(o, (URIRef, BNode)):
+                self.incoming[o].append((s, p))
+        for preds in self.out.values():
+            for values in preds.values():
+                values.sort(key=_order)
+        for pairs in self.incoming.values():
+            pairs.sort(key=lambda sp: (str(sp[0]), str(sp[1])))
+        self.documents: dict[str, list[Node]] = defaultdict(list)
+        for s in self.out:
+            if isinstance(s, URIRef) and str(s).startswith(base):
+                self.documents[document_of(str(s))].append(s)
+        for members in self.documents.values():
+            members.sort(key=lambda n: (len(str(n).split("#", 1)) > 1, str(n)))
+
+    # -- looking things up ------------------------------------------------------------------
+
+    def values(self, node: Node, pred: Node) -> list[Node]:
+        return self.out.get(node, {}).get(pred, [])
+
+    def kind(self, node: Node) -> str:
+        types = set(self.values(node, RDF.type))
+        for cls, name in KINDS:
+            if cls in types:
+                return name
+        return "resource"
+
+    def main_resource(self, doc: str) -> URIRef:
+        return URIRef(doc)
+
+    def text(self, node: Node, preds: Iterable[Node], lang: str) -> Text | None:
+        """The first of ``preds`` that has a value, in ``lang`` if it can, else in the default
+        language, else any (said by ``fallback``)."""
+        found: list[Literal] = []
+        for pred in preds:
+            found = [v for v in self.values(node, pred) if isinstance(v, Literal)]
+            if found:
+                break
+        if not found:
+            return None
+        for wanted in (lang, self.default_language):
+            for value in found:
+                if value.language == wanted:
+                    return Text(str(value), wanted, wanted != lang)
+        plain = [v for v in found if v.language is None]
+        if plain:
+            return Text(str(plain[0]), None, False)
+        first = found[0]
+        return Text(str(first), first.language, True)
+
+    def label(self, node: Node, lang: str) -> Text:
+        found = self.text(node, LABELS, lang)
+        if found is not None:
+            return found
+        iri = str(node)
+        tail = iri.rstrip("/").rsplit("/", 1)[-1].split("#")[-1]
+        return Text(tail or iri, None, False)
+
+    def description(self, node: Node, lang: str) -> Text | None:
+        return self.text(node, DESCRIPTIONS, lang)
+
+    def languages_of(self, doc: str) -> list[str]:
+        """The site languages a document has text in (always the default language)."""
+        found = {self.default_language}
+        for member in self.documents.get(doc, []):
+            for values in self.out[member].values():
+                for v in values:
+                    if isinstance(v, Literal) and v.language in self.languages:
+                        found.add(v.language)
+        return [x for x in self.languages if x in found]
+
+    def of_kind(self, kind: str) -> list[URIRef]:
+        return sorted((URIRef(d) for d in self.documents if self.kind(URIRef(d)) == kind),
+                      key=lambda n: (self._weight(n), str(n)))
+
+    def _weight(self, node: Node) -> int:
+        for v in self.values(node, KZ.weight):
+            try:
+                return int(v)
+            except (TypeError, ValueError):
+                pass
+        return 1 << 30
+
+    def pointing_at(self, node: Node, pred: Node) -> list[Node]:
+        return sorted({s for s, p in self.incoming.get(node, []) if p == pred}, key=str)
+
+    # -- a document's statements --------------------------------------------------------------
+
+    def document_triples(self, doc: str) -> list[Triple]:
+        """What a document's RDF files hold: the statements about its resources, the statements
+        that point at them, and the statements about things outside the base they point at."""
+        members = self.documents.get(doc, [])
+        member_set = set(members)
+        out: set[Triple] = set()
+        seen_external: set[Node] = set()
+        pending: list[Node] = []
+        for s in members:
+            for p, values in self.out[s].items():
+                for o in values:
+                    out.add((s, p, o))
+                    if self._external(o):
+                        pending.append(o)
+            for subj, p in self.incoming.get(s, []):
+                out.add((subj, p, s))
+        while pending:
+            node = pending.pop()
+            if node in seen_external or node in member_set:
+                continue
+            seen_external.add(node)
+            for p, values in self.out.get(node, {}).items():
+                for o in values:
+                    out.add((node, p, o))
+                    if self._external(o):
+                        pending.append(o)
+        return sorted(out, key=lambda t: (_order(t[0]), _order(t[1]), _order(t[2])))
+
+    def _external(self, node: Node) -> bool:
+        return (isinstance(node, BNode) or (isinstance(node, URIRef)
+                and not str(node).startswith(self.base))) and node in self.out
+
+    def orphans(self) -> list[Triple]:
+        """Statements about things outside the base that no document points at."""
+        reached: set[Node] = set()
+        for s, _, o in self.triples:
+            if isinstance(s, URIRef) and str(s).startswith(self.base):
+                reached.add(o)
+        return sorted((t for t in self.triples if self._external(t[0])
+                       and t[0] not in reached), key=lambda t: tuple(map(_order, t)))
+
+
+def _order(node: Node) -> tuple[str, str, str]:
+    if isinstance(node, Literal):
+        return ("2", str(node), f"{node.language or ''}|{node.datatype or ''}")
+    return ("1" if isinstance(node, URIRef) else "0", str(node), "")

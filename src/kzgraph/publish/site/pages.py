@@ -1,0 +1,371 @@
+"""HTML pages: one per document and language, and the index pages, rendered with Jinja2
+(autoescape on: every text from the content is escaped; the only markup not made by a template
+is the guide's Markdown, rendered with raw HTML turned off, and the embedded JSON-LD, which
+:func:`~kzgraph.publish.site.rdf.script_safe` escapes)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Mapping
+
+from markupsafe import Markup
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kzgraph.publish.site.i18n import language_name, words
+from kzgraph.publish.site.model import SiteData, Text, page_dir, page_file, relative
+from kzgraph.publish.site.rdf import MEDIA_TYPES, embedded_jsonld, script_safe
+from kzgraph.vocab import DCTERMS, FOAF, KZ, PREFIXES, RDF, SCHEMA, SKOS
+
+#: site-level pages that are not resources: name -> folder
+INDEX_PAGES = {"guides": "guides", "countries": "country", "people": "people",
+               "search": "search", "sparql": "sparql"}
+_SOURCE_LINK = re.compile(r"^/?sources/sources/(?P<slug>[^/?#]+)/?(?P<rest>[?#].*)?$")
+_CATEGORY_LINK = re.compile(r"^/?category/(?P<slug>[^/?#]+)/?(?P<rest>[?#].*)?$")
+
+
+@lru_cache(maxsize=1)
+def environment() -> Any:
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(loader=PackageLoader("kzgraph.publish.site", "templates"),
+                      autoescape=True, undefined=StrictUndefined, trim_blocks=True,
+                      lstrip_blocks=True, keep_trailing_newline=True)
+    return env
+
+
+@dataclass
+class Item:
+    label: str
+    href: str | None = None
+    lang: str | None = None
+    note: str | None = None
+    children: list["Block"] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    heading: str
+    items: list[Item] = field(default_factory=list)
+
+
+class Renderer:
+    """Renders the pages of one site: ``data`` and, for guides, their Markdown by language."""
+
+    def __init__(self, data: SiteData, bodies: Mapping[tuple[str, str], str] | None = None,
+                 dumps: Mapping[str, int] | None = None, examples: list[dict] | None = None):
+        self.data = data
+        self.bodies = dict(bodies or {})
+        self.dumps = dict(dumps or {})
+        self.examples = list(examples or [])
+
+    # -- shared pieces -------------------------------------------------------------------------
+
+    def href(self, here: str, node: Node, lang: str) -> str | None:
+        """A link from the file ``here`` to the page of ``node`` in ``lang`` (None when the node
+        has no page on this site)."""
+        iri = str(node)
+        if not iri.startswith(self.data.base):
+            return iri if iri.startswith(("http://", "https://")) else None
+        doc, _, fragment = iri.partition("#")
+        if doc not in self.data.documents and doc != self.data.base:
+            return None
+        langs = self.data.languages_of(doc)
+        target = page_file(doc, self.data.base, lang if lang in langs else None,
+                           self.data.default_language)
+        link = relative(here, target)
+        return f"{link}#{fragment}" if fragment else link
+
+    def item(self, here: str, node: Node, lang: str, note: str | None = None) -> Item:
+        text = self.data.label(node, lang)
+        return Item(text.value, self.href(here, node, lang), text.lang, note)
+
+    def nav(self, here: str, lang: str) -> list[Item]:
+        w = words(lang)
+        base = self.data.base
+        out = [Item(w["home"], relative(here, self._file("", lang)))]
+        for key, folder in (("guides", "guides"), ("categories", "category"),
+                            ("perspectives", "perspective"), ("countries", "country"),
+                            ("search", "search"), ("sparql", "sparql")):
+            out.append(Item(w[key], relative(here, self._file(folder, lang))))
+        del base
+        return out
+
+    def _file(self, folder: str, lang: str) -> str:
+        name = "index.html" if lang == self.data.default_language else f"index.{lang}.html"
+        return f"{folder}/{name}" if folder else name
+
+    def page(self, here: str, lang: str, langs: list[str], title: str, content: dict[str, Any],
+             *, template: str, doc: str | None = None, jsonld: str | None = None,
+             fallback: Text | None = None) -> bytes:
+        w = words(lang)
+        folder = here.rsplit("/", 1)[0] if "/" in here else ""
+        alternates = [Item(language_name(x), relative(here, self._in(folder, x)), x)
+                      for x in langs]
+        rdf = []
+        if doc is not None:
+            for ext, media in MEDIA_TYPES.items():
+                rdf.append(Item(ext.upper() if ext != "jsonld" else "JSON-LD",
+                                relative(here, f"{folder}/index.{ext}" if folder
+                                         else f"index.{ext}"), media))
+        note = None
+        if fallback is not None and fallback.fallback:
+            note = w["fallback"].format(lang=language_name(fallback.lang))
+        html = environment().get_template(template).render(
+            lang=lang, w=w, title=title, nav=self.nav(here, lang), alternates=alternates,
+            rdf=rdf, jsonld=Markup(jsonld) if jsonld else None, fallback_note=note,
+            fallback_lang=fallback.lang if fallback is not None and fallback.fallback else None,
+            iri=doc, static=relative(here, "static/site.css").rsplit("/", 1)[0],
+            root=relative(here, "index.html"), **content)
+        return html.encode("utf-8")
+
+    def _in(self, folder: str, lang: str) -> str:
+        name = "index.html" if lang == self.data.default_language else f"index.{lang}.html"
+        return f"{folder}/{name}" if folder else name
+
+    # -- resource pages ------------------------------------------------------------------------
+
+    def resource(self, doc: str, lang: str) -> bytes:
+        """The page of one document in one language."""
+        d = self.data
+        node = URIRef(doc)
+        kind = d.kind(node)
+        here = page_file(doc, d.base, lang, d.default_language)
+        w = words(lang)
+        title = d.label(node, lang)
+        description = d.description(node, lang)
+        body = d.text(node, (SCHEMA.text,), lang) if kind != "guide" else None
+        blocks = self._blocks(here, node, kind, lang)
+        facts = self._facts(here, node, lang)
+        content: dict[str, Any] = {
+            "kind": kind, "heading": title, "description": description, "body": body,
+            "blocks": blocks, "facts": facts, "guide_html": None, "sections": [],
+            "statements": self._statements(here, doc, lang),
+            "incoming": self._incoming(here, doc, lang),
+        }
+        if kind == "guide":
+            content["guide_html"], content["sections"] = self._guide(here, node, doc, lang)
+        fallback = title if title.fallback else (description if description and
+                                                 description.fallback else None)
+        return self.page(here, lang, d.languages_of(doc), title.value, content,
+                         template="resource.html", doc=doc,
+                         jsonld=embedded_jsonld(d, doc, lang, kind), fallback=fallback)
+
+    def _facts(self, here: str, node: Node, lang: str) -> list[Item]:
+        d = self.data
+        w = words(lang)
+        out = []
+        for v in d.values(node, FOAF.homepage):
+            out.append(Item(w["homepage"], str(v), note=str(v)))
+        for key, pred in (("created", DCTERMS.created), ("modified", DCTERMS.modified)):
+            for v in d.values(node, pred):
+                out.append(Item(w[key], None, note=str(v)))
+        keywords = [str(v) for v in d.values(node, SCHEMA.keywords)
+                    if isinstance(v, Literal) and v.language == lang]
+        if keywords:
+            out.append(Item(w["keywords"], None, note=", ".join(keywords)))
+        return out
+
+    def _blocks(self, here: str, node: URIRef, kind: str, lang: str) -> list[Block]:
+        d = self.data
+        w = words(lang)
+        blocks: list[Block] = []
+
+        def add(heading: str, nodes: list[Node]) -> None:
+            if nodes:
+                items = [self.item(here, n, lang) for n in nodes]
+                blocks.append(Block(heading, sorted(items, key=lambda i: i.label.casefold())))
+
+        if kind == "source":
+            add(w["category"], d.values(node, KZ.category))
+            add(w["country"], d.values(node, KZ.country))
+            add(w["guides_about"], d.pointing_at(node, KZ.mentions))
+        elif kind == "category":
+            add(w["offers"], d.values(node, KZ.offersPerspective))
+            add(w["misses"], d.values(node, KZ.missesPerspective))
+            add(w["sources"], d.pointing_at(node, KZ.category))
+        elif kind == "perspective":
+            add(w["offered_by"], d.pointing_at(node, KZ.offersPerspective))
+            add(w["missed_by"], d.pointing_at(node, KZ.missesPerspective))
+        elif kind == "country":
+            add(w["guides"], [n for n in d.pointing_at(node, KZ.country)
+                              if d.kind(n) == "guide"])
+            add(w["sources"], [n for n in d.pointing_at(node, KZ.country)
+                               if d.kind(n) == "source"])
+        elif kind == "person":
+            add(w["guides"], d.pointing_at(node, DCTERMS.contributor))
+        elif kind == "scheme":
+            members = sorted(d.pointing_at(node, SKOS.inScheme),
+                             key=lambda n: (d._weight(n), str(n)))
+            items = []
+            for member in members:
+                item = self.item(here, member, lang, _desc(d, member, lang))
+                item.children = self._blocks(here, member, d.kind(member), lang)
+                items.append(item)
+            blocks.append(Block(d.label(node, lang).value, items))
+        elif kind == "guide":
+            add(w["country"], d.values(node, KZ.country))
+            add(w["contributors"], d.values(node, DCTERMS.contributor))
+        return blocks
+
+    def _statements(self, here: str, doc: str, lang: str) -> list[dict[str, Any]]:
+        d = self.data
+        rows = []
+        for member in d.documents.get(doc, []):
+            for pred, values in sorted(d.out[member].items(), key=lambda pv: str(pv[0])):
+                for v in values:
+                    rows.append({"subject": _short(str(member), doc),
+                                 "property": _curie(str(pred)),
+                                 "value": self._value(here, v, lang)})
+        return rows
+
+    def _incoming(self, here: str, doc: str, lang: str) -> list[dict[str, Any]]:
+        d = self.data
+        rows = []
+        for member in d.documents.get(doc, []):
+            for s, p in d.incoming.get(member, []):
+                if isinstance(s, URIRef) and str(s).split("#")[0] == doc:
+                    continue
+                rows.append({"value": self._value(here, s, lang), "property": _curie(str(p)),
+                             "subject": _short(str(member), doc)})
+        return rows
+
+    def _value(self, here: str, v: Node, lang: str) -> Item:
+        if isinstance(v, Literal):
+            return Item(str(v), None, v.language)
+        href = self.href(here, v, lang)
+        if str(v).startswith(self.data.base) and href is not None:
+            return Item(self.data.label(v, lang).value, href)
+        return Item(_curie(str(v)), href)
+
+    def _guide(self, here: str, node: URIRef, doc: str, lang: str
+               ) -> tuple[Markup | None, list[Item]]:
+        d = self.data
+        sections = sorted((s for s in d.values(node, DCTERMS.hasPart) if isinstance(s, URIRef)),
+                          key=lambda s: (int(d.values(s, SCHEMA.position)[0])
+                                         if d.values(s, SCHEMA.position) else 0, str(s)))
+        toc = [Item(d.label(s, lang).value, "#" + str(s).split("#", 1)[1]) for s in sections]
+        markdown = self.bodies.get((doc, lang))
+        if markdown is None:
+            markdown = self.bodies.get((doc, d.default_language))
+        if markdown is None:
+            return None, toc
+        return render_markdown(markdown, lambda href: self._content_link(here, href, lang)), toc
+
+    def _content_link(self, here: str, href: str, lang: str) -> str:
+        """A link in a guide's Markdown, made to point at this site's page where it names a
+        source or a category."""
+        for rx, kind in ((_SOURCE_LINK, "sources/sources/{}/"), (_CATEGORY_LINK, "category/{}")):
+            m = rx.match(href)
+            if m:
+                target = self.href(here, URIRef(self.data.base + kind.format(m["slug"])), lang)
+                if target is not None:
+                    return target
+        return href
+
+
+def _desc(d: SiteData, n: Node, lang: str) -> str | None:
+    t = d.description(n, lang)
+    return t.value if t else None
+
+
+def _curie(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _short(iri: str, doc: str) -> str:
+    return "#" + iri.split("#", 1)[1] if iri.startswith(doc + "#") else ""
+
+
+def render_markdown(text: str, link: Any) -> Markup:
+    """A guide body as HTML: CommonMark with raw HTML off (it is shown as text), each level-2
+    heading given the anchor of its section (``section-N``, as the graph names it), and every
+    link passed through ``link``."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False})
+    tokens = md.parse(text)
+    position = 0
+    for tok in tokens:
+        if tok.type == "heading_open" and tok.tag == "h2":
+            position += 1
+            tok.attrSet("id", f"section-{position}")
+        for child in tok.children or []:
+            if child.type == "link_open":
+                child.attrSet("href", link(str(child.attrGet("href") or "")))
+    return Markup(md.renderer.render(tokens, md.options, {}))
+
+
+RDF_TYPE = RDF.type
+
+
+class IndexPages:
+    """The pages that are not resources: home, guides, countries, people, search, SPARQL."""
+
+    def __init__(self, renderer: Renderer) -> None:
+        self.r = renderer
+        self.d = renderer.data
+
+    def files(self) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        for lang in self.d.languages:
+            out[self.r._in("", lang)] = self.home(lang)
+            for name, kind in (("guides", "guide"), ("countries", "country"),
+                               ("people", "person")):
+                folder = INDEX_PAGES[name]
+                if URIRef(self.d.base + folder + "/") in {URIRef(x) for x in self.d.documents}:
+                    continue  # the scheme's own page lists them
+                out[self.r._in(folder, lang)] = self.listing(folder, name, kind, lang)
+            out[self.r._in("search", lang)] = self.simple("search", "search.html", lang)
+            out[self.r._in("sparql", lang)] = self.simple("sparql", "sparql.html", lang)
+        return out
+
+    def home(self, lang: str) -> bytes:
+        here = self.r._in("", lang)
+        w = words(lang)
+        dataset = URIRef(self.d.base + "dataset")
+        title = self.d.label(dataset, lang) if dataset in self.d.out else Text("kzgraph", None,
+                                                                              False)
+        description = self.d.description(dataset, lang)
+        blocks = []
+        for name, kind in (("guides", "guide"), ("sources", "source")):
+            items = [self.r.item(here, n, lang, _desc(self.d, n, lang))
+                     for n in self.d.of_kind(kind)]
+            if items:
+                blocks.append(Block(w[name], sorted(items, key=lambda i: i.label.casefold())))
+        dumps = [Item(name, relative(here, name), note=f"{size:,} B")
+                 for name, size in sorted(self.dumps_with_void().items())]
+        figures = [Item(w["triples"], None, note=str(len(self.d.triples))),
+                   Item(w["resources"], None, note=str(len(self.d.documents)))]
+        content = {"kind": "home", "heading": title, "description": description,
+                   "blocks": blocks, "dumps": dumps, "figures": figures,
+                   "dataset_href": self.r.href(here, dataset, lang)}
+        return self.r.page(here, lang, self.d.languages, title.value, content,
+                           template="home.html", doc=self.d.base, fallback=title)
+
+    def dumps_with_void(self) -> dict[str, int]:
+        return dict(self.r.dumps)
+
+    def listing(self, folder: str, name: str, kind: str, lang: str) -> bytes:
+        here = self.r._in(folder, lang)
+        w = words(lang)
+        items = [self.r.item(here, n, lang, _desc(self.d, n, lang)) for n in self.d.of_kind(kind)]
+        content = {"kind": "index", "heading": Text(w[name], lang, False), "blocks":
+                   [Block(w[name], sorted(items, key=lambda i: i.label.casefold()))]}
+        return self.r.page(here, lang, self.d.languages, w[name], content,
+                           template="index.html")
+
+    def simple(self, folder: str, template: str, lang: str) -> bytes:
+        here = self.r._in(folder, lang)
+        w = words(lang)
+        content = {"kind": folder, "heading": Text(w[folder], lang, False),
+                   "examples": self.r.examples,
+                   "examples_json": Markup(script_safe(self.r.examples)), "dump": relative(here, "kzgraph.nt"),
+                   "pagefind": relative(here, "pagefind/pagefind-ui.js").rsplit("/", 1)[0],
+                   "vendor": relative(here, "static/vendor/x").rsplit("/", 1)[0]}
+        return self.r.page(here, lang, self.d.languages, w[folder], content, template=template)
