@@ -1,8 +1,9 @@
 """Building what the server serves, and building it again when the content changes.
 
-A build writes the published graph (N-Triples, for the query workers) and the static site
-(:func:`kzgraph.publish.site.build_site`), both with the server's own origin as the base IRI,
-through the build engine (parallel and cached, so a rebuild after one edit redoes one page).
+A build writes the static site (:func:`kzgraph.publish.site.build_site`) with the server's own
+origin as the base IRI, through the build engine (parallel and cached, so a rebuild after one
+edit redoes one page); the query workers load the site's own N-Triples dump (``kzgraph.nt``,
+the graph ``kzgraph query`` queries).
 A build that finds errors keeps the last good graph for the endpoint, and every page shows
 the errors until a save fixes them.
 """
@@ -20,14 +21,21 @@ from kzgraph.errors import ContentError, KzgraphError
 from kzgraph.publish.serve.app import ServerState
 from kzgraph.publish.serve.queries import QueryPool
 
+#: the site's N-Triples dump: the union of the data graphs, the default graph of the endpoint
+DUMP = "kzgraph.nt"
 #: ``builder(settings, output)``: writes the static site for ``settings`` into ``output``
 SiteBuilder = Callable[[Settings, Path], object]
 
 
 def default_site_builder(settings: Settings, output: Path) -> object:
+    """The static site, built with a cache of its own (``.../serve`` in the content's cache
+    folder): the cache is keyed by the base IRI, so sharing ``kzgraph build``'s would empty it
+    at every switch between the two."""
+    from kzgraph.build.cache import default_cache_dir
     from kzgraph.publish.site import build_site
 
-    return build_site(settings, output, base=settings.base)
+    return build_site(settings, output, base=settings.base,
+                      cache=default_cache_dir(settings) / "serve")
 
 
 class Preview:
@@ -36,27 +44,22 @@ class Preview:
     :param settings: the project's settings (content folder, default language, ...)
     :param base: the base IRI to publish under: the server's own origin
     :param workdir: a private folder for the built site and graph
-    :param cache: the build engine's cache folder (True: the default one, False: none)
     """
 
     def __init__(self, settings: Settings, base: str, workdir: Path, *,
-                 site_builder: SiteBuilder | None = None, cache: Path | bool = True,
+                 site_builder: SiteBuilder | None = None,
                  workers: int = 2, timeout: float = 10.0, max_rows: int = 100_000,
                  live: bool = True, log: Callable[[str], None] | None = None) -> None:
         self.settings = replace(settings, base=base)
         self.workdir = Path(workdir)
         self.site_builder = site_builder or default_site_builder
-        self.cache = cache
         self.state = ServerState(live=live)
         self.pool_options = {"size": workers, "timeout": timeout, "max_rows": max_rows}
         self.log = log or (lambda message: None)
         self.builds = 0
 
     def build(self) -> bool:
-        """Build the graph and the site; True when the content had no errors."""
-        from kzgraph.build.pipeline import export_file
-        from kzgraph.formats.registry import get_format
-
+        """Build the site and load its graph; True when the content had no errors."""
         if not self.settings.content.is_dir():
             raise KzgraphError(f"The content folder '{self.settings.content}' does not exist.")
         started = time.monotonic()
@@ -65,11 +68,8 @@ class Preview:
         site = self.workdir / "site"
         state = self.state
         try:
-            _, problems = export_file(self.settings, get_format("ntriples"), data,
-                                      cache=self.cache)
-            self.site_builder(self.settings, site)
+            report = self.site_builder(self.settings, site)
         except ContentError as exc:
-            data.unlink(missing_ok=True)
             with state.lock:
                 state.problems = [str(p) for p in exc.problems]
                 state.failed = True
@@ -77,6 +77,8 @@ class Preview:
             self.log(f"The content has errors ({len(exc.problems)} problem(s)); pages show "
                      "them until a save fixes them:\n" + "\n".join(state.problems))
             return False
+        shutil.copyfile(site / DUMP, data)  # the site's may change while workers load it
+        problems = getattr(report, "problems", None) or []
         if state.pool is None:
             state.pool = QueryPool(data, self.settings.base, **self.pool_options).start()
         else:

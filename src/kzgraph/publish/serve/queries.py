@@ -4,8 +4,8 @@ Oxigraph cannot interrupt a query once it runs, and a thread cannot be killed: e
 in a worker process that holds the published graph in its own in-memory store (loaded by
 :meth:`kzgraph.query.engines.LocalEngine.from_file`, the path ``kzgraph query --data`` takes),
 and a worker that passes the time limit is killed and replaced. The answer is written in the
-worker by :func:`kzgraph.query.results.render`, the writer ``kzgraph query --format`` uses, so the
-endpoint and the command give the same rows.
+worker (:mod:`kzgraph.publish.serve.worker`) by :func:`kzgraph.query.results.render`, the writer
+``kzgraph query --format`` uses, so the endpoint and the command give the same rows.
 """
 
 from __future__ import annotations
@@ -34,60 +34,13 @@ def _message(status: int, text: str) -> Answer:
     return Answer(status, (text.rstrip() + "\n").encode("utf-8"))
 
 
-def _work(data: str | None, base: str, max_rows: int) -> None:
-    """A worker's loop: load the graph, then answer ``(text, fmt)`` jobs read from standard
-    input until told to stop (None or end of input). Answers go out on what was standard
-    output; anything else printed goes to standard error."""
-    jobs = Connection(os.dup(0), writable=False)
-    conn = Connection(os.dup(1), readable=False)
-    os.dup2(2, 1)
-    try:
-        import pyoxigraph as ox
-
-        from kzgraph.query.engines import LocalEngine
-        from kzgraph.query.sparql import (QueryError, QuerySyntaxError, predeclared_prefixes,
-                                          prepare)
-        from kzgraph.query.results import render
-
-        engine = LocalEngine.from_file(Path(data)) if data else LocalEngine(ox.Store())
-        prefixes = predeclared_prefixes(base)
-    except Exception as exc:  # noqa: BLE001 - reported to the parent, which says it
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
-        return
-    conn.send(("ready", None))
-    while True:
-        try:
-            job = jobs.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        text, fmt = job
-        try:
-            result = engine.run(prepare(text, base))
-            if len(result) > max_rows and result.boolean is None:
-                answer = _message(400, f"The answer has {len(result):,} "
-                                  f"{'triples' if result.is_graph else 'rows'}, more than this "
-                                  f"server's limit of {max_rows:,}: add a LIMIT or narrow the "
-                                  "query.")
-            else:
-                answer = Answer(200, render(result, fmt, prefixes, base=base))
-        except QuerySyntaxError as exc:
-            answer = _message(400, str(exc))
-        except QueryError as exc:
-            answer = _message(400, str(exc))
-        except Exception as exc:  # noqa: BLE001 - one bad query must not end the worker
-            answer = _message(500, f"The query failed: {type(exc).__name__}: {exc}")
-        conn.send(("answer", (answer.status, answer.body, answer.media_type)))
-
-
 class _Worker:
-    """One worker process (``python -m kzgraph.publish.serve.queries DATA BASE MAX_ROWS``),
+    """One worker process (``python -m kzgraph.publish.serve.worker DATA BASE MAX_ROWS``),
     spoken to over its standard input and output."""
 
     def __init__(self, data: Path | None, base: str, max_rows: int, generation: int) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kzgraph.publish.serve.queries", str(data or ""), base,
+            [sys.executable, "-m", "kzgraph.publish.serve.worker", str(data or ""), base,
              str(max_rows)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         assert self.process.stdin is not None and self.process.stdout is not None
         self.to = Connection(os.dup(self.process.stdin.fileno()), readable=False)
@@ -240,7 +193,3 @@ class QueryPool:
             self._all.clear()
         for worker in workers:
             worker.stop()
-
-
-if __name__ == "__main__":  # a worker process
-    _work(sys.argv[1] or None, sys.argv[2], int(sys.argv[3]))

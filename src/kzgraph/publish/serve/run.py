@@ -48,7 +48,7 @@ def origin_of(host: str, port: int) -> str:
 
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
           base: str | None = None, watch: bool = True, workers: int = 2,
-          timeout: float = 10.0, max_rows: int = 100_000, cache: Path | bool = True,
+          timeout: float = 10.0, max_rows: int = 100_000,
           site_builder: SiteBuilder | None = None,
           log: Callable[[str], None] = print) -> None:
     """Build the content and serve it until interrupted."""
@@ -62,7 +62,7 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
     origin = origin_of(host, port)
     with tempfile.TemporaryDirectory(prefix="kzgraph-serve-") as work:
         preview = Preview(settings, base or origin, Path(work), site_builder=site_builder,
-                          cache=cache, workers=workers, timeout=timeout, max_rows=max_rows,
+                          workers=workers, timeout=timeout, max_rows=max_rows,
                           live=watch, log=log)
         try:
             preview.build()
