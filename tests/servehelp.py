@@ -14,7 +14,7 @@ from kzgraph.config import Settings
 
 #: values for the saved queries' required parameters (the others take their defaults)
 REQUIRED_PARAMS = {
-    "describe": {"resource": "sources/sources/feminita/"},
+    "describe": {"resource": "category:ingo"},
     "modified-since": {"since": "2020-01-01"},
     "sources-by-keyword": {"text": "gender"},
 }

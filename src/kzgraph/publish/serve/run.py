@@ -46,6 +46,23 @@ def origin_of(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
+def _server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, except that after a graceful stop on SIGINT or SIGTERM it does not
+        raise the signal again: kzgraph's own clean-up (the query workers, the built site) runs
+        and the command exits with 0, not with a KeyboardInterrupt or a kill by signal."""
+
+        def handle_exit(self, sig: int, frame: object) -> None:
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+            captured = getattr(self, "_captured_signals", None)
+            if isinstance(captured, list):
+                captured.clear()
+
+    return Server
+
+
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
           base: str | None = None, watch: bool = True, workers: int = 2,
           timeout: float = 10.0, max_rows: int = 100_000,
@@ -80,9 +97,10 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
                         await task
 
             app = create_app(preview.state, lifespan=lifespan)
+            _Server = _server_class()
             config = uvicorn.Config(app, log_level="warning", access_log=False,
                                     timeout_graceful_shutdown=2)
-            uvicorn.Server(config).run(sockets=[sock])
+            _Server(config).run(sockets=[sock])
         finally:
             preview.close()
             sock.close()
