@@ -6,83 +6,21 @@ with errors), and a clean stop (no worker left behind)."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from conftest import CONTENT, replace_in
-from servehelp import BROWSER, IRI_KINDS, RDF_TYPES, REQUIRED_PARAMS
-from servers import free_port
+from servehelp import BROWSER, IRI_KINDS, KZGRAPH, RDF_TYPES, REQUIRED_PARAMS, Served
 from kzgraph.cli import cli
 from kzgraph.query.saved import catalog
-
-KZGRAPH = str(Path(sys.executable).parent / "kzgraph")
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-class Served:
-    """``kzgraph serve`` started in ``folder`` (which holds a kzgraph.toml naming the content
-    and the server's own origin as the base, so ``kzgraph query`` there sees the same IRIs)."""
-
-    def __init__(self, folder: Path, content: Path, *extra: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "kzgraph.toml").write_text(f'base = "{self.url}"\ncontent = "{content}"\n',
-                                             encoding="utf-8")
-        self.log = folder / "serve.log"
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                [KZGRAPH, "serve", "--port", str(self.port), "--timeout", "2", *extra],
-                cwd=folder, stdout=log, stderr=subprocess.STDOUT)
-
-    def wait(self, timeout: float = 120.0) -> "Served":
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"kzgraph serve exited: {self.output}")
-            try:
-                urllib.request.urlopen(self.url + "_kzgraph/version", timeout=2).read()
-                return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"kzgraph serve did not answer within {timeout} s: {self.output}")
-
-    @property
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def get(self, path: str, accept: str | None = None) -> tuple[int, dict, bytes]:
-        headers = {"Accept": accept} if accept is not None else {}
-        request = urllib.request.Request(self.url + path.lstrip("/"), headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as answer:
-                return answer.status, dict(answer.headers), answer.read()
-        except urllib.error.HTTPError as exc:
-            return exc.code, dict(exc.headers), exc.read()
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-        return self.process.returncode
 
 
 @pytest.fixture(scope="module")
