@@ -174,3 +174,13 @@ def test_stop_ends_the_query_workers(server):
         time.sleep(0.1)
     assert not any(Path(f"/proc/{p}").exists() for p in workers)
     assert "Traceback" not in server.output
+
+
+def test_a_base_with_a_path_is_a_clear_error(runner):
+    result = runner.invoke(cli, ["serve", "--port", "0", "--content", str(CONTENT), "--base",
+                                 "https://example.org/kz/"])
+    assert result.exit_code == 2
+    assert "has a path: kzgraph serve answers from the root" in result.output
+    bad = runner.invoke(cli, ["serve", "--port", "0", "--content", str(CONTENT), "--base",
+                              "ftp://example.org/"])
+    assert bad.exit_code == 2 and "must be an absolute http(s) IRI" in bad.output

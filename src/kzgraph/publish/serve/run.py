@@ -10,6 +10,7 @@ import socket
 import tempfile
 from pathlib import Path
 from typing import AsyncIterator, Callable
+from urllib.parse import urlsplit
 
 from kzgraph.config import Settings
 from kzgraph.errors import ConfigError
@@ -74,6 +75,10 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
     if not settings.content.is_dir():
         raise ConfigError(f"The content folder '{settings.content}' does not exist: give it "
                           "with --content DIR.")
+    if base is not None and urlsplit(base).path not in ("", "/"):
+        raise ConfigError(f"The base {base!r} has a path: kzgraph serve answers from the root "
+                          "of its address, so give a base such as 'https://example.org/' (and "
+                          "put a path prefix in the proxy in front of it).")
     sock = open_socket(host, port)
     port = sock.getsockname()[1]
     origin = origin_of(host, port)
