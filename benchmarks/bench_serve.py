@@ -39,8 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 KZGRAPH = str(Path(sys.executable).parent / "kzgraph")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 RDF = ("text/turtle", "application/ld+json", "application/n-triples")
-REQUIRED = {"describe": {"resource": "category:local-ngo"}, "modified-since": {"since": "2020-01-01"},
-            "sources-by-keyword": {"text": "gender"}}
+REQUIRED = {"describe": {"resource": "category:local-ngo"},
+            "modified-since": {"since": "2020-01-01"}, "sources-by-keyword": {"text": "gender"}}
 
 
 def free_port() -> int:
@@ -185,8 +185,15 @@ def main(argv: list[str] | None = None) -> int:
             results = load(port, args.clients, args.requests, pages, queries, args.seed)
             loaded_mb = tree_mb(process.pid)
         finally:
+            stopping = time.perf_counter()
             process.send_signal(signal.SIGTERM)
-            code = process.wait(60)
+            try:
+                code = process.wait(120)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                code = process.wait(10)
+            stop_s = time.perf_counter() - stopping
+            print((work / "serve.log").read_text(errors="replace")[-3000:], file=sys.stderr)
         everything = results["page"] + results["rdf"] + results["query"]
         figures = {
             "content": str(args.content or "repository content") if not args.pages
@@ -198,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
             "memory_after_load_mib": round(loaded_mb, 1),
             "wall_s": round(results["seconds"][0], 2),
             "requests_per_s": round(len(everything) / results["seconds"][0], 1),
-            "resources_sampled": len(pages), "exit_code": code,
+            "resources_sampled": len(pages), "exit_code": code, "stop_s": round(stop_s, 2),
         }
         for kind in ("page", "rdf", "query"):
             values = results[kind]

@@ -43,15 +43,19 @@ class Preview:
 
     :param settings: the project's settings (content folder, default language, ...)
     :param base: the base IRI to publish under: the server's own origin
-    :param workdir: a private folder for the built site and graph
+    :param workdir: a private folder for the graph files the query workers load
+    :param site: where the site is built (default: ``workdir/site``); :func:`serve` keeps it in
+        the cache folder, so a restart rewrites only what changed and a stop deletes nothing
+        (deleting 70,000 files took 77 s here)
     """
 
-    def __init__(self, settings: Settings, base: str, workdir: Path, *,
+    def __init__(self, settings: Settings, base: str, workdir: Path, *, site: Path | None = None,
                  site_builder: SiteBuilder | None = None,
                  workers: int = 2, timeout: float = 10.0, max_rows: int = 100_000,
                  live: bool = True, log: Callable[[str], None] | None = None) -> None:
         self.settings = replace(settings, base=base)
         self.workdir = Path(workdir)
+        self.site = Path(site) if site is not None else self.workdir / "site"
         self.site_builder = site_builder or default_site_builder
         self.state = ServerState(live=live)
         self.pool_options = {"size": workers, "timeout": timeout, "max_rows": max_rows}
@@ -65,7 +69,7 @@ class Preview:
         started = time.monotonic()
         self.builds += 1
         data = self.workdir / f"graph-{self.builds}.nt"
-        site = self.workdir / "site"
+        site = self.site
         state = self.state
         try:
             report = self.site_builder(self.settings, site)

@@ -149,8 +149,8 @@ class QueryPool:
         worker.kill()
 
         def start() -> None:
-            if self._closed:
-                return
+            if self._closed or worker.generation != self.generation:
+                return  # (a worker of older data: reload() has started the new ones)
             fresh = self._spawn()
             try:
                 fresh.wait_ready(self.load_timeout)

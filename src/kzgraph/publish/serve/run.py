@@ -64,6 +64,17 @@ def _server_class() -> type:
     return Server
 
 
+def site_folder(settings: Settings, base: str) -> Path:
+    """Where the served site is built: in the content's cache folder, one per base IRI (a
+    server on another port publishes under another base, so its pages differ)."""
+    import hashlib
+
+    from kzgraph.build.cache import default_cache_dir
+
+    digest = hashlib.sha256(base.encode()).hexdigest()[:12]
+    return default_cache_dir(settings) / "serve" / f"site-{digest}"
+
+
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
           base: str | None = None, watch: bool = True, workers: int = 2,
           timeout: float = 10.0, max_rows: int = 100_000,
@@ -83,7 +94,9 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
     port = sock.getsockname()[1]
     origin = origin_of(host, port)
     with tempfile.TemporaryDirectory(prefix="kzgraph-serve-") as work:
-        preview = Preview(settings, base or origin, Path(work), site_builder=site_builder,
+        preview = Preview(settings, base or origin, Path(work),
+                          site=site_folder(settings, base or origin),
+                          site_builder=site_builder,
                           workers=workers, timeout=timeout, max_rows=max_rows,
                           live=watch, log=log)
         try:
