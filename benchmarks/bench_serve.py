@@ -144,6 +144,25 @@ def load(port: int, clients: int, requests: int, pages: list[str],
     return results
 
 
+def edit_and_wait(port: int, content: Path, timeout: float = 1800) -> float | None:
+    """Edit one source's title and time until the server has rebuilt (its version goes up):
+    what an editor waits between a save and the page reloading."""
+    def version() -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        return json.loads(get(connection, "/_kzgraph/version", "application/json")[1])["version"]
+
+    page = sorted((content / "sources").glob("*/index.md"))[0]
+    before = version()
+    started = time.perf_counter()
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace('title: "', 'title: "Edited ', 1), encoding="utf-8")
+    while time.perf_counter() - started < timeout:
+        if version() > before:
+            return round(time.perf_counter() - started, 2)
+        time.sleep(0.1)
+    return None
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -184,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             queries = saved_queries(base)
             results = load(port, args.clients, args.requests, pages, queries, args.seed)
             loaded_mb = tree_mb(process.pid)
+            edit_s = None if args.no_watch else edit_and_wait(port, content)
         finally:
             stopping = time.perf_counter()
             process.send_signal(signal.SIGTERM)
@@ -206,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             "wall_s": round(results["seconds"][0], 2),
             "requests_per_s": round(len(everything) / results["seconds"][0], 1),
             "resources_sampled": len(pages), "exit_code": code, "stop_s": round(stop_s, 2),
+            "edit_to_rebuilt_s": edit_s,
         }
         for kind in ("page", "rdf", "query"):
             values = results[kind]

@@ -43,7 +43,7 @@ IRI_KINDS = {
 }
 
 
-def site_builder() -> Callable[[Settings, Path], object]:
+def site_builder() -> Callable[[Settings, Path, bool], object]:
     """The real static site builder when it is installed, else the tests' stand-in."""
     if importlib.util.find_spec("kzgraph.publish.site") is not None:
         from kzgraph.publish.serve.preview import default_site_builder

@@ -20,7 +20,7 @@ from kzgraph.formats.registry import get_format
 from kzgraph.formats.writers import serialize
 
 
-def build_fake_site(settings: Settings, output: Path) -> None:
+def build_fake_site(settings: Settings, output: Path, first: bool = True) -> None:
     data, _ = export(settings, get_format("ntriples"), cache=False)
     graph = Graph().parse(data=data.decode("utf-8"), format="nt")
     docs: dict[str, Graph] = defaultdict(Graph)

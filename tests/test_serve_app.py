@@ -341,13 +341,14 @@ def test_rebuild_shows_the_new_page_and_errors_instead_of_a_stale_page(tmp_path,
         assert not preview.build()
         for path in ("/sources/sources/feminita/", "/category/ingo", "/"):
             answer = client.get(path, headers={"Accept": BROWSER})
-            assert answer.status_code == 500
+            assert answer.status_code == 500 and "Accept" in answer.headers["vary"]
             assert 'id="kzgraph-problems"' in answer.text
             assert "index.md" in answer.text
             assert "<script>alert" not in answer.text and "&lt;script&gt;alert" in answer.text
             assert "Feminita renamed" not in answer.text
         rdf = client.get("/category/ingo", headers={"Accept": TURTLE})
         assert rdf.status_code == 503 and "index.md" in rdf.text
+        assert "Accept" in rdf.headers["vary"]
         assert client.get("/_kzgraph/version").json()["failed"] is True
         # the endpoint keeps the last good graph
         assert client.get("/sparql", params={"query": "ASK { ?s a kz:Source }"}).json()["boolean"]

@@ -122,7 +122,7 @@ def error_page(state: ServerState) -> HTMLResponse:
         f"<h1>The content has errors</h1><p>{len(state.problems)} problem(s); the site will be "
         "rebuilt as soon as a file is saved.</p>"
         f'<ol id="kzgraph-problems">\n{items}\n</ol></main>{live}</body></html>\n',
-        status_code=500, headers={"Cache-Control": "no-store"})
+        status_code=500, headers={"Cache-Control": "no-store", "Vary": "Accept"})
 
 
 async def resource(request: Request) -> Response:
@@ -135,7 +135,7 @@ async def resource(request: Request) -> Response:
         if wants == "text/html" or state.site is None:
             return error_page(state)
         return PlainTextResponse("The content has errors:\n" + "\n".join(state.problems) + "\n",
-                                 status_code=503)
+                                 status_code=503, headers={"Vary": "Accept"})
     root = state.site
     target = _safe_path(root, url_path)
     if target is None:

@@ -23,18 +23,21 @@ from kzgraph.publish.serve.queries import QueryPool
 
 #: the site's N-Triples dump: the union of the data graphs, the default graph of the endpoint
 DUMP = "kzgraph.nt"
-#: ``builder(settings, output)``: writes the static site for ``settings`` into ``output``
-SiteBuilder = Callable[[Settings, Path], object]
+#: ``builder(settings, output, first)``: writes the static site for ``settings`` into ``output``
+#: (``first``: the server's first build)
+SiteBuilder = Callable[[Settings, Path, bool], object]
 
 
-def default_site_builder(settings: Settings, output: Path) -> object:
+def default_site_builder(settings: Settings, output: Path, first: bool = True) -> object:
     """The static site, built with a cache of its own (``.../serve`` in the content's cache
     folder): the cache is keyed by the base IRI, so sharing ``kzgraph build``'s would empty it
-    at every switch between the two."""
+    at every switch between the two. The search index is made by the first build only: a
+    rebuild after an edit keeps it (a new title is found by search after a restart), so the
+    editor waits for the pages alone."""
     from kzgraph.build.cache import default_cache_dir
     from kzgraph.publish.site import build_site
 
-    return build_site(settings, output, base=settings.base,
+    return build_site(settings, output, base=settings.base, search=first,
                       cache=default_cache_dir(settings) / "serve")
 
 
@@ -72,7 +75,7 @@ class Preview:
         site = self.site
         state = self.state
         try:
-            report = self.site_builder(self.settings, site)
+            report = self.site_builder(self.settings, site, self.builds == 1)
         except ContentError as exc:
             with state.lock:
                 state.problems = [str(p) for p in exc.problems]
@@ -106,7 +109,14 @@ class Preview:
         async for changes in watchfiles.awatch(self.settings.content, debounce=300, step=50):
             names = sorted({Path(p).name for _, p in changes})
             self.log(f"Changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}")
-            await run_in_threadpool(self.build)
+            try:
+                await run_in_threadpool(self.build)
+            except Exception as exc:  # noqa: BLE001 - the server stays up and says what failed
+                with self.state.lock:
+                    self.state.problems = [f"The rebuild failed: {type(exc).__name__}: {exc}"]
+                    self.state.failed = True
+                    self.state.version += 1
+                self.log(self.state.problems[0])
 
     def close(self) -> None:
         if self.state.pool is not None:

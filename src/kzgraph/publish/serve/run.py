@@ -100,6 +100,7 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
                           workers=workers, timeout=timeout, max_rows=max_rows,
                           live=watch, log=log)
         try:
+            log(f"Building {settings.content} for {origin} ...")
             preview.build()
 
             @contextlib.asynccontextmanager
