@@ -102,7 +102,7 @@ def prepare_group(group: str, ctx: Context) -> Any:
     if group == "store":
         return _prepare_store(ctx)
     if group == "mapped":
-        from kzgraph.build.pipeline import load_and_map
+        from kzgraph.engine.pipeline import load_and_map
 
         result = load_and_map(ctx.settings)
         result.mapped.graph  # the union, built once as the pipeline does
@@ -214,7 +214,7 @@ def _export_setup(fmt_name: str) -> Callable[[Context, Any], State]:
         note = "mapped.dataset"
         if getattr(fmt, "dataset", False):
             # what `kzgraph export`/`build` publish for dataset formats, where that exists
-            from kzgraph.build import pipeline
+            from kzgraph.engine import pipeline
 
             published = getattr(pipeline, "published_dataset", None)
             if published is not None:
@@ -235,11 +235,11 @@ def _export_after(state: State) -> dict[str, Any]:
 
 
 def _published(state: State) -> None:
-    from kzgraph.build import pipeline
+    from kzgraph.engine import pipeline
 
     published = getattr(pipeline, "published_dataset", None)
     if published is None:
-        raise Unavailable("kzgraph.build.pipeline.published_dataset does not exist")
+        raise Unavailable("kzgraph.engine.pipeline.published_dataset does not exist")
     state.dataset = published(state.data, state.ctx.settings)
 
 
@@ -254,7 +254,7 @@ def _build_kwargs(cache: Any, jobs: int | None = None,
     """Keyword arguments for pipeline.build as far as this version takes them: no cache for a
     cold build (the build engine keeps one by default), the formats to write (all when None),
     and a number of worker processes."""
-    from kzgraph.build.pipeline import build
+    from kzgraph.engine.pipeline import build
 
     kwargs: dict[str, Any] = {}
     if _accepts(build, "cache"):
@@ -275,7 +275,7 @@ def _build_setup(jobs: int | None = None, formats: tuple[str, ...] | None = None
     """A cold build: into an empty cache folder (what a first ``kzgraph build`` does) when
     ``keep``, else with no cache at all (``--no-cache``: everything stays in memory)."""
     def setup(ctx: Context, prepared: Any) -> State:
-        import kzgraph.build.pipeline  # noqa: F401
+        import kzgraph.engine.pipeline  # noqa: F401
 
         work = Path(tempfile.mkdtemp(prefix="build-", dir=ctx.scratch))
         cache = work / "cache" if keep else False
@@ -285,7 +285,7 @@ def _build_setup(jobs: int | None = None, formats: tuple[str, ...] | None = None
 
 
 def _build(state: State) -> None:
-    from kzgraph.build.pipeline import build
+    from kzgraph.engine.pipeline import build
 
     state.result = build(state.ctx.settings, state.out, **state.kwargs)
 
@@ -340,7 +340,7 @@ def in_child(function: Callable[[], Any]) -> None:
 def _rebuild_setup(ctx: Context, prepared: Any) -> State:
     """A copy of the content, built once into a cache (untimed, in a child process so its
     memory is not the rebuild's), then one page edited."""
-    from kzgraph.build.pipeline import build
+    from kzgraph.engine.pipeline import build
 
     if not _accepts(build, "cache"):
         raise Unavailable("this kzgraph's build keeps no cache between runs")
@@ -359,7 +359,7 @@ def _rebuild_setup(ctx: Context, prepared: Any) -> State:
 
 
 def _rebuild(state: State) -> None:
-    from kzgraph.build.pipeline import build
+    from kzgraph.engine.pipeline import build
 
     state.result = build(state.settings, state.out, **state.kwargs)
 
@@ -367,7 +367,7 @@ def _rebuild(state: State) -> None:
 def _rebuild_after(state: State) -> dict[str, Any]:
     """Whether the rebuild wrote exactly what a cold build of the edited content writes (when
     the context asks for the check: it costs one more cold build)."""
-    from kzgraph.build.pipeline import build
+    from kzgraph.engine.pipeline import build
 
     out: dict[str, Any] = {"edited": state.edited.relative_to(state.work).as_posix(),
                            "parts_rebuilt": getattr(state.result, "rebuilt", None),
@@ -384,7 +384,7 @@ def _rebuild_after(state: State) -> dict[str, Any]:
 
 
 def _check_setup(ctx: Context, prepared: Any) -> State:
-    from kzgraph.build.pipeline import check
+    from kzgraph.engine.pipeline import check
 
     work = Path(tempfile.mkdtemp(prefix="check-", dir=ctx.scratch))
     kwargs = {"cache": work / "cache"} if _accepts(check, "cache") else {}
@@ -392,7 +392,7 @@ def _check_setup(ctx: Context, prepared: Any) -> State:
 
 
 def _check(state: State) -> None:
-    from kzgraph.build.pipeline import check
+    from kzgraph.engine.pipeline import check
 
     state.result = check(state.ctx.settings, **state.kwargs)
 
@@ -422,10 +422,10 @@ def _prepare_store(ctx: Context) -> State:
         from kzgraph.query.engines import LocalEngine
     except ImportError as exc:
         raise Unavailable(f"kzgraph.query.engines is missing ({exc})") from None
-    from kzgraph.build.pipeline import build
+    from kzgraph.engine.pipeline import build
 
     if not _accepts(build, "cache"):
-        from kzgraph.build.pipeline import load_and_map
+        from kzgraph.engine.pipeline import load_and_map
 
         return State(store=LocalEngine.from_mapped(load_and_map(ctx.settings).mapped),
                      how="LocalEngine.from_mapped")
@@ -628,7 +628,7 @@ def _stages() -> dict[str, Stage]:
     out += [
         Stage("provenance", "ours", "mapped", _published,
               after=lambda s: {"quads": sum(len(g) for g in s.dataset.graphs())},
-              doc="kzgraph.build.pipeline.published_dataset (page graphs + provenance + ontology)"),
+              doc="kzgraph.engine.pipeline.published_dataset (page graphs + provenance + ontology)"),
         Stage("query_store", "ours", "mapped", _store, after=_store_after,
               doc="kzgraph.query.engines.LocalEngine.from_mapped (the store `kzgraph query` uses)"),
     ]
@@ -643,7 +643,7 @@ def _stages() -> dict[str, Stage]:
     out += [
         Stage("build", "ours", "none", _build, setup=_build_setup(None, TARGET_FORMATS),
               after=_build_after, spawns=True,
-              doc="kzgraph.build.pipeline.build end to end, cold (an empty cache folder), the "
+              doc="kzgraph.engine.pipeline.build end to end, cold (an empty cache folder), the "
                   "target's formats (Turtle, JSON-LD, N-Triples, N-Quads)"),
         Stage("build_nocache", "ours", "none", _build,
               setup=_build_setup(None, TARGET_FORMATS, keep=False), after=_build_after,
@@ -658,7 +658,7 @@ def _stages() -> dict[str, Stage]:
                   "first build"),
         Stage("check", "ours", "none", _check, setup=_check_setup, after=_check_after,
               spawns=True,
-              doc="kzgraph.build.pipeline.check, cold (an empty cache folder): load, map, validate"),
+              doc="kzgraph.engine.pipeline.check, cold (an empty cache folder): load, map, validate"),
         Stage("base_graph", "baseline", "mapped", _base_graph, setup=_base_graph_setup,
               after=lambda s: {"triples": len(s.graph)},
               doc="rdflib Graph().add() for every triple of the same mapping"),

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kzgraph.config import Settings
-from kzgraph.build.pipeline import load_and_map
+from kzgraph.engine.pipeline import load_and_map
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kzgraph.build.pipeline import remove_stale_staging
+from kzgraph.engine.pipeline import remove_stale_staging
 from conftest import CONTENT, replace_in
 
 

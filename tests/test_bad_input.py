@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from kzgraph.cli import cli
 from kzgraph.config import Settings
-from kzgraph.build.pipeline import load_and_map
+from kzgraph.engine.pipeline import load_and_map
 from kzgraph.vocab import KZ, RDF
 from conftest import BASE, CONTENT, replace_in
 
@@ -100,9 +100,12 @@ def _ten_thousand_dead_links(root: Path) -> None:
 
 
 def _ten_thousand_good_links(root: Path) -> None:
+    """A section of 10,000 links, in both language versions (as a section must be)."""
     items = "".join(f"- [Feminita](/sources/sources/feminita/) {n}\n" for n in range(10_000))
-    path = root / GUIDE_RU
-    path.write_text(path.read_text(encoding="utf-8") + "\n## Ещё\n\n" + items, encoding="utf-8")
+    for rel, title in ((GUIDE_RU, "Ещё"), ("guides/kazakhstan/index.md", "More")):
+        path = root / rel
+        path.write_text(path.read_text(encoding="utf-8") + f"\n## {title}\n\n" + items,
+                        encoding="utf-8")
 
 
 FRONT = '---\ntitle: "X"\ncategories: ["local-ngo"]\n---\nBody.\n'
@@ -142,9 +145,17 @@ CASES = [
          "no front matter", line=1),
     Case("front_matter_not_closed", _set(FEM_RU, '---\ntitle: "F"\n\nBody\n'), FEM_RU,
          "not closed", line=1),
-    Case("toml_front_matter", _set(FEM_RU, '+++\ntitle = "F"\n+++\n'), FEM_RU, "TOML", line=1),
-    Case("json_front_matter", _set(FEM_RU, '{"title": "F"}\n\nBody\n'), FEM_RU, "JSON",
-         line=1),
+    Case("toml_front_matter_broken", _set(FEM_RU, '+++\ncategories = ["local-ngo"]\n'
+                                                  'title = "F\n+++\n'), FEM_RU,
+         "not valid TOML", line=3),
+    Case("json_front_matter_broken", _set(FEM_RU, '{"title": "F",\n "categories": }\n\nBody\n'),
+         FEM_RU, "not valid JSON", line=2),
+    Case("toml_front_matter_unknown_key", _set(FEM_RU, '+++\ntitle = "F"\ncategories = '
+                                                       '["local-ngo"]\nfounded = 2014\n+++\n'),
+         FEM_RU, "would be lost", line=4),
+    Case("json_front_matter_key_twice", _set(FEM_RU, '{\n "title": "F",\n "categories": '
+                                                     '["local-ngo"],\n "title": "G"\n}\n'),
+         FEM_RU, "written twice (first on line 2)", line=4),
     Case("front_matter_is_a_list", _set(FEM_RU, "---\n- title\n- F\n---\n"), FEM_RU,
          "'key: value' lines", line=2),
     Case("duplicate_keys", _edit(FEM_RU, "tags:", 'title: "Again"\ntags:'), FEM_RU,
@@ -201,6 +212,20 @@ CASES = [
     Case("dead_category_link", _edit(GUIDE_RU, "(/category/government)",
                                      "(/category/goverment)"),
          GUIDE_RU, "no category 'goverment'", line="goverment", touches="guide"),
+    Case("section_only_in_one_language",
+         _edit(GUIDE_RU, "## Международные", "## Введение\n\nТекст.\n\n## Международные"),
+         GUIDE_RU, "has no counterpart in content/guides/kazakhstan/index.md",
+         line="## Введение", touches="guide"),
+    Case("dead_relative_link", _edit(GUIDE_RU, "(/sources/sources/kazfem/)",
+                                     "(../../sources/sources/kazfemm/)"),
+         GUIDE_RU, "no source 'kazfemm'", line="kazfemm", touches="guide"),
+    Case("dead_ref_shortcode", _edit(GUIDE_RU, "(/sources/sources/kazfem/)",
+                                     '({{< ref "sources/kazfemm" >}})'),
+         GUIDE_RU, "no source 'kazfemm'", line="kazfemm", touches="guide"),
+    Case("unclassifiable_link", _edit(FEM_RU, "---\n\n", "---\n\n[Фото](/images/a.png). "),
+         FEM_RU, "kzgraph cannot tell what '/images/a.png' is", code=0, line="/images/a.png"),
+    Case("draft_translation", _edit(FEM_RU, "tags:", "draft: true\ntags:"), FEM_RU,
+         "This page is not published: it is a draft", code=0, line="draft:"),
     Case("symlink_loop_folder", _symlink("sources/loop", ".."), "sources/loop",
          "symbolic link", code=0, touches=None),
     Case("symlink_loop_file", _replace_file_with_symlink(FEM_RU, "index.ru.md"), FEM_RU,

@@ -11,10 +11,10 @@ import pytest
 
 from benchmarks.generate import generate
 from kzgraph.config import Settings
-from kzgraph.build.engine import Run
+from kzgraph.engine.run import Run
 from kzgraph.formats.writers import closing, opening, write_spliced
 from kzgraph.formats.registry import get_format
-from kzgraph.build.pipeline import build, export, load_and_map
+from kzgraph.engine.pipeline import build, export, load_and_map
 from kzgraph.check.shacl import results_from_report
 from kzgraph.check.validate import run_shacl
 from conftest import BASE, replace_in
@@ -218,7 +218,7 @@ def test_files_deleted_after_they_were_written_do_not_crowd_out_the_build(corpus
         temporary = tmp_path / f"query-{n}.nt"
         with Run(settings, formats=["ntriples"], cache_dir=cache) as run:
             assert run.check().rebuilt == 0
-        from kzgraph.build.pipeline import export_file
+        from kzgraph.engine.pipeline import export_file
         export_file(settings, get_format("ntriples"), temporary, cache=cache)
         temporary.unlink()
     with Run(settings, formats=["ntriples"], cache_dir=cache) as run:

@@ -15,7 +15,7 @@ from benchmarks.generate import (REPO_CONTENT, VIOLATION_KINDS, GenerateError, b
                                  generate, main)
 from kzgraph.config import Settings
 from kzgraph.errors import ERROR
-from kzgraph.build.pipeline import check, load_and_map
+from kzgraph.engine.pipeline import check, load_and_map
 from kzgraph.vocab import DCTERMS, KZ, RDF
 
 BASE = "https://kzgraph.example/"

@@ -21,7 +21,7 @@ import tools
 from conftest import BASE, CONTENT
 from kzgraph.config import Settings
 from kzgraph.formats.registry import FORMATS
-from kzgraph.build.pipeline import DATA_STEM, build, load_and_map, published_dataset
+from kzgraph.engine.pipeline import DATA_STEM, build, load_and_map, published_dataset
 
 #: which independent implementations read which format
 READERS: dict[str, tuple[str, ...]] = {

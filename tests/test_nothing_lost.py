@@ -16,7 +16,7 @@ from kzgraph.content.guidebody import parse_guide_body
 from kzgraph.content.load import load_content
 from kzgraph.graph.iris import Minter
 from kzgraph.graph.mapping import KEYS
-from kzgraph.build.pipeline import load_and_map
+from kzgraph.engine.pipeline import load_and_map
 from kzgraph.vocab import FOAF, KZ, LANGUAGE_IRI, SKOS
 from conftest import BASE, CONTENT
 

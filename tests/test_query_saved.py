@@ -13,7 +13,7 @@ from conftest import BASE, CONTENT, replace_in
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
-from kzgraph.build.pipeline import load_and_map
+from kzgraph.engine.pipeline import load_and_map
 from kzgraph.config import Settings
 from kzgraph.content.load import load_content
 from kzgraph.query.engines import LocalEngine, QueryResult

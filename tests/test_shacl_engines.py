@@ -21,7 +21,7 @@ import tools
 from broken_cases import CASES, broken_copy
 from conftest import BASE, CONTENT
 from kzgraph.config import Settings
-from kzgraph.build.pipeline import load_and_map
+from kzgraph.engine.pipeline import load_and_map
 from kzgraph.resources import shapes_file
 from kzgraph.check.validate import load_ontology, run_shacl
 from kzgraph.vocab import SH

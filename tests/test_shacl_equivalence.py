@@ -11,7 +11,7 @@ import pytest
 from benchmarks.generate import generate
 from broken_cases import CASES, broken_copy
 from kzgraph.config import Settings
-from kzgraph.build.pipeline import load_and_map
+from kzgraph.engine.pipeline import load_and_map
 from kzgraph.check.shacl import results_from_report
 from kzgraph.check.validate import run_engine, run_shacl
 from conftest import BASE, CONTENT

@@ -1,4 +1,4 @@
-"""The ``kzgraph`` command: a thin shell over :mod:`kzgraph.build.pipeline`.
+"""The ``kzgraph`` command: a thin shell over :mod:`kzgraph.engine.pipeline`.
 
 Exit codes, for every command: 0 success (the content conforms), 1 the content has errors
 (nothing was published), 2 kzgraph could not run (bad options, missing folder, broken install).
@@ -7,6 +7,7 @@ Exit codes, for every command: 0 success (the content conforms), 1 the content h
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import Any, Callable
@@ -14,7 +15,7 @@ from typing import Any, Callable
 import click
 
 from kzgraph import __version__
-from kzgraph.config import Settings, find_settings
+from kzgraph.config import Settings, find_settings, with_hugo_site
 from kzgraph.errors import ContentError, KzgraphError, Problem
 from kzgraph.formats.registry import FORMATS, format_names, get_format
 
@@ -24,10 +25,17 @@ EPILOG = ("Exit codes: 0 the content conforms, 1 the content has errors (nothing
 
 
 def content_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option(
+        "--drafts", "-D", is_flag=True, expose_value=False, callback=_remember_drafts,
+        help="Publish pages marked 'draft: true', as 'hugo -D' does.")(f)
     return click.option(
         "--content", "-c", type=click.Path(file_okay=False, path_type=Path), default=None,
         help="The content folder (default: from kzgraph.toml / pyproject.toml, else ./content).",
     )(f)
+
+
+def _remember_drafts(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    ctx.meta["kzgraph.drafts"] = value
 
 
 def engine_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -99,7 +107,12 @@ def handles_errors(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _settings(content: Path | None) -> Settings:
-    return find_settings().with_content(content)
+    """The settings, the content folder given, completed from its Hugo site's configuration
+    (and ``--drafts``)."""
+    settings = with_hugo_site(find_settings().with_content(content))
+    ctx = click.get_current_context(silent=True)
+    drafts = bool(ctx is not None and ctx.meta.get("kzgraph.drafts"))
+    return replace(settings, drafts=True) if drafts else settings
 
 
 @click.group(epilog=EPILOG)
@@ -118,8 +131,8 @@ def cli() -> None:
 @handles_errors
 def export(content: Path | None, fmt: str, output: Path | None) -> None:
     """Write the content's graph in one RDF format."""
-    from kzgraph.build.pipeline import export as run_export
-    from kzgraph.build.pipeline import export_file
+    from kzgraph.engine.pipeline import export as run_export
+    from kzgraph.engine.pipeline import export_file
 
     if output is None:
         data, problems = run_export(_settings(content), get_format(fmt))
@@ -142,7 +155,7 @@ def export(content: Path | None, fmt: str, output: Path | None) -> None:
 def validate(content: Path | None, fmt: str, lang: str, jobs: int | None, cache: Path | None,
              no_cache: bool, quiet: bool) -> None:
     """Check the content against the SHACL shapes and report every problem by file, key and line."""
-    from kzgraph.build.pipeline import check
+    from kzgraph.engine.pipeline import check
     from kzgraph.check.report import as_json, as_text, as_turtle
 
     settings = _settings(content)
@@ -171,7 +184,7 @@ def build(content: Path | None, output: Path, formats: str, lang: str, jobs: int
     the VoID/DCAT description into one folder, replacing it atomically. Content with errors is
     not published. Pages are worked on in parallel and cached, so a rebuild after an edit only
     redoes the pages that changed."""
-    from kzgraph.build.pipeline import build as run_build
+    from kzgraph.engine.pipeline import build as run_build
 
     try:
         wanted = [get_format(name.strip()).name for name in formats.split(",") if name.strip()]

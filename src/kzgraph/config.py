@@ -7,8 +7,9 @@ the base IRI: every module receives it through :class:`Settings`.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +31,8 @@ class Settings:
     :param license: the IRI of the licence the published data is under (DCAT ``dcterms:license``)
     :param publisher: who publishes the data: a name, or the IRI of an agent
     :param sparql_endpoint: the public SPARQL endpoint serving the data, where there is one
+    :param drafts: publish drafts; :param build_date: the date publication is judged on;
+    :param site_bases: the Hugo site's own addresses, if other than ``base``
     """
 
     base: str = DEFAULT_BASE
@@ -38,6 +41,16 @@ class Settings:
     license: str = DEFAULT_LICENSE
     publisher: str = DEFAULT_PUBLISHER
     sparql_endpoint: str | None = None
+    #: publish pages marked ``draft: true`` (``--drafts``, as ``hugo -D``)
+    drafts: bool = False
+    #: the date publication windows (``publishDate``, ``expiryDate``) are judged on; None: today
+    build_date: dt.date | None = None
+    #: other addresses the site is published under (a Hugo ``baseURL``): links to them are
+    #: links within the site
+    site_bases: tuple[str, ...] = ()
+    #: folders of the content folder that each hold one language's pages (Hugo's
+    #: ``contentDir`` per language): folder name -> language
+    language_dirs: dict[str, str] | None = field(default=None, hash=False)
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base)
@@ -99,3 +112,79 @@ def find_settings(start: Path | None = None) -> Settings:
                                  if table.get("sparql_endpoint") else None),
             )
     return Settings()
+
+
+#: Hugo's site configuration files, in the order Hugo looks for them
+HUGO_CONFIG_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml",
+                     "config.yaml", "config.yml", "config.json")
+
+
+def hugo_config(site: Path) -> tuple[Path, dict[str, object]] | None:
+    """The Hugo site configuration in the folder ``site`` (the content folder's parent), if
+    there is one, as a dictionary."""
+    for name in HUGO_CONFIG_FILES:
+        path = site / name
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+            if name.endswith(".toml"):
+                data = tomllib.loads(text)
+            elif name.endswith(".json"):
+                import json
+                data = json.loads(text)
+            else:
+                import yaml
+                data = yaml.safe_load(text) or {}
+        except Exception as exc:  # any parser's error: the site's configuration is unusable
+            raise ConfigError(f"{path}: cannot read the Hugo site configuration: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: the Hugo site configuration must be a table of keys.")
+        return path, {str(k): v for k, v in data.items()}
+    return None
+
+
+def with_hugo_site(settings: Settings) -> Settings:
+    """The settings completed from the Hugo site the content folder belongs to (its
+    ``hugo.toml``, ``config.yaml``, ... beside the content folder), where there is one:
+
+    - ``baseURL``: links to it are links within the site; it is the base IRI unless kzgraph's
+      own settings give one;
+    - ``defaultContentLanguage``: the language of files with no language in their name,
+      unless kzgraph's settings give one;
+    - ``languages.<lang>.contentDir``: a folder of the content folder that holds one
+      language's pages (``content/ru``).
+    """
+    found = hugo_config(Path(settings.content).resolve().parent)
+    if found is None:
+        return settings
+    path, data = found
+    changes: dict[str, object] = {}
+    base_url = data.get("baseURL", data.get("baseurl"))
+    if isinstance(base_url, str) and _is_web_iri(base_url):
+        base_url = base_url if base_url.endswith("/") else base_url + "/"
+        changes["site_bases"] = tuple(dict.fromkeys((*settings.site_bases, base_url)))
+        if settings.base == DEFAULT_BASE:
+            changes["base"] = base_url
+    language = data.get("defaultContentLanguage", data.get("defaultcontentlanguage"))
+    if isinstance(language, str) and settings.default_language == DEFAULT_LANGUAGE:
+        changes["default_language"] = language.lower()
+    languages = data.get("languages")
+    dirs: dict[str, str] = dict(settings.language_dirs or {})
+    if isinstance(languages, dict):
+        content = Path(settings.content).resolve()
+        for code, table in languages.items():
+            folder = table.get("contentDir", table.get("contentdir")) \
+                if isinstance(table, dict) else None
+            if not isinstance(folder, str):
+                continue
+            where = (path.parent / folder).resolve()
+            if where.parent == content:
+                dirs[where.name] = str(code).lower()
+            elif where != content:
+                raise ConfigError(
+                    f"{path}: the content folder of language '{code}' ({folder}) must be a "
+                    f"folder of {settings.content} for kzgraph to read it.")
+    if dirs:
+        changes["language_dirs"] = dirs
+    return replace(settings, **changes) if changes else settings

@@ -22,6 +22,8 @@ def brief(value: object) -> str:
 
 ERROR = "error"
 WARNING = "warning"
+#: a note that is no fault: a page left unpublished (a draft, a page not yet or no longer due)
+INFO = "info"
 
 
 @dataclass(frozen=True, order=True)

@@ -7,16 +7,18 @@ import json
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kzgraph.errors import ERROR, Problem
+from kzgraph.errors import ERROR, INFO, Problem
 from kzgraph.vocab import KZ, SH
 
 
 def as_text(problems: list[Problem]) -> str:
     errors = sum(1 for p in problems if p.severity == ERROR)
-    warnings = len(problems) - errors
+    unpublished = sum(1 for p in problems if p.severity == INFO)
+    warnings = len(problems) - errors - unpublished
     lines = [str(p) for p in problems]
     if problems:
-        lines.append(f"{errors} error(s), {warnings} warning(s).")
+        lines.append(f"{errors} error(s), {warnings} warning(s)."
+                     + (f" {unpublished} page file(s) not published." if unpublished else ""))
     else:
         lines.append("The content conforms to the shapes: no problems.")
     return "\n".join(lines) + "\n"
@@ -24,10 +26,12 @@ def as_text(problems: list[Problem]) -> str:
 
 def as_json(problems: list[Problem]) -> str:
     errors = sum(1 for p in problems if p.severity == ERROR)
+    unpublished = sum(1 for p in problems if p.severity == INFO)
     document = {
         "conforms": errors == 0,
         "errors": errors,
-        "warnings": len(problems) - errors,
+        "warnings": len(problems) - errors - unpublished,
+        "unpublished": unpublished,
         "problems": [p.as_dict() for p in problems],
     }
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
@@ -46,7 +50,8 @@ def as_turtle(problems: list[Problem], base: str) -> str:
         r = URIRef(f"{base}validation/report#result-{n}")
         g.add((report, SH.result, r))
         g.add((r, RDF.type, SH.ValidationResult))
-        g.add((r, SH.resultSeverity, SH.Violation if p.severity == ERROR else SH.Warning))
+        g.add((r, SH.resultSeverity, SH.Violation if p.severity == ERROR else
+               SH.Info if p.severity == INFO else SH.Warning))
         g.add((r, SH.resultMessage, Literal(p.message)))
         if p.focus:
             g.add((r, SH.focusNode, URIRef(p.focus)))

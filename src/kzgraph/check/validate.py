@@ -88,11 +88,17 @@ def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en") -> list[
     reported that key of that file: the editor hears about a missing title once.
     """
     already = {(p.path, p.key) for p in mapped.problems}
+    results = sorted(results, key=Result.key)
+    found = [located(r, origins_of(mapped, r), mapped.minter.base, lang) for r in results]
+    # a value wrong in itself is reported on its file: a count of values (a result with no
+    # value) that it also breaks is not reported again, on that file or the others
+    already |= {(p.path, p.key) for r, ps in zip(results, found) if r.value is not None
+                for p in ps}
     problems: list[Problem] = []
-    for r in sorted(results, key=Result.key):
-        found = located(r, origins_of(mapped, r), mapped.minter.base, lang)
-        problems.extend(p for p in found
-                        if r.value is not None or (p.path, p.key) not in already)
+    for r, ps in zip(results, found):
+        if r.value is None and any((p.path, p.key) in already for p in ps):
+            continue
+        problems.extend(ps)
     return problems
 
 

@@ -1,10 +1,16 @@
-"""Read a guide's Markdown body into sections, links and list items, with file lines.
+"""Read a page's Markdown body into sections, links and list items, with file lines.
 
-The body is parsed as CommonMark, never with regular expressions over the text, so links in
-emphasis, lists or wrapped lines are found the way a Markdown renderer finds them. The parser is
-markdown-it-pyrs (markdown-it in Rust: a 23 KB guide in 1 ms instead of 11 ms, a tenth of a
-100,000-page build), read through the same rules as the token stream of markdown-it-py, which
-is used where the Rust wheel is not installed; a test holds the two to the same results.
+The body is parsed as Hugo's Markdown (CommonMark with GitHub's tables and strikethrough),
+never with regular expressions over the text, so links in emphasis, lists, tables, block quotes
+or wrapped lines are found the way a Markdown renderer finds them. Before parsing, Hugo's
+``{{< ref "..." >}}`` and ``{{< relref "..." >}}`` shortcodes in a link's address become
+``hugo-ref:<path>`` addresses (on the same line), so :mod:`kzgraph.content.links` can resolve
+them. A level-2 heading's Hugo attributes (``## Title {#id}``) give the section its ID.
+
+The parser is markdown-it-pyrs (markdown-it in Rust: a 23 KB guide in 1 ms instead of 11 ms, a
+tenth of a 100,000-page build), read through the same rules as the token stream of
+markdown-it-py, which is used where the Rust wheel is not installed; a test holds the two to
+the same results.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
+from urllib.parse import quote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -24,18 +31,60 @@ except ImportError:  # pragma: no cover - a platform with no wheel: markdown-it-
 
 SOURCE_LINK = re.compile(r"/sources/sources/(?P<slug>[^/?#]+)/?(?:[?#].*)?")
 CATEGORY_LINK = re.compile(r"/category/(?P<slug>[^/?#]+)/?(?:[?#].*)?")
+#: the scheme of the address a ``ref``/``relref`` shortcode in a link becomes
+REF_SCHEME = "hugo-ref:"
 
-_md = MarkdownIt("commonmark")
-_rs = markdown_it_pyrs.MarkdownIt("commonmark") if markdown_it_pyrs is not None else None
+#: the Markdown Hugo renders by default (Goldmark): CommonMark, GFM tables, strikethrough
+_EXTENSIONS = ["table", "strikethrough"]
+_md = MarkdownIt("commonmark").enable(_EXTENSIONS)
+_rs = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(_EXTENSIONS) \
+    if markdown_it_pyrs is not None else None
+
+#: ``{{< ref "path" >}}``, ``{{< relref "path" >}}``, ``{{% ref path %}}``,
+#: ``{{< ref path="path" lang="ru" >}}`` where a link's address goes
+_SHORTCODE = re.compile(
+    r"(?P<lead>\]\(\s*<?|^ {0,3}\[[^\]\n]+\]:[ \t]*)"
+    r"\{\{(?P<open>[<%])\s*(?:rel)?ref\s+(?:path=)?"
+    r"(?:\"(?P<quoted>[^\"\n]*)\"|(?P<bare>[^\s\"%>}]+))"
+    r"(?:\s+\w+=(?:\"[^\"\n]*\"|[^\s%>}]+))*\s*[>%]\}\}", re.MULTILINE)
+#: Hugo's attributes at the end of a heading: ``{#id}``, ``{#id .class key=value}``
+_ATTRIBUTES = re.compile(r"\s*\{(?P<attrs>[^{}\n]*)\}\s*$")
+_ATTRIBUTE_LIST = re.compile(r'(?:\s*(?:#[\w-]+|\.[\w-]+|[\w-]+=(?:"[^"]*"|[^\s"{}]+)))+\s*')
+_ID = re.compile(r'(?<![\w-])#([\w-]+)')
+#: where a sentence ends: ., ! ? or … then a space
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+#: what may stand between a list item's start (or the link before) and a link it opens with
+_PUNCTUATION = " ,;:—–-"
 
 
-@dataclass(frozen=True)
+def refs_as_links(body: str) -> str:
+    """The body with each ``ref``/``relref`` shortcode that is a link's address replaced by a
+    ``hugo-ref:`` address (percent-encoded), on the same line."""
+    def replace(m: re.Match[str]) -> str:
+        path = m.group("quoted") if m.group("quoted") is not None else m.group("bare")
+        return m.group("lead") + REF_SCHEME + quote(path, safe="/#.-_~")
+    return _SHORTCODE.sub(replace, body) if "{{" in body else body
+
+
+def heading_attributes(title: str) -> tuple[str, str | None]:
+    """A heading's text without Hugo's trailing attributes, and the ID they give (or None)."""
+    m = _ATTRIBUTES.search(title)
+    if m is None or not _ATTRIBUTE_LIST.fullmatch(m.group("attrs")):
+        return title, None
+    ids = _ID.findall(m.group("attrs"))
+    return title[:m.start()].rstrip(), (ids[-1] if ids else None)
+
+
+@dataclass
 class Link:
-    """A link in the body: where it points, its text, its file line."""
+    """A link in the body: where it points, its text, its file line, and the words around it
+    (the rest of its list item, or the sentence or table cell it stands in; "" when there are
+    none besides the link's own text)."""
 
     href: str
     text: str
     line: int
+    words: str = ""
 
     @property
     def source_slug(self) -> str | None:
@@ -56,6 +105,8 @@ class Item:
     text: str
     links: list[Link] = field(default_factory=list)
     after: dict[int, str] = field(default_factory=dict)  # index in links -> words after it
+    #: links whose words are the whole item's text (set when the item closes)
+    whole: list[Link] = field(default_factory=list)
 
 
 @dataclass
@@ -68,6 +119,8 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    #: the heading's ID, from Hugo's ``## Title {#id}``
+    anchor: str | None = None
 
     @property
     def text(self) -> str:
@@ -78,10 +131,17 @@ class Section:
 class GuideBody:
     intro: list[str]
     sections: list[Section]
+    #: links before the first section
+    intro_links: list[Link] = field(default_factory=list)
 
     @property
     def links(self) -> list[Link]:
         return [link for section in self.sections for link in section.links]
+
+    @property
+    def all_links(self) -> list[Link]:
+        """Every link of the body, the introduction's included, in document order."""
+        return self.intro_links + self.links
 
 
 #: inline content as both parsers give it: ("text", words), ("break", " " or "\n"),
@@ -89,19 +149,23 @@ class GuideBody:
 Event = tuple[str, str]
 
 
-def _collect(events: Iterable[Event], first_line: int) -> tuple[str, list[Link], dict[int, str]]:
+def _collect(events: Iterable[Event], first_line: int
+             ) -> tuple[str, list[Link], dict[int, str], list[tuple[int, int]]]:
     """Plain text of a run of inline content, its links with lines (the line a link's text
-    ends on), and the words after each link."""
+    ends on), the words after each link, and each link's span in the plain text."""
     text: list[str] = []
     links: list[Link] = []
     after: dict[int, str] = {}
+    spans: list[tuple[int, int]] = []
     line = first_line
+    length = 0
     open_href: str | None = None
+    open_at = 0
     link_text: list[str] = []
     tail_start: int | None = None
     for kind, value in events:
         if kind == "open":
-            open_href, link_text = value, []
+            open_href, link_text, open_at = value, [], length
             if tail_start is not None:
                 after[len(links) - 1] = "".join(text[tail_start:]).strip()
             tail_start = None
@@ -109,6 +173,7 @@ def _collect(events: Iterable[Event], first_line: int) -> tuple[str, list[Link],
         if kind == "close":
             if open_href is not None:
                 links.append(Link(open_href, "".join(link_text).strip(), line))
+                spans.append((open_at, length))
                 open_href, tail_start = None, len(text)
             continue
         if kind == "break":
@@ -116,9 +181,21 @@ def _collect(events: Iterable[Event], first_line: int) -> tuple[str, list[Link],
         if open_href is not None:
             link_text.append(value)
         text.append(value)
+        length += len(value)
     if tail_start is not None and links:
         after[len(links) - 1] = "".join(text[tail_start:]).strip()
-    return "".join(text).strip(), links, after
+    joined = "".join(text)
+    lead = len(joined) - len(joined.lstrip())
+    return joined.strip(), links, after, [(a - lead, b - lead) for a, b in spans]
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` holding the span ``start:end``."""
+    left = 0
+    for m in _SENTENCE_END.finditer(text, 0, max(start, 0)):
+        left = m.end()
+    m = _SENTENCE_END.search(text, max(end, 0))
+    return text[left:m.start() if m else len(text)].strip()
 
 
 def _words(events: Iterable[Event]) -> str:
@@ -162,19 +239,24 @@ def _tree_events(nodes: list[Any]) -> Iterator[Event]:
 
 
 class _Body:
-    """A guide body as either parser reads it, block by block: level-2 headings open
-    sections, top-level list items collect their (and their sub-lists') text and links, other
-    text is a section's paragraph or, before the first section, the intro."""
+    """A body as either parser reads it, block by block: level-2 headings open sections,
+    top-level list items collect their (and their sub-lists') text and links, other text is a
+    section's paragraph or, before the first section, the intro."""
 
     def __init__(self) -> None:
         self.intro: list[str] = []
+        self.intro_links: list[Link] = []
         self.sections: list[Section] = []
         self.depth = 0  # of lists
         self.item: Item | None = None
 
     def section(self, events: Iterable[Event], line: int) -> None:
-        title, links, _ = _collect(events, line)
-        self.sections.append(Section(len(self.sections) + 1, title, line, links=links))
+        title, links, _, _ = _collect(events, line)
+        title, anchor = heading_attributes(title)
+        for link in links:
+            link.words = title if title != link.text else ""
+        self.sections.append(Section(len(self.sections) + 1, title, line, links=links,
+                                     anchor=anchor))
 
     def open_item(self, line: int) -> None:
         if self.depth == 1:
@@ -182,49 +264,103 @@ class _Body:
 
     def close_item(self) -> None:
         if self.depth == 1 and self.item is not None:
+            item = self.item
+            for link in item.whole:
+                link.words = item.text if item.text != link.text else ""
             if self.sections:
-                self.sections[-1].items.append(self.item)
+                self.sections[-1].items.append(item)
             self.item = None
 
+    def heading(self, events: Iterable[Event], line: int) -> None:
+        """A heading of another level: a paragraph of its section, without its attributes."""
+        text, links, after, spans = _collect(events, line)
+        self._place(heading_attributes(text)[0], links, after, spans)
+
     def content(self, events: Iterable[Event], line: int) -> None:
-        text, links, after = _collect(events, line)
+        self._place(*_collect(events, line))
+
+    def row(self, cells: list[tuple[Iterable[Event], int]]) -> None:
+        """A table row: one paragraph, its cells' text separated by ' | '; a link's words are
+        the sentence of its cell."""
+        texts: list[str] = []
+        links: list[Link] = []
+        for events, line in cells:
+            text, found, _, spans = _collect(events, line)
+            for link, (start, end) in zip(found, spans):
+                words = _sentence(text, start, end)
+                link.words = words if words != link.text else ""
+            texts.append(text)
+            links.extend(found)
+        self._place(" | ".join(texts), links, None, None)
+
+    def _place(self, text: str, links: list[Link], after: dict[int, str] | None,
+               spans: list[tuple[int, int]] | None) -> None:
         item = self.item
         if item is not None:
             offset = len(item.links)
+            if after is not None and spans is not None:
+                previous_end = 0
+                for index, (link, (start, end)) in enumerate(zip(links, spans)):
+                    before = text[previous_end:max(start, 0)].strip(_PUNCTUATION + "\n")
+                    if not before and (offset + index == 0 or previous_end > 0):
+                        link.words = after.get(index, "").lstrip(_PUNCTUATION).strip()
+                    else:
+                        item.whole.append(link)
+                    previous_end = end
             item.text = f"{item.text} {text}".strip()
             item.links.extend(links)
-            item.after.update({offset + k: v for k, v in after.items()})
-        elif self.sections:
-            self.sections[-1].paragraphs.append(text)
+            if after is not None:
+                item.after.update({offset + k: v for k, v in after.items()})
         else:
-            self.intro.append(text)
+            if spans is not None:
+                for link, (start, end) in zip(links, spans):
+                    words = _sentence(text, start, end)
+                    link.words = words if words != link.text else ""
+            if self.sections:
+                self.sections[-1].paragraphs.append(text)
+            else:
+                self.intro.append(text)
         if self.sections:
             self.sections[-1].links.extend(links)
+        else:
+            self.intro_links.extend(links)
 
     def result(self) -> GuideBody:
-        return GuideBody(self.intro, self.sections)
+        return GuideBody(self.intro, self.sections, self.intro_links)
 
 
 def parse_guide_body(body: str, body_line: int = 1) -> GuideBody:
     """Sections of a guide body; ``body_line`` is the file line the body starts on."""
     if _rs is not None:
-        return _Tree(body, body_line).read()
+        return _Tree(refs_as_links(body), body_line).read()
     return parse_with_tokens(body, body_line)
 
 
 def parse_with_tokens(body: str, body_line: int = 1) -> GuideBody:
     """:func:`parse_guide_body` from markdown-it-py's token stream."""
-    tokens = _md.parse(body)
+    tokens = _md.parse(refs_as_links(body))
     out = _Body()
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         line = body_line + (tok.map[0] if tok.map else 0)
-        if tok.type == "heading_open" and tok.tag == "h2":
-            out.section(_token_events(tokens[i + 1].children or []), line)
+        if tok.type == "heading_open":
+            events = _token_events(tokens[i + 1].children or [])
+            if tok.tag == "h2":
+                out.section(events, line)
+            else:
+                out.heading(events, line)
             i += 3
             continue
-        if tok.type in ("bullet_list_open", "ordered_list_open"):
+        if tok.type == "tr_open":
+            cells = []
+            i += 1
+            while tokens[i].type != "tr_close":
+                if tokens[i].type == "inline":
+                    cells.append((_token_events(tokens[i].children or []), line))
+                i += 1
+            out.row(cells)
+        elif tok.type in ("bullet_list_open", "ordered_list_open"):
             out.depth += 1
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
             out.depth -= 1
@@ -240,7 +376,7 @@ def parse_with_tokens(body: str, body_line: int = 1) -> GuideBody:
 
 #: inline nodes of markdown-it-pyrs's tree (the rest are blocks)
 _INLINE = {"text", "text_special", "softbreak", "hardbreak", "code_inline", "image", "link",
-           "autolink", "em", "strong", "html_inline", "s"}
+           "autolink", "em", "strong", "html_inline", "s", "strikethrough"}
 
 
 class _Tree:
@@ -269,7 +405,9 @@ class _Tree:
         name, out = node.name, self.out
         if name in ("heading", "lheading") and node.meta.get("level") == 2:
             out.section(_tree_events(node.children), self._line(node))
-        elif name in ("paragraph", "heading", "lheading"):
+        elif name in ("heading", "lheading"):
+            out.heading(_tree_events(node.children), self._line(node))
+        elif name == "paragraph":
             out.content(_tree_events(node.children), self._line(node))
         elif name in ("bullet_list", "ordered_list"):
             out.depth += 1
@@ -289,6 +427,9 @@ class _Tree:
             if run:
                 out.content(_tree_events(run), self._line(run[0]))
             out.close_item()
-        elif name == "blockquote":
+        elif name in ("blockquote", "table", "thead", "tbody"):
             self._blocks(node.children)
+        elif name == "trow":
+            line = self._line(node)
+            out.row([(_tree_events(cell.children), line) for cell in node.children])
         # code, HTML blocks, rules and link definitions hold no text of the guide's own

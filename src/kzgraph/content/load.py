@@ -22,15 +22,10 @@ import frontmatter
 import pycountry
 import yaml
 
+from kzgraph.content.hugofront import read_json, read_toml
+from kzgraph.content.layout import COLLECTION, KINDS, place  # noqa: F401 (KINDS: re-exported)
 from kzgraph.errors import WARNING, Problem
 
-#: folder name -> kind of page
-KINDS = {
-    "guides": "guide",
-    "sources": "source",
-    "categories": "category",
-    "perspectives": "perspective",
-}
 FILE_NAME = re.compile(r"index(?:\.(?P<lang>[^.]+))?\.md")
 SLUG = re.compile(r"[^\W_][\w-]*")
 LANG_TAG = re.compile(r"(?P<primary>[a-z]{2})(?:-(?P<region>[a-z]{2}|[0-9]{3}))?")
@@ -194,12 +189,8 @@ def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
     if not text.strip():
         return fail("The file is empty. Add front matter between '---' lines and a body.", 1)
     first = text.split("\n", 1)[0].strip()
-    if first.startswith("+++"):
-        return fail("TOML front matter ('+++') is not supported: write the front matter as "
-                    "YAML between '---' lines.", 1)
-    if first.startswith("{"):
-        return fail("JSON front matter is not supported: write the front matter as YAML "
-                    "between '---' lines.", 1)
+    if first == "+++" or text.startswith("{"):
+        return _toml_or_json(text, notes, fail, Page(path, rel, kind, slug, lang))
     opening = BOUNDARY.match(text)
     if not opening:
         return fail("The file has no front matter: it must start with a '---' line, then YAML "
@@ -240,6 +231,24 @@ def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
         return _fields(page, node, loader, front_line, notes, fail)
     finally:
         loader.dispose()
+
+
+def _toml_or_json(text: str, notes: list[Problem],
+                  fail: Callable[..., tuple[None, list[Problem]]],
+                  page: Page) -> tuple[Page | None, list[Problem]]:
+    """A page whose front matter is TOML (``+++``) or JSON (``{``), as Hugo reads them."""
+    front = read_toml(text) if text.startswith("+++") else read_json(text)
+    if front.problem is not None:
+        return fail(*front.problem)
+    page.body, page.body_line = text[front.body_start:], front.body_line
+    page.front_line = front.front_line
+    for key, line, first in front.twice:
+        notes.append(page.problem(f"The key '{key}' is written twice (first on line {first}). "
+                                  "Keep one and merge the values.", line=line, key=key,
+                                  stage="load"))
+    for key, value, line in front.fields:
+        page.fields[key] = Field(key, value, line)
+    return page, notes
 
 
 def _yaml_failure(exc: yaml.YAMLError, front: str, front_line: int,
@@ -362,32 +371,30 @@ def _read(path: str, size: int) -> bytes:
         os.close(fd)
 
 
-def load_file(path: Path, root: Path, default_language: str) -> tuple[Page | None, list[Problem]]:
-    """Load one file of the content folder, or say why it cannot be loaded."""
+def load_file(path: Path, root: Path, default_language: str,
+              language_dirs: dict[str, str] | None = None) -> tuple[Page | None, list[Problem]]:
+    """Load one file of the content folder, or say why it cannot be loaded.
+    ``language_dirs``: the folders under the content folder that hold one language's pages
+    (folder name -> language), where the Hugo site has them."""
     text_path, text_root = str(path), str(root)
     if os.sep == "/" and root.name and text_path.startswith(text_root + "/"):
         inside = text_path[len(text_root) + 1:]  # as below, without pathlib's parsing
         rel, parts = f"{root.name}/{inside}", tuple(inside.split("/"))
     else:
         rel, parts = _display(path, root), path.relative_to(root).parts
-    if len(parts) != 3 or parts[0] not in KINDS:
-        return None, [Problem(rel, None, None,
-                              "This file is not where kzgraph looks for pages: put it at "
-                              "<guides|sources|categories|perspectives>/<slug>/index[.<lang>].md.")]
-    folder, slug, name = parts
-    m = FILE_NAME.fullmatch(name)
-    if not m:
-        return None, [Problem(rel, None, None,
-                              f"The file name '{name}' should be 'index.md' or "
-                              "'index.<language>.md' (for example 'index.ru.md').")]
-    lang = m.group("lang") or default_language
+    where = place(parts, language_dirs)
+    if isinstance(where, str):
+        return None, [Problem(rel, None, None, where)]
+    kind, slug, lang = where
+    lang = lang or default_language
     if not _is_language(lang):
         return None, [Problem(rel, None, None,
                               f"'{lang}' in the file name is not an ISO 639-1 language code "
                               "(such as 'en', 'ru', 'kk').")]
-    if not SLUG.fullmatch(slug):
+    if kind != COLLECTION and not SLUG.fullmatch(slug):
+        what = "folder" if parts[-1].startswith("index.") else "file"
         return None, [Problem(rel, None, None,
-                              f"The folder name '{slug}' cannot be used as a slug: use letters, "
+                              f"The {what} name '{slug}' cannot be used as a slug: use letters, "
                               "digits, '-' and '_' only, starting with a letter or digit.",
                               lang=lang)]
     try:
@@ -417,17 +424,17 @@ def load_file(path: Path, root: Path, default_language: str) -> tuple[Page | Non
         return None, [Problem(rel, line, None,
                               f"The file is not UTF-8 text (byte {exc.start}). Save it as UTF-8.",
                               lang=lang)]
-    page, problems = parse_page(text, path=path, rel=rel, kind=KINDS[folder], slug=slug,
-                                lang=lang)
+    page, problems = parse_page(text, path=path, rel=rel, kind=kind, slug=slug, lang=lang)
     if page is not None:
         page.sha256 = hashlib.sha256(data).hexdigest()
     return page, problems
 
 
-def load_content(root: Path, default_language: str = "en") -> Content:
+def load_content(root: Path, default_language: str = "en",
+                 language_dirs: dict[str, str] | None = None) -> Content:
     """Load every page under ``root``; problems are collected, never raised."""
     paths, problems = find_files(root)
-    content = load_files(paths, root, default_language)
+    content = load_files(paths, root, default_language, language_dirs)
     content.problems[:0] = problems
     return content
 
@@ -444,14 +451,15 @@ def find_file_names(root: Path) -> tuple[list[str], list[Problem]]:
     return _walk(root)
 
 
-def load_files(paths: list[Path], root: Path, default_language: str = "en") -> Content:
+def load_files(paths: list[Path], root: Path, default_language: str = "en",
+               language_dirs: dict[str, str] | None = None) -> Content:
     """Load the given files of the content folder ``root`` (all of it, or one resource's
     files); two files describing one page in one language are reported, not both loaded."""
     problems: list[Problem] = []
     pages: list[Page] = []
     seen: dict[tuple[str, str, str], Page] = {}
     for path in paths:
-        page, found = load_file(path, root, default_language)
+        page, found = load_file(path, root, default_language, language_dirs)
         problems.extend(found)
         if page is None:
             continue

@@ -46,6 +46,14 @@ class Minter:
         slug = "-".join(re.findall(r"[^\W_]+", name.casefold()))
         return URIRef(f"{self.base}people/{slug}")
 
+    def collection(self, slug: str) -> URIRef:
+        """What a section page (``_index.md``) describes: the concept scheme of categories or
+        perspectives, the collection of sources or guides, or (``home``) the site."""
+        return URIRef({"category": f"{self.base}category/",
+                       "perspective": f"{self.base}perspective/",
+                       "source": f"{self.base}sources/sources/", "guide": f"{self.base}guides/",
+                       }.get(slug, self.base))
+
     def section(self, guide: URIRef, position: int) -> URIRef:
         return URIRef(f"{guide}#section-{position}")
 
@@ -57,7 +65,7 @@ class Minter:
 
     def page_graph(self, page: Page) -> URIRef:
         folder = {"guide": "guides", "source": "sources", "category": "categories",
-                  "perspective": "perspectives"}[page.kind]
+                  "perspective": "perspectives", "collection": "collections"}[page.kind]
         return URIRef(f"{self.base}graph/{folder}/{page.slug}/{page.lang}")
 
     def reference_graph(self) -> URIRef:

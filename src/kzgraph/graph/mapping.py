@@ -11,11 +11,12 @@ the editor's terms.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -23,19 +24,21 @@ from rdflib.term import Node
 
 from kzgraph.config import Settings
 from kzgraph.content.countries import language_name, resolve_country
-from kzgraph.content.guidebody import parse_guide_body
 from kzgraph.content.load import SLUG, Content, Page
 from kzgraph.errors import WARNING, Problem, brief
+from kzgraph.content.hugo import HANDLED, IGNORED, not_published, publication
+from kzgraph.graph.bodies import map_body_links, map_guide
+from kzgraph.graph.languages import (TEXT_VALUES, disagreements, join_translations,
+                                     map_site_paths)
 from kzgraph.graph.iris import Minter
 from kzgraph.graph.reference import Triple, reference_triples
 from kzgraph.graph.terms import _date, _integer, _literal, text_literal
-from kzgraph.vocab import DCTERMS, FOAF, KZ, RDF, SCHEMA, SKOS, XSD
+from kzgraph.vocab import DCTERMS, FOAF, KZ, RDF, SCHEMA, SKOS
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: characters no RDF/XML (XML 1.0) document can carry, and lone surrogates
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 LONG_TEXT = 10_000
-GUIDE_LINK = re.compile(r"/guides/(?P<slug>[^/?#]+)/?(?:[?#].*)?")
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class KeySpec:
         return self.predicates.get(kind) or self.predicates["*"]
 
 
-ALL = frozenset({"guide", "source", "category", "perspective"})
+ALL = frozenset({"guide", "source", "category", "perspective", "collection"})
 KEYS: dict[str, KeySpec] = {spec.key: spec for spec in [
     KeySpec("title", ALL, "text", {"*": DCTERMS.title, "category": SKOS.prefLabel,
                                    "perspective": SKOS.prefLabel}),
@@ -75,6 +78,10 @@ KEYS: dict[str, KeySpec] = {spec.key: spec for spec in [
 REQUIRED_KEYS = ("title",)
 CLASSES = {"guide": KZ.Guide, "source": KZ.Source, "category": KZ.Category,
            "perspective": KZ.Perspective}
+#: what a section page (``_index.md``) describes, by the kind of its pages
+COLLECTION_CLASSES = {"category": SKOS.ConceptScheme, "perspective": SKOS.ConceptScheme,
+                      "source": SCHEMA.CollectionPage, "guide": SCHEMA.CollectionPage,
+                      "home": SCHEMA.WebSite}
 BODY = SCHEMA.text
 
 
@@ -158,6 +165,8 @@ class Mapped:
     #: what the reference graph was given, as (kind, code) keys: ``country``, ``language``
     #: and ``scheme`` codes and ``person`` names (:func:`reference_triples` makes them again)
     referenced: frozenset[tuple[str, str]] = frozenset()
+    #: the first date after the build date on which what is published changes (ISO text)
+    until: str | None = None
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -176,21 +185,6 @@ class Mapped:
         return union
 
 
-#: terms a guide body uses by the thousand (a namespace lookup makes a new URIRef each time)
-_TYPE = RDF.type
-_GUIDE_SECTION = KZ.GuideSection
-_HAS_PART = DCTERMS.hasPart
-_IS_PART_OF = DCTERMS.isPartOf
-_POSITION = SCHEMA.position
-_TITLE = DCTERMS.title
-_ABOUT_CATEGORY = KZ.aboutCategory
-_MENTIONS = KZ.mentions
-_MENTION = KZ.mention
-_MENTION_CLASS = KZ.Mention
-_MENTIONED_SOURCE = KZ.mentionedSource
-_IN_SECTION = KZ.inSection
-_NOTE = SKOS.note
-_INTEGER = XSD.integer
 
 
 class _Mapper:
@@ -210,6 +204,12 @@ class _Mapper:
         self.known = known
         self.reference = self.quads[self.mint.reference_graph()]
         self._referenced: set[tuple[str, str]] = set()
+        self.build_date = settings.build_date or dt.date.today()
+        #: the first date after the build date on which a page's publication changes
+        self.until: str | None = None
+        #: each resource's values of keys that are not text, by page: they must agree
+        self._data: dict[Node, dict[str, list[tuple[Page, int, list[Node]]]]] = \
+            defaultdict(lambda: defaultdict(list))
 
     # -- emitting -----------------------------------------------------------------------------
     def emit(self, graph: list[Triple], triple: Triple, page: Page | None = None,
@@ -221,12 +221,29 @@ class _Mapper:
     # -- the pages ----------------------------------------------------------------------------
     def run(self) -> Mapped:
         for kind in ("category", "perspective"):
-            if self.known.get(kind):
-                self._scheme(kind)
+            if self.known.get(kind) or kind in self.known.get("collection", ()):
+                # a scheme with a section page of its own takes its titles from there
+                self._reference_node("scheme-own" if kind in self.known.get("collection", ())
+                                     else "scheme", kind)
+        guides: dict[str, list[Page]] = defaultdict(list)
+        join_translations(self.content.pages, self.settings.default_language)
         for page in sorted(self.content.pages, key=lambda p: (p.kind, p.slug, p.lang, p.rel)):
+            how = publication(page, self.build_date, self.settings.drafts)
+            self.problems.extend(how.problems)
+            if how.until is not None and (self.until is None or how.until < self.until):
+                self.until = how.until
+            if not how.published:
+                self.problems.append(not_published(page, how))
+                continue
             self._page(page)
+            if page.kind == "guide":
+                guides[page.slug].append(page)
+        # the language versions of a guide together: their sections are one guide's
+        for slug, pages in guides.items():
+            map_guide(self, pages, self.mint.page("guide", slug))
+        disagreements(self, self._data)
         return Mapped(dict(self.quads), self.origins, self.problems, self.mint,
-                      frozenset(self._referenced))
+                      frozenset(self._referenced), self.until)
 
     def _scheme(self, kind: str) -> None:
         self._reference_node("scheme", kind)
@@ -236,7 +253,8 @@ class _Mapper:
         graph = self.quads[self.mint.page_graph(page)]
         self.origins.pages[subject].append(page)
         self.origins.kinds[subject] = page.kind
-        self.emit(graph, (subject, RDF.type, CLASSES[page.kind]), page, None, page.front_line)
+        cls = COLLECTION_CLASSES[page.slug] if page.kind == "collection" else CLASSES[page.kind]
+        self.emit(graph, (subject, RDF.type, cls), page, None, page.front_line)
         if page.kind in ("category", "perspective"):
             scheme = self.mint.scheme(page.kind)
             self.emit(graph, (subject, RDF.type, SKOS.Concept), page, None, page.front_line)
@@ -248,6 +266,8 @@ class _Mapper:
                     f"This page has no '{key}'. Add a '{key}:' line to the front matter.",
                     line=page.front_line, key=key))
         for key, fld in page.fields.items():
+            if key in IGNORED or key in HANDLED:
+                continue  # Hugo's own: read below, or steering only Hugo (docs/model.md)
             spec = KEYS.get(key)
             if spec is None or page.kind not in spec.kinds:
                 allowed = ", ".join(k for k, s in KEYS.items() if page.kind in s.kinds)
@@ -255,13 +275,17 @@ class _Mapper:
                     f"kzgraph does not know the key '{key}' on a {page.kind} page, so its value "
                     f"would be lost. Use one of: {allowed}.", key=key))
                 continue
-            for obj in self._values(page, spec, fld.value, graph):
+            values = self._values(page, spec, fld.value, graph)
+            if spec.value not in TEXT_VALUES:
+                self._data[subject][key].append((page, fld.line, values))
+            for obj in values:
                 self.emit(graph, (subject, spec.predicate(page.kind), obj), page, key, fld.line)
-        if page.kind == "guide":
-            self._guide_body(page, subject, graph)
-        elif page.body.strip() and self._writable(page, page.body, None, page.body_line):
+        map_site_paths(self, page, subject, graph)
+        if page.kind != "guide" and page.body.strip() and \
+                self._writable(page, page.body, None, page.body_line):
             self.emit(graph, (subject, BODY, text_literal(page.body.strip(), page.lang)),
                       page, None, page.body_line)
+            map_body_links(self, page, subject, graph)
 
     # -- values -------------------------------------------------------------------------------
     def _values(self, page: Page, spec: KeySpec, value: Any,
@@ -387,65 +411,6 @@ class _Mapper:
             self._referenced.add((kind, code))
             self.reference.extend(triples)
         return triples[0][0]
-
-    # -- guide bodies -------------------------------------------------------------------------
-    def _guide_body(self, page: Page, guide: URIRef, graph: list[Triple]) -> None:
-        if not self._writable(page, page.body, None, page.body_line):
-            return
-        body = parse_guide_body(page.body, page.body_line)
-        emit: Callable[..., None] = lambda t, line: self.emit(graph, t, page, None, line)
-        if body.intro:
-            emit((guide, BODY, text_literal("\n\n".join(body.intro), page.lang)), page.body_line)
-        for section in body.sections:
-            node = self.mint.section(guide, section.position)
-            emit((node, _TYPE, _GUIDE_SECTION), section.line)
-            emit((guide, _HAS_PART, node), section.line)
-            emit((node, _IS_PART_OF, guide), section.line)
-            emit((node, _POSITION, Literal(section.position, datatype=_INTEGER)),
-                 section.line)
-            emit((node, _TITLE, text_literal(section.title, page.lang)), section.line)
-            if section.text:
-                emit((node, BODY, text_literal(section.text, page.lang)), section.line)
-            for link in section.links:
-                if link.category_slug is not None:
-                    if self._link_ok(page, link.line, "category", link.category_slug, link.href):
-                        emit((node, _ABOUT_CATEGORY, self.mint.category(link.category_slug)),
-                             link.line)
-                elif link.source_slug is not None:
-                    self._link_ok(page, link.line, "source", link.source_slug, link.href)
-                elif (m := GUIDE_LINK.fullmatch(link.href)) and m.group("slug") == page.slug:
-                    self.problems.append(page.problem(
-                        f"The link '{link.href}' points to this guide itself.", line=link.line,
-                        severity=WARNING))
-            for item in section.items:
-                for index, link in enumerate(item.links):
-                    slug = link.source_slug
-                    if slug is None or slug not in self.known["source"]:
-                        continue
-                    source = self.mint.source(slug)
-                    mention = self.mint.mention(guide, slug)
-                    emit((guide, _MENTIONS, source), link.line)
-                    emit((guide, _MENTION, mention), link.line)
-                    emit((mention, _TYPE, _MENTION_CLASS), link.line)
-                    emit((mention, _MENTIONED_SOURCE, source), link.line)
-                    emit((mention, _IN_SECTION, node), link.line)
-                    words = item.after.get(index, "").lstrip(" ,;:—–-").strip()
-                    if words:
-                        emit((mention, _NOTE, text_literal(words, page.lang)), link.line)
-            for link in section.links:
-                slug = link.source_slug
-                if slug is not None and slug in self.known["source"]:
-                    emit((guide, _MENTIONS, self.mint.source(slug)), link.line)
-
-    def _link_ok(self, page: Page, line: int, kind: str, slug: str, href: str) -> bool:
-        if slug in self.known[kind]:
-            return True
-        folder = {"source": "sources", "category": "categories"}[kind]
-        self.problems.append(page.problem(
-            f"The link to '{href}' leads nowhere: there is no {kind} '{slug}' "
-            f"(no {folder}/{slug}/ folder). Fix the link or add the {kind}.", line=line))
-        return False
-
 
 def map_content(content: Content, settings: Settings,
                 known: dict[str, set[str]] | None = None, origins: bool = True) -> Mapped:

@@ -49,6 +49,8 @@ def reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
         iri = URIRef(LANGUAGE_IRI + code)
         out = [(iri, RDF.type, DCTERMS.LinguisticSystem),
                (iri, RDFS.label, Literal(language_name(code) or code, lang="en"))]
+    elif kind == "scheme-own":  # a scheme whose section page (_index.md) gives its titles
+        out = [(mint.scheme(code), RDF.type, SKOS.ConceptScheme)]
     else:
         scheme = mint.scheme(code)
         out = [(scheme, RDF.type, SKOS.ConceptScheme)]

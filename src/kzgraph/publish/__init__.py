@@ -1,4 +1,4 @@
 """Publishing: sending the graph to a triple store over the SPARQL 1.1 Graph Store Protocol.
 
-The top stage: may import ``query``, ``build`` and everything below; only the CLI imports it.
+The top stage: may import ``query``, ``engine`` and everything below; only the CLI imports it.
 """

@@ -197,7 +197,7 @@ def push_content(settings: "Settings", store: GraphStore, *, graph: str | None =
     """
     import tempfile
 
-    from kzgraph.build.pipeline import export_file
+    from kzgraph.engine.pipeline import export_file
     from kzgraph.errors import ContentError
     from kzgraph.formats.registry import get_format
     from kzgraph.graph.iris import Minter

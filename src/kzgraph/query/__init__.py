@@ -2,5 +2,5 @@
 local store, an RDF file or a remote endpoint, the saved queries of ``queries/``, and the
 results as tables or W3C formats.
 
-May import ``build`` and everything below it; nothing in ``publish`` or the CLI.
+May import ``engine`` and everything below it; nothing in ``publish`` or the CLI.
 """

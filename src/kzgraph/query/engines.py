@@ -414,8 +414,8 @@ def from_content(settings: Settings) -> tuple[LocalEngine, list[Problem]]:
     (ContentError)."""
     import pyoxigraph as ox
 
-    from kzgraph.build.engine import default_cache_dir
-    from kzgraph.build.pipeline import export_file, load_and_map
+    from kzgraph.engine.run import default_cache_dir
+    from kzgraph.engine.pipeline import export_file, load_and_map
     from kzgraph.errors import ContentError
     from kzgraph.formats.registry import get_format
 

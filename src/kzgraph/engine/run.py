@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from kzgraph.build.cache import (
+from kzgraph.engine.cache import (
     _COLUMNS,
     Cache,
     Summary,
@@ -39,7 +39,7 @@ from kzgraph.build.cache import (
     bucket_of,
     default_cache_dir,
 )
-from kzgraph.build.parts import (
+from kzgraph.engine.parts import (
     MESSAGE_LANGUAGES,
     Chunk,
     Part,
@@ -207,10 +207,11 @@ class Run:
 
         lang = lang if lang in MESSAGE_LANGUAGES else "en"
         root = self.settings.content
-        parts, stray, problems = plan(root)
+        dirs = self.settings.language_dirs
+        parts, stray, problems = plan(root, dirs, self.settings.default_language)
         by_key = {p.key: p for p in parts}
         stamps = {name: _stamp(name) for part in parts for name in part.names}
-        known = known_slugs(parts)
+        known = known_slugs(parts, root, dirs)
         known_digest = hashlib.sha256(repr(sorted(
             (k, sorted(v)) for k, v in known.items())).encode()).hexdigest()
 
@@ -255,7 +256,7 @@ class Run:
         self.pieces = [(p.key, versions[p.key], found[p.key]) for p in parts]
 
         for path in stray:
-            problems.extend(load_file(path, root, self.settings.default_language)[1])
+            problems.extend(load_file(path, root, self.settings.default_language, dirs)[1])
         results: list[tuple[str, str, str, str]] = []
         stats = Statistics()
         files = []

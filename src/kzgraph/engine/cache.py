@@ -7,6 +7,7 @@ See docs/engine.md, *The cache*.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import marshal
 import os
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kzgraph import __version__
-from kzgraph.build.parts import MESSAGE_LANGUAGES, Chunk, Part
+from kzgraph.engine.parts import MESSAGE_LANGUAGES, Chunk, Part
 from kzgraph.config import Settings
 from kzgraph.errors import Problem
 from kzgraph.formats.writers import (
@@ -103,7 +104,10 @@ class Cache:
     def __init__(self, folder: Path | None, settings: Settings) -> None:
         self.fingerprint = hashlib.sha256(
             f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
-            f"{settings.content.resolve()}".encode()).hexdigest()
+            f"{settings.content.resolve()}|{settings.drafts}|{settings.site_bases}|"
+            f"{sorted((settings.language_dirs or {}).items())}".encode()).hexdigest()
+        #: the build date: a part whose publication changes by then is made again
+        self.today = (settings.build_date or dt.date.today()).isoformat()
         self.path = None if folder is None else folder / "chunks.sqlite"
         try:
             self._open()
@@ -167,10 +171,14 @@ class Cache:
         counts: dict[str, int] = defaultdict(int)
         for _, part in cached_files.values():
             counts[part] += 1
-        cached_formats = dict(self.db.execute("SELECT key, formats FROM parts"))
+        # the formats a chunk was made for, and '@' the date its publication changes on
+        cached_formats = {}
+        for key, have in self.db.execute("SELECT key, formats FROM parts"):
+            have, _, until = have.partition("@")
+            cached_formats[key] = None if until and until <= self.today else have
         wanted = set(formats)
         made_with = {have: wanted <= set(have.split(","))
-                     for have in set(cached_formats.values())}
+                     for have in set(cached_formats.values()) if have is not None}
         links_changed = self._meta("known") != known_digest
         out = []
         for part in parts:
@@ -190,7 +198,8 @@ class Cache:
         pieces in each format are written elsewhere (:func:`_write_pieces`)."""
         info = pickle.dumps((c.problems, c.results, c.stats, c.files),
                             protocol=pickle.HIGHEST_PROTOCOL)
-        return ((c.key, ",".join(formats), info, *(c.texts.get(f) for f in _COLUMNS),
+        made_for = ",".join(formats) + (f"@{c.until}" if c.until else "")
+        return ((c.key, made_for, info, *(c.texts.get(f) for f in _COLUMNS),
                  marshal.dumps(c.reference)),
                 [(c.key, subject, cls) for subject, cls in c.types],
                 [(c.key, *d) for d in c.deferred])
@@ -322,4 +331,4 @@ _COLUMNS = ("prov_nquads", "prov_trig")
 
 #: the parts of kzgraph whose code decides what a chunk holds: a change to any module of these
 #: packages (or to the shapes, ontology, context, or the libraries' versions) empties the cache
-_CODE = ("content", "formats", "graph", "check", "build", "vocab.py", "errors.py")
+_CODE = ("content", "formats", "graph", "check", "engine", "vocab.py", "errors.py")

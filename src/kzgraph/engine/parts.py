@@ -8,6 +8,7 @@ from a worker to the parent.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,12 +20,8 @@ from rdflib.term import Node
 
 from kzgraph.check.shacl import Index, Result
 from kzgraph.config import Settings
-from kzgraph.content.load import (
-    FILE_NAME,
-    KINDS,
-    find_file_names,
-    load_files,
-)
+from kzgraph.content.layout import place
+from kzgraph.content.load import find_file_names, load_files
 from kzgraph.errors import Problem
 from kzgraph.formats.writers import (
     DATASET_FORMATS,
@@ -73,30 +70,82 @@ class Chunk:
     stats: Statistics = field(default_factory=Statistics)
     #: (path, SHA-256) of each page file loaded, for the build's provenance digest
     files: list[tuple[str, str]] = field(default_factory=list)
+    #: the date (ISO) on which a page of the part is published or expires: the part is made
+    #: again by the first run on or after it
+    until: str | None = None
 
 
-def plan(root: Path) -> tuple[list[Part], list[Path], list[Problem]]:
+def plan(root: Path, language_dirs: dict[str, str] | None = None, default_language: str = "en"
+         ) -> tuple[list[Part], list[Path], list[Problem]]:
     """The content's parts, the files outside any part (reported as they load), and the
-    problems of the walk itself (linked folders)."""
+    problems of the walk itself (linked folders). A part is one resource: its leaf bundle's
+    or single file's every language version, wherever the language's content folder is."""
     paths, problems = find_file_names(root)
     groups: dict[str, list[str]] = defaultdict(list)
+    named: set[str] = set()  # the groups with a file in the default language
     stray: list[Path] = []
     prefix = len(str(root).rstrip(os.sep)) + 1
     for path in paths:
-        parts = path[prefix:].split(os.sep)
-        if len(parts) == 3 and parts[0] in KINDS and FILE_NAME.fullmatch(parts[2]):
-            groups[f"{KINDS[parts[0]]}/{parts[1].casefold()}"].append(path)
-        else:
+        where = place(path[prefix:].split(os.sep), language_dirs)
+        if isinstance(where, str):
             stray.append(Path(path))
+        else:
+            key = f"{where[0]}/{where[1].casefold()}"
+            groups[key].append(path)
+            if where[2] in (None, default_language):
+                named.add(key)
+    if len(named) < len(groups):
+        _join_translations(groups, named)
     return [Part(k, groups[k]) for k in sorted(groups)], stray, problems
 
 
-def known_slugs(parts: Iterable[Part]) -> dict[str, set[str]]:
-    """The slugs links may point to: every folder with a page file, by kind."""
+#: a top-level ``translationKey`` in YAML, TOML or JSON front matter
+_TRANSLATION_KEY = re.compile(
+    r"""^[ \t]*"?translationKey"?[ \t]*[:=][ \t]*["']?(?P<key>[^"'\n,]+?)["']?[ \t]*,?[ \t]*$""",
+    re.MULTILINE)
+
+
+def _translation_key(path: str) -> str | None:
+    """A file's ``translationKey``, read from the start of its front matter (no YAML)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8192).decode("utf-8", "replace")
+    except OSError:
+        return None  # reported when the file is loaded
+    m = _TRANSLATION_KEY.search(head)
+    return m.group("key").strip() if m else None
+
+
+def _join_translations(groups: dict[str, list[str]], named: set[str]) -> None:
+    """Hugo's ``translationKey``: a translation whose name has no file in the default language
+    joins the page of its kind in the default language with the same key (one resource, one
+    part). Read only when there is such a translation, and only for its kind."""
+    kinds = {key.split("/", 1)[0] for key in groups if key not in named}
+    owners: dict[tuple[str, str], str] = {}
+    for key in sorted(named):
+        kind = key.split("/", 1)[0]
+        if kind in kinds:
+            for path in groups[key]:
+                found = _translation_key(path)
+                if found is not None:
+                    owners.setdefault((kind, found), key)
+    for key in sorted(k for k in groups if k not in named):
+        found = {_translation_key(path) for path in groups[key]}
+        owner = owners.get((key.split("/", 1)[0], found.pop())) if len(found) == 1 else None
+        if owner is not None:
+            groups[owner].extend(groups.pop(key))
+
+
+def known_slugs(parts: Iterable[Part], root: Path,
+                language_dirs: dict[str, str] | None = None) -> dict[str, set[str]]:
+    """The slugs links may point to: every page with a file, by kind."""
     known: dict[str, set[str]] = defaultdict(set)
+    prefix = len(str(root).rstrip(os.sep)) + 1
     for part in parts:
         for path in part.names:
-            known[part.kind].add(path.rsplit(os.sep, 2)[-2])
+            where = place(path[prefix:].split(os.sep), language_dirs)
+            if not isinstance(where, str):
+                known[where[0]].add(where[1])
     return dict(known)
 
 
@@ -111,7 +160,7 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
         source_triples,
     )
 
-    content = load_files(part.files, root, settings.default_language)
+    content = load_files(part.files, root, settings.default_language, settings.language_dirs)
     # mapped without recording each statement's origin: only results need one, and they
     # are rare (the part is mapped again, with origins, to locate them)
     mapped: Mapped = map_content(content, settings, known, origins=False)
@@ -124,6 +173,7 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     formats = tuple(formats)
     chunk = Chunk(part.key, chunk_texts(enc, formats))
     chunk.reference = sorted(mapped.referenced)
+    chunk.until = mapped.until
     dataset_formats = [f for f in formats if f in DATASET_FORMATS]
     if dataset_formats:
         provenance = [t for source in page_sources(mapped, content.pages)
@@ -170,7 +220,8 @@ def _settled(failed: list[tuple[str, str, str, str, str]], part: Part, root: Pat
     from)."""
     from kzgraph.check.validate import compiled_shapes, locate
 
-    mapped = map_content(load_files(part.files, root, settings.default_language), settings,
+    mapped = map_content(load_files(part.files, root, settings.default_language,
+                                    settings.language_dirs), settings,
                          known)
     by_name = compiled_shapes()[0].by_name
     for value, cls, name, focus, path in failed:

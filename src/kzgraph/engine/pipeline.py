@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator
 
 from rdflib import Dataset
 
-from kzgraph.build.engine import Outcome, Progress, Run
+from kzgraph.engine.run import Outcome, Progress, Run
 from kzgraph.config import Settings
 from kzgraph.content.load import Content, load_content
 from kzgraph.errors import ContentError, Problem, has_errors, sort_problems
@@ -51,10 +51,13 @@ def load_and_map(settings: Settings) -> Result:
     if not settings.content.is_dir():
         from kzgraph.errors import ConfigError
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
-    from kzgraph.build.engine import known_slugs, plan
+    from kzgraph.engine.run import known_slugs, plan
 
-    content = load_content(settings.content, settings.default_language)
-    mapped = map_content(content, settings, known_slugs(plan(settings.content)[0]))
+    dirs = settings.language_dirs
+    content = load_content(settings.content, settings.default_language, dirs)
+    known = known_slugs(plan(settings.content, dirs, settings.default_language)[0],
+                        settings.content, dirs)
+    mapped = map_content(content, settings, known)
     return Result(mapped, sort_problems(content.problems + mapped.problems), content)
 
 

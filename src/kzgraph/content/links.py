@@ -1,0 +1,160 @@
+"""Where a link in a page body points: a page of the site, something outside it, or
+something kzgraph cannot tell. No RDF here: the mapping turns a :class:`Target` into an IRI.
+
+Editors link the way Hugo lets them, and every way names the same page:
+
+- a site path, ``/sources/sources/feminita/`` (the published IRI's path) or
+  ``/sources/feminita/`` (the content folder's), with or without the trailing slash, with a
+  query or a fragment, under a language prefix (``/ru/sources/...``);
+- a relative path, resolved against the page's own path (``../feminita/`` from a source);
+- an absolute address under the configured base IRI or the Hugo site's ``baseURL``;
+- a ``{{< ref >}}`` / ``{{< relref >}}`` shortcode naming a content file or folder
+  (``sources/feminita``, ``/sources/feminita/index.ru.md``), which
+  :func:`kzgraph.content.guidebody.refs_as_links` turned into a ``hugo-ref:`` address.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import unquote, urlsplit
+
+from kzgraph.content.guidebody import REF_SCHEME
+
+#: a path on the site (no leading slash) -> the kind of page; the published IRI's form first
+_SITE_PATHS = (
+    ("source", re.compile(r"sources/sources/(?P<slug>[^/]+)/?")),
+    ("source", re.compile(r"sources/(?P<slug>[^/]+)/?")),
+    ("category", re.compile(r"(?:category|categories)/(?P<slug>[^/]+)/?")),
+    ("perspective", re.compile(r"(?:perspective|perspectives)/(?P<slug>[^/]+)/?")),
+    ("guide", re.compile(r"guides/(?P<slug>[^/]+)/?")),
+    ("country", re.compile(r"country/(?P<slug>[^/]+)/?")),
+    ("scheme", re.compile(r"(?P<slug>category|perspective)/?")),
+    ("list", re.compile(r"(?P<slug>categories|perspectives|sources|guides|country)/?")),
+)
+#: content folders -> kind of page (as in :data:`kzgraph.content.load.KINDS`)
+_FOLDERS = {"guides": "guide", "sources": "source", "categories": "category",
+            "perspectives": "perspective"}
+_PAGE_FILE = re.compile(r"(?:_?index|(?P<name>[^/]+?))(?:\.[a-z]{2}(?:-[a-z0-9]+)?)?\.md")
+#: what makes a path starting with '/' need the general reading
+_SPECIAL = re.compile(r"[?#%\s]|/\.\.?(?:/|$)")
+_SCHEMES_OF_NO_PAGE = ("mailto", "tel", "ftp", "data", "javascript", "news", "irc", "xmpp")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A page of the site a link points to: ``kind`` is ``guide``, ``source``, ``category``,
+    ``perspective``, ``country`` (the slug an ISO code), ``scheme`` (the category or
+    perspective scheme) or ``list`` (a list page, which has no IRI of its own); ``slug`` names
+    it."""
+
+    kind: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Unclear:
+    """A link kzgraph cannot classify, or a ``ref`` that names no page (``dead``)."""
+
+    reason: str
+    dead: bool = False
+
+
+class LinkReader:
+    """Classifies the links of one site.
+
+    :param bases: the absolute addresses the site is published under (the base IRI, Hugo's
+        ``baseURL``), each ending with ``/``
+    :param is_language: whether a path's first segment is a language code, which Hugo puts
+        before the path of a page in another language (``/ru/...``)
+    """
+
+    def __init__(self, bases: tuple[str, ...],
+                 is_language: Callable[[str], bool] = lambda code: False) -> None:
+        self.bases = tuple(sorted({b if b.endswith("/") else b + "/" for b in bases},
+                                  key=len, reverse=True))
+        self.is_language = is_language
+
+    def read(self, href: str, page_path: str, content_path: str
+             ) -> Target | Unclear | None:
+        """Where ``href`` points. ``page_path`` is the linking page's own site path
+        (``/guides/kazakhstan/``), ``content_path`` its file's path in the content folder
+        (``guides/kazakhstan/index.ru.md``). None: outside the site, or within the page."""
+        if href[:1] == "/" and href[1:2] != "/" and not _SPECIAL.search(href):
+            return self._site_path(href[1:])  # the usual case: a plain path on the site
+        href = href.strip()
+        if not href:
+            return Unclear("The link has no address.")
+        if href.startswith(REF_SCHEME):
+            return self._ref(unquote(href[len(REF_SCHEME):]), content_path)
+        parts = urlsplit(href)
+        if parts.scheme and parts.scheme not in ("http", "https"):
+            return None if parts.scheme.lower() in _SCHEMES_OF_NO_PAGE else \
+                Unclear(f"kzgraph does not know what a '{parts.scheme}:' address is.")
+        if parts.scheme or href.startswith("//"):
+            absolute = href if parts.scheme else "https:" + href
+            path = self._under_base(absolute)
+            if path is None:
+                return None  # another site
+        elif not parts.path:
+            return None  # '#fragment' or '?query': this page itself
+        else:
+            folder = page_path if page_path.endswith("/") else posixpath.dirname(page_path)
+            path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+            if parts.path.endswith("/") and not path.endswith("/"):
+                path += "/"
+        return self._site_path(path.lstrip("/"))
+
+    def _under_base(self, absolute: str) -> str | None:
+        parts = urlsplit(absolute)
+        bare = f"{parts.netloc.lower()}{unquote(parts.path) or '/'}"
+        for base in self.bases:
+            b = urlsplit(base)
+            prefix = f"{b.netloc.lower()}{b.path}"
+            if bare.startswith(prefix) or bare + "/" == prefix:
+                return "/" + bare[len(prefix):]
+        return None
+
+    def _site_path(self, path: str) -> Target | Unclear | None:
+        first, _, rest = path.partition("/")
+        if first and rest and first not in _FOLDERS and self.is_language(first):
+            path = rest
+        if not path:
+            return None  # the home page
+        for kind, pattern in _SITE_PATHS:
+            m = pattern.fullmatch(path)
+            if m:
+                return Target(kind, m.group("slug"))
+        return Unclear(f"kzgraph cannot tell what '/{path}' is: it is not the path of a "
+                       "guide, source, category, perspective or country page.")
+
+    def _ref(self, path: str, content_path: str) -> Target | Unclear:
+        """A ``ref``/``relref`` shortcode's content path, as Hugo resolves it: from the
+        content folder when it starts with '/', else from the page's folder, then from the
+        content folder."""
+        path = path.split("#", 1)[0]
+        here = posixpath.dirname(content_path)
+        candidates = [path] if path.startswith("/") else \
+            [posixpath.join(here, path), posixpath.join(posixpath.dirname(here), path), path]
+        for candidate in candidates:
+            target = _content_target(posixpath.normpath("/" + candidate).lstrip("/"))
+            if target is not None:
+                return target
+        return Unclear(f"The shortcode ref \"{path}\" names no page: give a content path "
+                       "such as \"sources/feminita\" or \"/sources/feminita/index.md\".",
+                       dead=True)
+
+
+def _content_target(path: str) -> Target | None:
+    """The page a content path names: ``<folder>/<slug>``, ``<folder>/<slug>/index.md``,
+    ``<folder>/<slug>.md`` (any language)."""
+    segments = [s for s in path.split("/") if s]
+    if segments and (m := _PAGE_FILE.fullmatch(segments[-1])):
+        segments = segments[:-1] + ([m.group("name")] if m.group("name") else [])
+    if len(segments) == 2 and segments[0] in _FOLDERS:
+        return Target(_FOLDERS[segments[0]], segments[1])
+    if len(segments) == 3 and segments[:2] == ["sources", "sources"]:
+        return Target("source", segments[2])
+    return None
