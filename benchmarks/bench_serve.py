@@ -184,13 +184,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="kzgraph-bench-serve-"))
-    os.environ.setdefault("XDG_CACHE_HOME", str(work / "cache"))  # a cold, private cache
+    os.environ["XDG_CACHE_HOME"] = str(work / "cache")  # a cold, private cache
     try:
-        content = args.content or ROOT / "content"
-        if args.pages:
+        content = work / "content"  # a copy: the benchmark edits a page
+        if not args.pages:
+            shutil.copytree(args.content or ROOT / "content", content)
+        else:
             from benchmarks.generate import generate
 
-            content = work / "content"
             t = time.perf_counter()
             generate(content, args.pages, args.seed)
             print(f"generated {args.pages:,} page files in {time.perf_counter() - t:.1f} s")

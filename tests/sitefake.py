@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from kzgraph.build.pipeline import export
+from kzgraph.engine.pipeline import export
 from kzgraph.config import Settings
 from kzgraph.formats.registry import get_format
 from kzgraph.formats.writers import serialize

@@ -160,7 +160,7 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
     ``output`` is replaced only when its bytes differ: after an edit only the files that show
     it change, and the folder is byte for byte what a build into an empty folder makes.
     """
-    from kzgraph.build.pipeline import build
+    from kzgraph.engine.pipeline import build
 
     started = time.perf_counter()
     if base is not None:
