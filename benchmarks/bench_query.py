@@ -64,6 +64,8 @@ PARAMS: dict[str, dict[str, str]] = {
     "source-profile": {"source": "src-42"},
     "describe": {"resource": "category:cat-1"},
     "category-misses": {"category": "cat-2", "perspective": "persp-9"},
+    "same-as-wikidata": {},
+    "country-identifiers": {"lang": "ru"},
 }
 #: also measured: the labels of everything (no type), the heaviest query shape
 EXTRA = {"labels (all types)": ("labels", {"lang": "ru"})}

@@ -154,7 +154,8 @@ def _copied_files(repo_content: Path) -> dict[str, bytes]:
 
 
 def _source_langs(rng: random.Random, remaining: int) -> list[str]:
-    """Two or three language versions, never leaving a single page over."""
+    """Two or three language versions (English and Russian, and Kazakh for three), never leaving
+    a single page over."""
     if remaining in (2, 3):
         n = remaining
     elif remaining == 4:
@@ -165,7 +166,11 @@ def _source_langs(rng: random.Random, remaining: int) -> list[str]:
             n = 5 - n
     if n == 3:
         return ["en", "ru", "kk"]
-    return rng.choice((["en", "ru"], ["en", "ru"], ["en", "ru"], ["en", "kk"], ["ru", "kk"]))
+    # every page in English and Russian, the languages the shapes expect a title in (a page
+    # missing one gets a language-coverage warning); the draw that once picked a pair is kept,
+    # so the rest of the corpus comes out as before
+    rng.choice(range(5))
+    return ["en", "ru"]
 
 
 class _Generator:

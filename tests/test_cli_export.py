@@ -83,7 +83,8 @@ def test_jsonld_reads_as_words(exported):
     assert feminita["title"] == {"en": "Feminita", "ru": "Feminita"}
     assert feminita["category"] == "https://kzgraph.example/category/local-ngo"
     assert feminita["country"] == "https://kzgraph.example/country/kz"
-    assert feminita["type"] == "Source"
+    # a kz:Source, and an NGO as its category (local NGOs) declares
+    assert feminita["type"] == ["Source", "schema:NGO"]
 
 
 def test_alias_and_output_file(runner, tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, VOID, XSD
 
 from kzgraph.cli import cli
 from kzgraph.formats.registry import FORMATS
@@ -50,7 +50,9 @@ def test_every_dump_is_a_distribution_with_its_size_and_media_type(built, void):
         [dist] = set(void.subjects(DCAT.downloadURL, url))
         assert dist in distributions
         assert (dist, RDF.type, DCAT.Distribution) in void
-        assert (DATASET, VOID.dataDump, url) in void
+        # the data's dumps; the dataset formats hold the provenance and ontology besides
+        holder = URIRef(BASE + "dataset/with-provenance") if fmt.dataset else DATASET
+        assert (holder, VOID.dataDump, url) in void
         assert _int(void, dist, DCAT.byteSize) == (built / name).stat().st_size
         [size] = void.objects(dist, DCAT.byteSize)
         assert size.datatype == XSD.nonNegativeInteger
@@ -151,8 +153,13 @@ def test_settings_flow_into_the_description(runner, tmp_path, monkeypatch):
     [service] = void.subjects(DCAT.endpointURL, endpoint)
     assert (service, DCAT.servesDataset, dataset) in void
     assert (dataset, VOID.dataDump, URIRef(base + "kzgraph.nt")) in void
-    assert not {s for s in void.subjects() if not str(s).startswith(base)}, \
-        "everything described is minted under the base"
+    assert not {s for s in void.subjects() if str(s).startswith(BASE)}, \
+        "everything kzgraph mints is minted under the configured base"
+    # resources of others (licences, languages, themes, media types) are only typed and labelled
+    # there, as DCAT-AP asks
+    said_of_others = {p for s, p, _ in void if not str(s).startswith(base)}
+    assert said_of_others <= {RDF.type, SKOS.prefLabel, DCTERMS.title, DCTERMS.type,
+                              SKOS.inScheme}, said_of_others
 
 
 def test_a_licence_that_is_not_an_iri_is_refused(runner, tmp_path, monkeypatch):

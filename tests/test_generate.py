@@ -73,7 +73,11 @@ def test_violations_are_reported_where_the_manifest_says(tmp_path):
     result = check(Settings(base=BASE, content=root))
     found = {(p.path, p.key, p.line) for p in result.problems if p.severity == ERROR}
     assert found == _expected(manifest, "broken")
-    assert not [p for p in result.problems if p.severity != ERROR]
+    # the one warning: the source whose Russian file does not load has no Russian title
+    unreadable = {rel.split("/")[1] for e in manifest["violations"] if e["kind"] == "broken_yaml"
+                  for rel in e["files"]}
+    assert not [p for p in result.problems if p.severity != ERROR and not (
+        "no Russian version" in p.message and p.path.split("/")[2] in unreadable)]
     stages = {(p.path, p.key): p.stage for p in result.problems}
     for entry in manifest["violations"]:
         for rel in entry["files"]:

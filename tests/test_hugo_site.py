@@ -127,8 +127,10 @@ def test_validate_lists_the_pages_it_does_not_publish(site, tmp_path):
     assert "3 page file(s) not published." in result.output
     drafts = CliRunner().invoke(cli, ["validate", "--drafts", "--no-cache", "-c",
                                       str(site / "content")])
-    assert "draft-source" not in drafts.output and "2 page file(s) not published." in \
-        drafts.output
+    # (the draft, published now, is named only by the warning that it has no Russian version)
+    assert not [l for l in drafts.output.splitlines() if "draft-source" in l and
+                "no Russian version" not in l]
+    assert "2 page file(s) not published." in drafts.output
 
 
 def _hugo_pages(site: Path, out: Path, drafts: bool) -> dict[str, set[str]]:

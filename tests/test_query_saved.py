@@ -303,8 +303,9 @@ def test_labels_in_russian_with_english_fallback(engine, pages, mapped):
         assert row["label"] == title(pages, kind, slug, "ru")
         assert row["labelLang"] == Literal("ru" if "ru" in langs else "en")
     kazakh = by[URIRef("http://id.loc.gov/vocabulary/iso639-1/kk")]
-    assert (kazakh["label"], kazakh["labelLang"]) == (Literal("Kazakh", lang="en"),
-                                                      Literal("en"))
+    # languages are labelled in Russian too (pycountry's names)
+    assert (kazakh["label"], kazakh["labelLang"]) == (Literal("казахский", lang="ru"),
+                                                      Literal("ru"))
     person = by[URIRef(BASE + "people/aizada-arystanbek")]
     assert (person["label"], person["labelLang"]) == (Literal("Aizada Arystanbek"), Literal(""))
     label_properties = (SKOS.prefLabel, DCTERMS.title, RDFS.label, FOAF.name)
@@ -341,3 +342,45 @@ def test_describe(engine, mapped):
         subject = URIRef(resource.strip("<>").replace("category:", BASE + "category/"))
         assert set(graph) == set(mapped.graph.triples((subject, None, None)))
         assert len(graph) > 5
+
+
+# --------------------------------------------------------------------------- linked out
+
+
+def test_same_as_wikidata(content: Path):
+    """The 'wikidata' key of the pages, as the query finds it: nothing in the query maps one
+    source to one item (the real content names none; two sources get one here)."""
+    for slug, item in (("feminita", "Q1"), ("zakon_kz", "Q2")):
+        for name in ("index.md", "index.ru.md"):
+            replace_in(content / "sources" / slug / name, "title:", f"wikidata: {item}\ntitle:")
+    engine = LocalEngine.from_mapped(load_and_map(Settings(base=BASE, content=content)).mapped)
+    rows = records(run(engine, "same-as-wikidata", lang="ru"))
+    assert [(r["resource"], r["item"]) for r in rows] == [
+        (iri("source", "feminita"), URIRef("http://www.wikidata.org/entity/Q1")),
+        (iri("source", "zakon_kz"), URIRef("http://www.wikidata.org/entity/Q2"))]
+    assert rows[0]["title"].language == "ru"
+    assert run(engine, "same-as-wikidata", type="kz:Category").rows == []
+
+
+def test_same_as_wikidata_on_the_real_content(engine, pages):
+    expected = {(iri(kind, slug), URIRef("http://www.wikidata.org/entity/" + v["wikidata"]))
+                for (kind, slug), langs in pages.items() if kind == "source"
+                for v in langs.values() if v.get("wikidata")}
+    assert set((r["resource"], r["item"]) for r in records(run(engine, "same-as-wikidata"))) \
+        == expected
+
+
+def test_country_identifiers(engine, mapped):
+    rows = records(run(engine, "country-identifiers", lang="ru"))
+    found = {(r["country"], r["identifier"]) for r in rows}
+    assert found == set(mapped.graph.subject_objects(SKOS.exactMatch)) & {
+        (c, i) for c in mapped.graph.subjects(RDF.type, KZ.Country)
+        for i in mapped.graph.objects(c, SKOS.exactMatch)}
+    by_id = {str(r["identifier"]): r for r in rows}
+    eu = by_id["http://publications.europa.eu/resource/authority/country/KAZ"]
+    assert (str(eu["namespace"]), str(eu["localCode"])) == (
+        "http://publications.europa.eu/resource/authority/country/", "KAZ")
+    geonames = by_id["https://sws.geonames.org/1522867/"]
+    assert (str(geonames["namespace"]), str(geonames["localCode"])) == (
+        "https://sws.geonames.org/", "1522867")
+    assert all(r["name"] == Literal("Казахстан", lang="ru") for r in rows)

@@ -38,6 +38,9 @@ class Problem:
     :param severity: ``"error"`` (blocks publishing) or ``"warning"``
     :param stage: which step found it: ``load``, ``map`` or ``shacl``
     :param focus: the IRI of the resource concerned, where there is one
+    :param detail: for a SHACL result, what the validation report says of it (its constraint
+        component, shape, path, value and the shape's messages in every language), as the
+        checking stage gives it; None for problems found while reading and mapping
     """
 
     path: str
@@ -48,9 +51,12 @@ class Problem:
     severity: str = ERROR
     stage: str = "load"
     focus: str | None = field(default=None, compare=False)
+    detail: object = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        out = asdict(self)
+        del out["detail"]
+        return out
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"

@@ -7,7 +7,9 @@ import json
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from kzgraph.check.validate import ShaclDetail
 from kzgraph.errors import ERROR, INFO, Problem
+from kzgraph.graph.iris import Minter
 from kzgraph.vocab import KZ, SH
 
 
@@ -37,12 +39,27 @@ def as_json(problems: list[Problem]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+#: the shape and constraint component of problems found while reading and mapping files (not
+#: by a SHACL constraint): both are declared in the shapes file
+CONTENT_SHAPE = URIRef("https://kzgraph.example/shapes#ContentShape")
+CONTENT_COMPONENT = KZ.ContentConstraintComponent
+
+
 def as_turtle(problems: list[Problem], base: str) -> str:
-    """A ``sh:ValidationReport`` whose results also say file, line, key and language
-    (``kz:file``, ``kz:line``, ``kz:key``, ``kz:language``). Result IRIs are numbered, not blank."""
+    """A SHACL validation report (``sh:ValidationReport``, SHACL 1.0 section 3.6).
+
+    Every result has a focus node (the resource, or for a problem with a file and no resource the
+    file, ``{base}file/<path>``), a severity, a source shape and constraint component (for a
+    problem found while reading the file: ``kzs:ContentShape`` and
+    ``kz:ContentConstraintComponent``), the path and value where the constraint has them, and its
+    messages with their language tags. kzgraph adds where the result comes from: ``kz:file``,
+    ``kz:line``, ``kz:key``, ``kz:language`` (defined in the ontology). Result IRIs are
+    numbered, not blank."""
+    mint = Minter(base)
     g = Graph()
     g.bind("sh", SH)
     g.bind("kz", KZ)
+    g.bind("kzs", "https://kzgraph.example/shapes#")
     report = URIRef(f"{base}validation/report")
     g.add((report, RDF.type, SH.ValidationReport))
     g.add((report, SH.conforms, Literal(not any(p.severity == ERROR for p in problems))))
@@ -52,9 +69,22 @@ def as_turtle(problems: list[Problem], base: str) -> str:
         g.add((r, RDF.type, SH.ValidationResult))
         g.add((r, SH.resultSeverity, SH.Violation if p.severity == ERROR else
                SH.Info if p.severity == INFO else SH.Warning))
-        g.add((r, SH.resultMessage, Literal(p.message)))
-        if p.focus:
-            g.add((r, SH.focusNode, URIRef(p.focus)))
+        detail = p.detail
+        if isinstance(detail, ShaclDetail):
+            g.add((r, SH.sourceConstraintComponent, detail.component))
+            g.add((r, SH.sourceShape, detail.shape))
+            if detail.path is not None:
+                g.add((r, SH.resultPath, detail.path))
+            if detail.value is not None:
+                g.add((r, SH.value, detail.value))
+            messages = detail.messages or (Literal(p.message, lang="en"),)
+        else:
+            g.add((r, SH.sourceConstraintComponent, CONTENT_COMPONENT))
+            g.add((r, SH.sourceShape, CONTENT_SHAPE))
+            messages = (Literal(p.message, lang="en"),)  # reading and mapping speak English
+        for message in messages:
+            g.add((r, SH.resultMessage, message))
+        g.add((r, SH.focusNode, URIRef(p.focus) if p.focus else mint.file(p.path)))
         g.add((r, KZ.file, Literal(p.path)))
         if p.line is not None:
             g.add((r, KZ.line, Literal(p.line, datatype=XSD.integer)))

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Callable, Iterable, Iterator, Mapping
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kzgraph.errors import ConfigError
@@ -186,6 +187,9 @@ class _PropertyShape:
     unique_lang: bool = False
     value_checks: list[tuple[URIRef, Check]] = field(default_factory=list)
     classes: list[URIRef] = field(default_factory=list)
+    #: sh:qualifiedValueShape (its value checks, all of which a value must pass) with
+    #: sh:qualifiedMinCount
+    qualified: tuple[list[Check], int] | None = None
 
 
 @dataclass
@@ -198,7 +202,21 @@ class _NodeShape:
 
 _KNOWN = {SH.path, SH.minCount, SH.maxCount, SH.uniqueLang, SH.datatype, SH.nodeKind, SH["class"],
           SH.pattern, SH.flags, SH.message, SH.severity, SH.name, SH.description, SH.order,
-          SH.group, RDF.type, SH.property, SH.targetClass, RDFS.label, RDFS.comment}
+          SH.group, RDF.type, SH.property, SH.targetClass, RDFS.label, RDFS.comment,
+          SH.languageIn, SH.qualifiedValueShape, SH.qualifiedMinCount, SH["in"]}
+#: what a qualified value shape may say (checks of the value node alone)
+_VALUE_ONLY = {SH.languageIn, SH.datatype, SH.nodeKind, SH.pattern, SH.flags}
+
+
+def _language_in_check(tags: list[str]) -> Check:
+    """sh:languageIn: a literal whose language tag matches one of ``tags`` (SPARQL's
+    langMatches basic filtering: ``en`` matches ``en`` and ``en-GB``)."""
+    wanted = [tag.lower() for tag in tags]
+
+    def ok(v: Node) -> bool:
+        lang = v.language.lower() if isinstance(v, Literal) and v.language else ""
+        return bool(lang) and any(lang == w or lang.startswith(w + "-") for w in wanted)
+    return ok
 
 
 class CompiledShapes:
@@ -260,6 +278,21 @@ class CompiledShapes:
             flags = str(value(shape, SH.flags) or "")
             compiled.value_checks.append((SH.PatternConstraintComponent,
                                           _pattern_check(str(p), flags)))
+        if (tags := value(shape, SH.languageIn)) is not None:
+            compiled.value_checks.append((SH.LanguageInConstraintComponent, _language_in_check(
+                [str(tag) for tag in Collection(shapes, tags)])))
+        if (members := value(shape, SH["in"])) is not None:
+            allowed = frozenset(Collection(shapes, members))
+            compiled.value_checks.append((SH.InConstraintComponent,
+                                          lambda v, allowed=allowed: v in allowed))
+        if (inner := value(shape, SH.qualifiedValueShape)) is not None:
+            unknown = set(shapes.predicates(inner, None)) - _VALUE_ONLY
+            if unknown or value(shape, SH.qualifiedMinCount) is None:
+                raise ConfigError(f"kzgraph's SHACL engine supports sh:qualifiedValueShape only "
+                                  f"with sh:qualifiedMinCount and value checks ({shape}).")
+            checks = [check for _, check in self._compile(
+                shapes, inner, path, f"{name}|qualified").value_checks]
+            compiled.qualified = (checks, int(value(shape, SH.qualifiedMinCount)))
         compiled.classes = sorted(shapes.objects(shape, SH["class"]), key=lambda n: n.n3())
         return compiled
 
@@ -326,6 +359,10 @@ class CompiledShapes:
             for v in values:
                 if not ok(v):
                     yield result(component, v)
+        if ps.qualified is not None:
+            checks, least = ps.qualified
+            if sum(1 for v in values if all(ok(v) for ok in checks)) < least:
+                yield result(SH.QualifiedMinCountConstraintComponent, None)
         for cls in ps.classes:
             for v in values:
                 if isinstance(v, Literal):

@@ -7,6 +7,7 @@ front-matter key or body line, the language, and the shape's message.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
@@ -20,6 +21,23 @@ from kzgraph.check.shacl import CompiledShapes, Index, Result, results_from_repo
 from kzgraph.vocab import SH
 
 _SEVERITY = {SH.Violation: ERROR, SH.Warning: WARNING, SH.Info: WARNING}
+#: the component of the shapes that want a title in every language the content is published in
+_COVERAGE = SH.QualifiedMinCountConstraintComponent
+
+
+@dataclass(frozen=True)
+class ShaclDetail:
+    """What a SHACL validation report says of a result besides its location: a
+    :class:`~kzgraph.errors.Problem`'s ``detail``, written out by
+    :func:`kzgraph.check.report.as_turtle`."""
+
+    component: URIRef
+    shape: Node
+    path: Node | None
+    value: Node | None
+    severity: URIRef
+    #: the shape's messages, one per language, with the value found added
+    messages: tuple[Literal, ...]
 
 
 def load_shapes() -> Graph:
@@ -85,7 +103,8 @@ def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en") -> list[
     """Turn validation results into problems naming the file, key, line and language.
 
     A result about a missing value (no ``sh:value``) is left out where mapping already
-    reported that key of that file: the editor hears about a missing title once.
+    reported that key of that file: the editor hears about a missing title once (and a page
+    without a title in a language, when mapping reported its file without a title, once too).
     """
     already = {(p.path, p.key) for p in mapped.problems}
     results = sorted(results, key=Result.key)
@@ -98,6 +117,10 @@ def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en") -> list[
     for r, ps in zip(results, found):
         if r.value is None and any((p.path, p.key) in already for p in ps):
             continue
+        if r.component == _COVERAGE and any(
+                (page.rel, key) in already for page in mapped.origins.pages.get(r.focus, ())
+                for key in {p.key for p in ps}):
+            continue  # a version lacks the key, and mapping said so: not again on the others
         problems.extend(ps)
     return problems
 
@@ -112,13 +135,15 @@ def located(r: Result, origins: list[Origin], base: str, lang: str = "en") -> li
     severity = _SEVERITY.get(r.severity, ERROR)
     message = _message(r.messages, lang)
     shown = _show(r.value, base)
-    if shown is not None:
-        message = f"{message} (found: {brief(shown)})"
+    found = f" (found: {brief(shown)})" if shown is not None else ""
+    detail = ShaclDetail(r.component, r.shape, r.path, r.value, r.severity, tuple(
+        Literal(f"{m}{found}", lang=m.language) for m in r.messages if isinstance(m, Literal)))
+    message += found
     if not origins:
         return [Problem(str(r.focus), None, None, message, severity=severity,
-                        stage="shacl", focus=str(r.focus))]
+                        stage="shacl", focus=str(r.focus), detail=detail)]
     return [Problem(o.path, o.line, o.key, message, lang=o.lang, severity=severity,
-                    stage="shacl", focus=str(r.focus)) for o in origins]
+                    stage="shacl", focus=str(r.focus), detail=detail) for o in origins]
 
 
 def locate_report(mapped: Mapped, report: Graph, lang: str = "en") -> list[Problem]:

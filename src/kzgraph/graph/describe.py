@@ -1,12 +1,15 @@
-"""The dataset description published with every build: VoID statistics and a DCAT 3 record.
+"""The dataset description published with every build: VoID statistics and a DCAT-AP 3 record
+(the catalogue, dates, themes and coverage are :mod:`kzgraph.graph.catalog`'s).
 
 One resource, ``{base}dataset``, is both a ``void:Dataset`` and a ``dcat:Dataset``. It describes
 the data: the union of the page graphs and the reference graph, which is what ``kzgraph.ttl``,
 ``kzgraph.nt``, ``kzgraph.jsonld`` and ``kzgraph.rdf`` hold (the N-Quads and TriG dumps carry the
-same data plus the provenance and ontology graphs). Every count is computed from that graph, so it
-equals what a SPARQL query over the loaded data returns; the distributions list the dumps
-``build`` wrote, with their media types and byte sizes. No wall-clock time is used: the modified
-date is the latest ``date`` in the content.
+same data plus the provenance and ontology graphs: they are the dumps of
+``{base}dataset/with-provenance``, with its own count). Every count is computed from that graph,
+so it equals what a SPARQL query over the loaded data returns; the distributions list the dumps
+``build`` wrote, with their media types, byte sizes and SHA-256 checksums. No wall-clock time is
+used: the issued and modified dates are the earliest ``created`` and latest ``date`` in the
+content.
 
 Partitions and distributions get IRIs under ``{base}dataset/``; nothing here is a blank node.
 """
@@ -27,8 +30,10 @@ from kzgraph.config import Settings
 from kzgraph.formats.ntriples import term
 from kzgraph.formats.registry import FORMATS
 from kzgraph.formats.writers import encoded
+from kzgraph.graph.catalog import (checksum_triples, describe_catalog, describe_distribution,
+                                   describe_licence, describe_publisher)
 from kzgraph.graph.iris import Minter
-from kzgraph.vocab import DCAT, DCTERMS, FOAF, LANGUAGE_IRI, PREFIXES, RDF, VOID, XSD
+from kzgraph.vocab import DCAT, DCTERMS, FOAF, KZ, LANGUAGE_IRI, PREFIXES, RDF, VOID, XSD
 
 TITLE = {"en": "kzgraph: a country sources guide as a knowledge graph",
          "ru": "kzgraph: путеводитель по источникам о стране в виде графа знаний"}
@@ -72,6 +77,8 @@ def _namespace(term: Node) -> str:
 
 _TYPE_NT = term(RDF.type)
 _MODIFIED_NT = term(DCTERMS.modified)
+_CREATED_NT = term(DCTERMS.created)
+_COUNTRY_NT = term(KZ.Country)
 _DATE_SUFFIX = f'"^^<{XSD.date}>'
 
 
@@ -95,6 +102,10 @@ class Statistics:
     languages: set[str] = field(default_factory=set)
     #: the latest ``dcterms:modified`` date, as written (YYYY-MM-DD)
     modified: str | None = None
+    #: the earliest ``dcterms:created`` date, as written (YYYY-MM-DD)
+    created: str | None = None
+    #: the countries described (IRIs of ``kz:Country`` resources)
+    countries: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, triples: Iterable[tuple[Node, Node, Node]], base: str) -> "Statistics":
@@ -112,6 +123,7 @@ class Statistics:
         properties: Counter = Counter()
         typed: dict[str, set[str]] = {}
         dates: list[Node] = []
+        created: list[Node] = []
         for line, (s, p, o) in lines:
             if line[0] == "<":  # no blank node subject: the line splits at its first spaces
                 ts, tp, to = line[:-3].split(" ", 2)
@@ -124,6 +136,8 @@ class Statistics:
                 typed.setdefault(to, set()).add(ts)
             elif tp == _MODIFIED_NT and to.endswith(_DATE_SUFFIX):
                 dates.append(o)
+            elif tp == _CREATED_NT and to.endswith(_DATE_SUFFIX):
+                created.append(o)
         stats.triples = len(lines)
         stats.subjects = len(subjects)
         entity = "<" + base
@@ -139,6 +153,9 @@ class Statistics:
                          for to, members in typed.items()}
         if dates:
             stats.modified = max(str(o) for o in dates)
+        if created:
+            stats.created = min(str(o) for o in created)
+        stats.countries = {ts[1:-1] for ts in typed.get(_COUNTRY_NT, ())}
         return stats
 
     def __getstate__(self) -> tuple:
@@ -149,17 +166,19 @@ class Statistics:
         return (self.triples, self.entities, self.subjects,
                 array("Q", sorted(objects)).tobytes(),
                 dict(self.classes), dict(self.properties),
-                sorted(self.languages), self.modified)
+                sorted(self.languages), self.modified, self.created, sorted(self.countries))
 
     def __setstate__(self, state: tuple) -> None:
         (self.triples, self.entities, self.subjects, objects, classes, properties, languages,
-         modified) = state
+         modified, created, countries) = state
         self.objects = set()
         self._object_bytes = objects  # merged by add() without a set per page
         self.classes = classes
         self.properties = properties
         self.languages = set(languages)
         self.modified = modified
+        self.created = created
+        self.countries = set(countries)
 
     def add(self, other: "Statistics") -> None:
         """Add the statistics of a part whose subjects are not in this one."""
@@ -177,6 +196,9 @@ class Statistics:
         if other.modified is not None and (self.modified is None
                                            or other.modified > self.modified):
             self.modified = other.modified
+        if other.created is not None and (self.created is None or other.created < self.created):
+            self.created = other.created
+        self.countries |= other.countries
 
 
 def statistics(graph: Graph, base: str) -> dict[str, object]:
@@ -203,20 +225,34 @@ def latest_date(graph: Graph) -> Literal | None:
     return max(dates, key=str) if dates else None
 
 
-def describe(graph: Graph, settings: Settings, files: Mapping[str, int]) -> Graph:
+def describe(graph: Graph, settings: Settings, files: Mapping[str, int],
+             checksums: Mapping[str, str] | None = None, quads: int | None = None) -> Graph:
     """The VoID + DCAT description of ``graph`` (the published data).
 
     :param graph: the data: the union of the page graphs and the reference graph
     :param settings: base IRI, licence, publisher and SPARQL endpoint
     :param files: the dumps ``build`` wrote, file name -> size in bytes; each file named
         ``<stem>.<extension of a format>`` becomes a distribution
+    :param checksums: file name -> SHA-256 of its bytes, for the distributions' checksums
+    :param quads: how many statements the dataset formats' files hold (they carry the
+        provenance and ontology graphs besides the data)
     """
-    return describe_statistics(Statistics.of(graph, settings.base), settings, files)
+    return describe_statistics(Statistics.of(graph, settings.base), settings, files, checksums,
+                               quads)
 
 
-def describe_statistics(stats: Statistics, settings: Settings,
-                        files: Mapping[str, int]) -> Graph:
-    """:func:`describe` from statistics already gathered (by parts, in a large build)."""
+def describe_statistics(stats: Statistics, settings: Settings, files: Mapping[str, int],
+                        checksums: Mapping[str, str] | None = None,
+                        quads: int | None = None) -> Graph:
+    """:func:`describe` from statistics already gathered (by parts, in a large build).
+
+    The dataset (``{base}dataset``) is what ``kzgraph.ttl``, ``.nt``, ``.jsonld`` and ``.rdf``
+    hold: its ``void:triples`` is their number of statements and they are its
+    ``void:dataDump``s. The N-Quads and TriG files hold more (the provenance and ontology graphs
+    besides, and a statement stated by two pages once in each page's graph): they are the dumps
+    of ``{base}dataset/with-provenance``, of which the dataset is a ``void:subset``, with its own
+    count. In DCAT every file is a distribution of the dataset, each described as what it is.
+    """
     mint = Minter(settings.base)
     ds = mint.dataset()
     out = Graph()
@@ -227,18 +263,28 @@ def describe_statistics(stats: Statistics, settings: Settings,
         add((ds, DCTERMS.title, Literal(TITLE[lang], lang=lang)))
         add((ds, DCTERMS.description, Literal(DESCRIPTION[lang], lang=lang)))
     license = URIRef(settings.license)
+    describe_licence(add, license)
     add((ds, DCTERMS.license, license))
     if settings.publisher.startswith(("http://", "https://")):
-        add((ds, DCTERMS.publisher, URIRef(settings.publisher)))
+        publisher = URIRef(settings.publisher)
+        add((ds, DCTERMS.publisher, publisher))
     else:
         publisher = mint.publisher()
         add((ds, DCTERMS.publisher, publisher))
         add((publisher, RDF.type, FOAF.Agent))
         add((publisher, FOAF.name, Literal(settings.publisher)))
-    if stats.modified is not None:
-        add((ds, DCTERMS.modified, Literal(stats.modified, datatype=XSD.date)))
-    for code in sorted(stats.languages):
-        add((ds, DCTERMS.language, URIRef(LANGUAGE_IRI + code)))
+    describe_publisher(add, publisher)
+    add((mint.catalog(), DCTERMS.publisher, publisher))
+    modified = Literal(stats.modified, datatype=XSD.date) if stats.modified else None
+    issued = Literal(stats.created, datatype=XSD.date) if stats.created else None
+    if modified is not None:
+        add((ds, DCTERMS.modified, modified))
+    languages = [URIRef(LANGUAGE_IRI + code) for code in sorted(stats.languages)]
+    for language in languages:
+        add((ds, DCTERMS.language, language))
+        add((language, RDF.type, DCTERMS.LinguisticSystem))
+    describe_catalog(add, ds, settings, TITLE, DESCRIPTION, languages, sorted(stats.countries),
+                     stats.created, stats.modified)
 
     figures = _figures(stats)
     for key in ("triples", "entities", "distinctSubjects", "distinctObjects"):
@@ -271,12 +317,15 @@ def describe_statistics(stats: Statistics, settings: Settings,
         add((dist, RDF.type, DCAT.Distribution))
         add((dist, DCAT.accessURL, endpoint))
         add((dist, DCAT.accessService, service))
+        add((dist, DCTERMS.license, license))
         add((service, RDF.type, DCAT.DataService))
         add((service, DCAT.endpointURL, endpoint))
         add((service, DCAT.servesDataset, ds))
         add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+        add((service, DCTERMS.title, Literal("SPARQL endpoint", lang="en")))
 
     by_extension = {f.extension: f for f in FORMATS}
+    full = URIRef(f"{ds}/with-provenance")
     for name, size in sorted(files.items()):
         fmt = by_extension.get(name.rsplit(".", 1)[-1])
         if fmt is None:
@@ -284,19 +333,27 @@ def describe_statistics(stats: Statistics, settings: Settings,
         dist = mint.dataset_part("distribution", fmt.extension)
         url = mint.download(name)
         add((ds, DCAT.distribution, dist))
-        add((ds, VOID.dataDump, url))
+        if fmt.dataset:  # more than the dataset: the dump of the dataset with provenance
+            add((full, RDF.type, VOID.Dataset))
+            add((full, VOID.subset, ds))
+            add((full, VOID.dataDump, url))
+        else:
+            add((ds, VOID.dataDump, url))
         add((ds, VOID.feature, URIRef(f"http://www.w3.org/ns/formats/{FORMAT_IRI[fmt.name]}")))
         add((dist, RDF.type, DCAT.Distribution))
         add((dist, DCTERMS.title, Literal(name)))
         add((dist, DCAT.downloadURL, url))
         add((dist, DCAT.accessURL, url))
-        add((dist, DCAT.mediaType, URIRef(MEDIA_TYPE_BASE + fmt.media_type)))
-        add((dist, DCTERMS["format"],
-             URIRef(f"http://www.w3.org/ns/formats/{FORMAT_IRI[fmt.name]}")))
+        media_type = URIRef(MEDIA_TYPE_BASE + fmt.media_type)
+        add((media_type, RDF.type, DCTERMS.MediaType))
+        add((dist, DCAT.mediaType, media_type))
         add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
         add((dist, DCTERMS.license, license))
-        if fmt.dataset:
-            add((dist, DCTERMS.description, Literal(
-                "The data with each page file's statements in a named graph of its own, plus "
-                "the provenance and ontology graphs.", lang="en")))
+        describe_distribution(add, dist, fmt.name, FORMAT_IRI[fmt.name].replace("_", "/"),
+                              fmt.dataset, issued, modified)
+        if checksums and name in checksums:
+            for triple in checksum_triples(dist, checksums[name]):
+                add(triple)
+    if quads is not None and (full, RDF.type, VOID.Dataset) in out:
+        add((full, VOID.triples, _count(quads)))
     return out

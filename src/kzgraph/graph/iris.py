@@ -4,6 +4,7 @@ across builds and the same for every language version of a page."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 from functools import lru_cache
 
 from rdflib import URIRef
@@ -68,6 +69,12 @@ class Minter:
                   "perspective": "perspectives", "collection": "collections"}[page.kind]
         return URIRef(f"{self.base}graph/{folder}/{page.slug}/{page.lang}")
 
+    def file(self, rel: str) -> URIRef:
+        """A content file (its path relative to the content folder's parent, such as
+        ``content/sources/feminita/index.md``): what provenance says a page graph was made from,
+        and the focus node of a problem found while reading it."""
+        return URIRef(f"{self.base}file/{quote(rel.replace(chr(92), '/'), safe='/._-~')}")
+
     def reference_graph(self) -> URIRef:
         return URIRef(f"{self.base}graph/reference")
 
@@ -78,6 +85,18 @@ class Minter:
     def build(self, digest: str) -> URIRef:
         """The build activity that read content with this digest."""
         return URIRef(f"{self.base}build/{digest}")
+
+    def software(self, version: str) -> URIRef:
+        """kzgraph itself, at one version: the software agent of a build."""
+        return URIRef(f"{self.base}software/kzgraph/{version}")
+
+    def commit(self, sha: str) -> URIRef:
+        """A git commit whose content a build read."""
+        return URIRef(f"{self.base}commit/{sha}")
+
+    def catalog(self) -> URIRef:
+        """The DCAT catalogue that lists the dataset."""
+        return URIRef(f"{self.base}catalog")
 
     def dataset(self) -> URIRef:
         """The dataset the VoID/DCAT description is about."""

@@ -33,7 +33,7 @@ from kzgraph.graph.languages import (TEXT_VALUES, disagreements, join_translatio
 from kzgraph.graph.iris import Minter
 from kzgraph.graph.reference import Triple, reference_triples
 from kzgraph.graph.terms import _date, _integer, _literal, text_literal
-from kzgraph.vocab import DCTERMS, FOAF, KZ, RDF, SCHEMA, SKOS
+from kzgraph.vocab import DCTERMS, FOAF, KZ, OWL, RDF, SCHEMA, SKOS, WIKIDATA
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: characters no RDF/XML (XML 1.0) document can carry, and lone surrogates
@@ -74,7 +74,27 @@ KEYS: dict[str, KeySpec] = {spec.key: spec for spec in [
     KeySpec("perspectives", frozenset({"category"}), "perspectives", {"*": KZ.offersPerspective}),
     KeySpec("blind_spots", frozenset({"category"}), "perspectives", {"*": KZ.missesPerspective}),
     KeySpec("broader", frozenset({"perspective"}), "perspective", {"*": SKOS.broader}),
+    KeySpec("wikidata", ALL, "wikidata", {"*": OWL.sameAs}),
+    KeySpec("schema_type", frozenset({"category"}), "schema-type", {"*": KZ.sourceType}),
 ]}
+#: a schema.org class name, as a category's 'schema_type' key gives it
+SCHEMA_CLASS = re.compile(r"[A-Z][A-Za-z]+")
+#: ``known`` holds, besides each kind's slugs, each category's schema.org types under this
+#: prefix (``schema-type:<category slug>`` -> class names), so that a source is typed from its
+#: categories without reading them
+SCHEMA_TYPE = "schema-type:"
+
+
+def schema_types(pages: Iterable[Page]) -> dict[str, set[str]]:
+    """The 'schema_type' of every category page given, as ``known`` entries."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for page in pages:
+        fld = page.fields.get("schema_type") if page.kind == "category" else None
+        if fld is not None and isinstance(fld.value, str) and SCHEMA_CLASS.fullmatch(fld.value):
+            out[SCHEMA_TYPE + page.slug].add(fld.value)
+    return dict(out)
+#: a Wikidata item identifier, as the 'wikidata' key gives it
+WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
 REQUIRED_KEYS = ("title",)
 CLASSES = {"guide": KZ.Guide, "source": KZ.Source, "category": KZ.Category,
            "perspective": KZ.Perspective}
@@ -201,6 +221,7 @@ class _Mapper:
             known = defaultdict(set)
             for page in content.pages:
                 known[page.kind].add(page.slug)
+            known.update(schema_types(content.pages))
         self.known = known
         self.reference = self.quads[self.mint.reference_graph()]
         self._referenced: set[tuple[str, str]] = set()
@@ -260,6 +281,8 @@ class _Mapper:
             self.emit(graph, (subject, RDF.type, SKOS.Concept), page, None, page.front_line)
             self.emit(graph, (subject, SKOS.inScheme, scheme), page, None, page.front_line)
             self.emit(graph, (subject, SKOS.topConceptOf, scheme), page, None, page.front_line)
+            # the scheme's side (skos:hasTopConcept) is reference data: no page's own
+            self._reference_node("top-concept", f"{page.kind}/{page.slug}")
         for key in REQUIRED_KEYS:
             if key not in page.fields:
                 self.problems.append(page.problem(
@@ -280,6 +303,12 @@ class _Mapper:
                 self._data[subject][key].append((page, fld.line, values))
             for obj in values:
                 self.emit(graph, (subject, spec.predicate(page.kind), obj), page, key, fld.line)
+                if spec.value == "categories":
+                    self._typed_by_category(page, subject, obj, graph, fld.line)
+                if spec.value == "wikidata":  # said again in schema.org's terms
+                    self.emit(graph, (subject, SCHEMA.sameAs, obj), page, key, fld.line)
+                if key == "title" and cls == SKOS.ConceptScheme:  # a scheme's name, for SKOS
+                    self.emit(graph, (subject, SKOS.prefLabel, obj), page, key, fld.line)
         map_site_paths(self, page, subject, graph)
         if page.kind != "guide" and page.body.strip() and \
                 self._writable(page, page.body, None, page.body_line):
@@ -382,6 +411,20 @@ class _Mapper:
                     key=key))
                 return None
             return self.mint.page(target, text)
+        if kind == "schema-type":
+            if not SCHEMA_CLASS.fullmatch(text):
+                self.problems.append(page.problem(
+                    f"'{text}' is not a schema.org class name: write one such as 'NGO', "
+                    "'GovernmentOrganization' or 'NewsMediaOrganization'.", key=key))
+                return None
+            return SCHEMA[text]
+        if kind == "wikidata":
+            if not WIKIDATA_ID.fullmatch(text):
+                self.problems.append(page.problem(
+                    f"'{text}' is not a Wikidata item identifier: write the Q-number of the item "
+                    "that is this page's subject, such as Q7817, or leave the key out.", key=key))
+                return None
+            return WIKIDATA[text]
         if kind == "people":
             person = self.mint.person(text)
             if person == self.mint.person(""):
@@ -402,6 +445,13 @@ class _Mapper:
             f"{where} contains the control character U+{ord(bad.group()):04X}, which RDF "
             "formats cannot all carry. Remove it.", key=key, line=line))
         return False
+
+    def _typed_by_category(self, page: Page, source: URIRef, category: Node,
+                           graph: list[Triple], line: int | None) -> None:
+        """A source has the schema.org types its category's 'schema_type' declares."""
+        slug = str(category).rsplit("/", 1)[-1]
+        for name in sorted(self.known.get(SCHEMA_TYPE + slug, ())):
+            self.emit(graph, (source, RDF.type, SCHEMA[name]), page, "categories", line)
 
     def _reference_node(self, kind: str, code: str) -> URIRef:
         """A country, language, concept scheme or person, described once in the reference

@@ -33,10 +33,12 @@ from kzgraph.config import Settings
 from kzgraph.content.load import Page
 from kzgraph.errors import ConfigError
 from kzgraph.graph.iris import Minter
+from kzgraph.graph.catalog import checksum_triples
 from kzgraph.graph.mapping import Mapped
 from kzgraph.graph.terms import text_literal
 from kzgraph.resources import ontology_file
-from kzgraph.vocab import DCTERMS, KZ, PROV, RDF, XSD
+from kzgraph import __version__
+from kzgraph.vocab import DCTERMS, KZ, PROV, RDF, RDFS, SCHEMA, XSD
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 PROVENANCE_GRAPH = "provenance"
@@ -124,11 +126,13 @@ def _time_literal(time: dt.datetime) -> Literal:
 
 @dataclass(frozen=True)
 class Source:
-    """What provenance says about one page graph: its IRI, its file, its contributors."""
+    """What provenance says about one page graph: its IRI, its file (path and the SHA-256 of
+    its bytes), its contributors."""
 
     graph: URIRef
     path: str
     contributors: tuple[URIRef, ...] = ()
+    sha256: str = ""
 
 
 def page_sources(mapped: Mapped, pages: Iterable[Page]) -> list[Source]:
@@ -144,7 +148,8 @@ def page_sources(mapped: Mapped, pages: Iterable[Page]) -> list[Source]:
         same = str.__eq__  # IRIs compared as text: rdflib's == is a Python call a statement
         people = sorted({o for s, p, o in triples
                          if same(p, _CONTRIBUTOR) and same(s, subject)})
-        out.append(Source(graph_iri, page.rel, tuple(people)))
+        out.append(Source(graph_iri, page.rel, tuple(people),
+                          page.sha256 or file_digest(page.path)))
     return out
 
 
@@ -177,10 +182,19 @@ _SOURCE_FILE, _ATTRIBUTED_TO = KZ.sourceFile, PROV.wasAttributedTo
 
 
 def source_triples(source: Source, build: URIRef = BUILD_PLACEHOLDER) -> list[Triple]:
-    """What provenance says about one page graph."""
+    """What provenance says about one page graph and the file it was made from: the graph
+    ``prov:wasDerivedFrom`` the file, a ``prov:Entity`` with its path and checksum, which the
+    build ``prov:used``."""
     graph = source.graph
+    # a page graph is {base}graph/<folder>/<slug>/<lang>
+    file = Minter(graph.rsplit("/", 3)[0][:-len("graph")]).file(source.path)
+    path = text_literal(source.path)
     out: list[Triple] = [(graph, _TYPE, _ENTITY), (graph, _GENERATED_BY, build),
-                         (graph, _SOURCE_FILE, text_literal(source.path))]
+                         (graph, _SOURCE_FILE, path), (graph, PROV.wasDerivedFrom, file),
+                         (file, _TYPE, _ENTITY), (file, KZ.path, path),
+                         (build, PROV.used, file)]
+    if source.sha256:
+        out += checksum_triples(file, source.sha256)
     out.extend((graph, _ATTRIBUTED_TO, person) for person in source.contributors)
     return out
 
@@ -189,9 +203,15 @@ def build_triples(minter: Minter, info: BuildInfo, digest: str,
                   other_graphs: Iterable[URIRef] = ()) -> list[Triple]:
     """The build activity (its commit and time) and the graphs it made besides the pages'."""
     build = minter.build(digest)
-    out: list[Triple] = [(build, RDF.type, PROV.Activity)]
+    agent = minter.software(__version__)
+    out: list[Triple] = [(build, RDF.type, PROV.Activity), (build, PROV.wasAssociatedWith, agent),
+                         (agent, RDF.type, PROV.SoftwareAgent),
+                         (agent, RDFS.label, Literal(f"kzgraph {__version__}")),
+                         (agent, SCHEMA.softwareVersion, Literal(__version__))]
     if info.commit:
-        out.append((build, KZ.sourceCommit, Literal(info.commit)))
+        commit = minter.commit(info.commit)
+        out += [(build, KZ.sourceCommit, Literal(info.commit)), (build, PROV.used, commit),
+                (commit, RDF.type, PROV.Entity), (commit, DCTERMS.identifier, Literal(info.commit))]
     if info.time:
         out.append((build, PROV.endedAtTime, _time_literal(info.time)))
     for graph_iri in other_graphs:

