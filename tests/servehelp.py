@@ -4,7 +4,6 @@ the ASGI application, and the saved queries with parameter values for those that
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import signal
 import subprocess
 import sys
@@ -44,14 +43,10 @@ IRI_KINDS = {
 
 
 def site_builder() -> Callable[[Settings, Path, bool], object]:
-    """The real static site builder when it is installed, else the tests' stand-in."""
-    if importlib.util.find_spec("kzgraph.publish.site") is not None:
-        from kzgraph.publish.serve.preview import default_site_builder
+    """The static site builder the server uses (:mod:`kzgraph.publish.site`)."""
+    from kzgraph.publish.serve.preview import default_site_builder
 
-        return default_site_builder
-    from sitefake import build_fake_site
-
-    return build_fake_site
+    return default_site_builder
 
 
 class Client:
