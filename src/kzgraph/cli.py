@@ -115,6 +115,21 @@ def _settings(content: Path | None) -> Settings:
     return replace(settings, drafts=True) if drafts else settings
 
 
+def _published_settings(content: Path | None, base: str | None = None) -> Settings:
+    """The settings of a command that publishes (build, site, push), said in one line on
+    standard error while the base IRI is still the placeholder."""
+    from dataclasses import replace
+
+    from kzgraph.config import PLACEHOLDER_WARNING, is_placeholder
+
+    settings = _settings(content)
+    if base is not None:
+        settings = replace(settings, base=base)
+    if is_placeholder(settings):
+        click.echo(PLACEHOLDER_WARNING, err=True)
+    return settings
+
+
 @click.group(epilog=EPILOG)
 @click.version_option(__version__, prog_name="kzgraph")
 def cli() -> None:
@@ -190,7 +205,7 @@ def build(content: Path | None, output: Path, formats: str, lang: str, jobs: int
         wanted = [get_format(name.strip()).name for name in formats.split(",") if name.strip()]
     except KeyError as exc:
         raise click.BadParameter(f"unknown format {exc}", param_hint="--formats") from None
-    result = run_build(_settings(content), output, lang, formats=wanted,
+    result = run_build(_published_settings(content), output, lang, formats=wanted,
                        **_engine(jobs, cache, no_cache, quiet))
     _print_problems(result.problems)
     files = sorted(p.name for p in output.iterdir())
@@ -241,8 +256,8 @@ def push(content: Path | None, endpoint: str, graph: str | None, dump: Path | No
     store = GraphStore(endpoint, user=user, password=password,
                        token=None if user else token_from_environment(),
                        graph_param=graph_param, transfer=transfer, timeout=timeout)
-    report, problems = push_content(_settings(content), store, graph=graph, dump=dump,
-                                    lang=lang, progress=terminal_progress(quiet))
+    report, problems = push_content(_published_settings(content), store, graph=graph,
+                                    dump=dump, lang=lang, progress=terminal_progress(quiet))
     _print_problems(problems)
     if not quiet:
         triples = "" if report.triples is None else f"{report.triples:,} triples, "
@@ -356,11 +371,13 @@ def site(content: Path | None, output: Path, base: str | None, no_search: bool, 
     the files whose bytes changed."""
     from kzgraph.publish.site import build_site
 
-    report = build_site(_settings(content), output, base=base, lang=lang, search=not no_search,
+    report = build_site(_published_settings(content, base), output, lang=lang,
+                        search=not no_search,
                         **_engine(jobs, cache, no_cache, quiet))
     click.echo(f"Site {output}/ : {report.pages} pages, {report.rdf_files} RDF files, "
-               f"{report.files} files ({report.size / 1e6:.1f} MB); {len(report.written)} "
-               f"written, {len(report.removed)} removed, in {report.seconds:.1f} s.", err=True)
+               f"{report.files} files ({report.size / 1e6:.1f} MB); {report.rendered} pages "
+               f"rendered, {len(report.written)} files written, {len(report.removed)} removed, "
+               f"in {report.seconds:.1f} s.", err=True)
 
 
 SERVE_EPILOG = ("Exit codes: 0 stopped (Ctrl-C), 2 could not start (port in use, missing "

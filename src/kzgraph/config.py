@@ -8,6 +8,7 @@ the base IRI: every module receives it through :class:`Settings`.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -75,16 +76,70 @@ def _is_web_iri(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
 
 
+#: every setting kzgraph reads, in the order the README lists them
+KEYS = ("base", "content", "default_language", "license", "publisher", "sparql_endpoint")
+
+
+def _unknown(path: Path, where: str, key: str) -> ConfigError:
+    close = difflib.get_close_matches(key, KEYS, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return ConfigError(f"{path}: unknown setting '{key}' in {where}.{hint} kzgraph knows: "
+                       f"{', '.join(KEYS)}.")
+
+
 def _table(path: Path) -> dict[str, object] | None:
+    """The settings of ``path``: the top level of a ``kzgraph.toml`` (or its
+    ``[tool.kzgraph]`` table, as a ``pyproject.toml`` has it), the ``[tool.kzgraph]`` table of a
+    ``pyproject.toml`` (None when it has none). An unknown key, or settings in a table
+    kzgraph does not read, is an error that names it: nothing written there is ignored."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the settings: {exc}") from exc
     if path.name == "kzgraph.toml":
-        return data
-    tool = data.get("tool", {})
-    table = tool.get("kzgraph") if isinstance(tool, dict) else None
-    return table if isinstance(table, dict) else None
+        tool = data.get("tool")
+        if isinstance(tool, dict) and "kzgraph" in tool:
+            others = [k for k in data if k != "tool"] + [f"tool.{k}" for k in tool
+                                                         if k != "kzgraph"]
+            if others:
+                raise ConfigError(f"{path}: settings both at the top level and in "
+                                  f"[tool.kzgraph] ({', '.join(others)}): write them in one "
+                                  "place (a kzgraph.toml needs no table).")
+            table = tool["kzgraph"]
+            where = "[tool.kzgraph]"
+        else:
+            table, where = data, "the top level"
+    else:
+        if "kzgraph" in data:
+            raise ConfigError(f"{path}: a [kzgraph] table is not read in pyproject.toml: "
+                              "name it [tool.kzgraph].")
+        tool = data.get("tool", {})
+        table = tool.get("kzgraph") if isinstance(tool, dict) else None
+        if table is None:
+            return None
+        where = "[tool.kzgraph]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: {where} must be a table of settings.")
+    for key, value in table.items():
+        if key not in KEYS:
+            if isinstance(value, dict):
+                raise ConfigError(f"{path}: a table [{key}] in {where} is not read: kzgraph's "
+                                  f"settings are plain keys ({', '.join(KEYS)}).")
+            raise _unknown(path, where, key)
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: the setting '{key}' must be a string (in quotes).")
+    return table
+
+
+def is_placeholder(settings: Settings) -> bool:
+    """Whether the base IRI is still the placeholder nobody can look up."""
+    return settings.base == DEFAULT_BASE
+
+
+PLACEHOLDER_WARNING = (
+    f"warning: the base IRI is the placeholder {DEFAULT_BASE}, so no published IRI can be "
+    "looked up: set base = \"https://your.domain/path/\" in kzgraph.toml (or [tool.kzgraph] in "
+    "pyproject.toml).")
 
 
 def find_settings(start: Path | None = None) -> Settings:
@@ -102,16 +157,22 @@ def find_settings(start: Path | None = None) -> Settings:
             table = _table(candidate)
             if table is None:
                 continue
-            return Settings(
-                base=str(table.get("base", DEFAULT_BASE)),
-                content=folder / str(table.get("content", "content")),
-                default_language=str(table.get("default_language", DEFAULT_LANGUAGE)),
-                license=str(table.get("license", DEFAULT_LICENSE)),
-                publisher=str(table.get("publisher", DEFAULT_PUBLISHER)),
-                sparql_endpoint=(str(table["sparql_endpoint"])
-                                 if table.get("sparql_endpoint") else None),
-            )
+            try:
+                return _settings_of(folder, table)
+            except ConfigError as exc:
+                raise ConfigError(f"{candidate}: {exc}") from None
     return Settings()
+
+
+def _settings_of(folder: Path, table: dict[str, object]) -> Settings:
+    return Settings(
+        base=str(table.get("base", DEFAULT_BASE)),
+        content=folder / str(table.get("content", "content")),
+        default_language=str(table.get("default_language", DEFAULT_LANGUAGE)),
+        license=str(table.get("license", DEFAULT_LICENSE)),
+        publisher=str(table.get("publisher", DEFAULT_PUBLISHER)),
+        sparql_endpoint=str(table["sparql_endpoint"]) if table.get("sparql_endpoint") else None,
+    )
 
 
 #: Hugo's site configuration files, in the order Hugo looks for them

@@ -4,6 +4,9 @@ into the output folder file by file, each only when its bytes changed."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import os
 import subprocess
 import sys
@@ -13,15 +16,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
 
 from kzgraph.config import Settings
 from kzgraph.formats.writers import write_atomic
-from kzgraph.publish.site.model import SiteData, page_dir, page_file
+from kzgraph.publish.site.model import LABELS, SiteData, document_of, page_dir, page_file
 from kzgraph.publish.site.pages import IndexPages, Renderer
 from kzgraph.publish.site.rdf import RDF_FILES, render_rdf
+from kzgraph.vocab import RDF
 
 MANIFEST = ".kzgraph-site"
+#: what the previous build rendered from: the site code, settings, guides' Markdown
+STATE = ".kzgraph-site-state"
 STATIC = Path(__file__).parent / "static"
 
 
@@ -35,6 +41,7 @@ class SiteReport:
     :param files: every file in the site
     :param written: files written (new or changed)
     :param removed: files removed (no longer part of the site)
+    :param rendered: resource pages rendered (the others did not change: not rendered at all)
     :param size: the site's size in bytes
     :param seconds: wall time of the build
     """
@@ -45,6 +52,7 @@ class SiteReport:
     files: int = 0
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    rendered: int = 0
     size: int = 0
     seconds: float = 0.0
 
@@ -53,19 +61,21 @@ class Site:
     """Renders one site from an in-memory graph: every file (:meth:`files`), or one page or one
     RDF file on demand (:meth:`page`, :meth:`rdf`), as a server does.
 
-    :param graph: the published statements (data and dataset description)
+    :param graph: the published statements (data and dataset description): an rdflib graph or
+        any iterable of rdflib triples
     :param settings: the base IRI and default language
     :param bodies: the guides' Markdown by (guide IRI, language)
     :param dumps: the dump files at the site root and their sizes (for the home page)
     :param examples: the saved queries for the SPARQL page (name, title, query)
     """
 
-    def __init__(self, graph: Graph, settings: Settings, *,
+    def __init__(self, graph: Graph | Iterable[tuple], settings: Settings, *,
                  bodies: Mapping[tuple[str, str], str] | None = None,
                  dumps: Mapping[str, int] | None = None,
                  examples: list[dict] | None = None,
                  languages: Iterable[str] | None = None) -> None:
         self.settings = settings
+        graph = list(graph)
         langs = set(languages or ()) | {lit.language for _, _, lit in graph
                                         if getattr(lit, "language", None)
                                         and lit.language in _UI_LANGUAGES}
@@ -77,9 +87,12 @@ class Site:
 
     def page(self, doc: str, lang: str | None = None) -> bytes:
         """The HTML page of the document ``doc`` (an IRI without fragment) in ``lang``."""
+        lang = lang or self.settings.default_language
+        if doc == self.data.base:
+            return IndexPages(self.renderer).home(lang)
         if doc not in self.data.documents:
             raise KeyError(doc)
-        return self.renderer.resource(doc, lang or self.settings.default_language)
+        return self.renderer.resource(doc, lang)
 
     def rdf(self, doc: str, ext: str) -> bytes:
         """The RDF file of ``doc`` (``ttl``, ``jsonld``, ``nt``); ``doc`` the base: the
@@ -88,21 +101,35 @@ class Site:
             raise KeyError(doc)
         return render_rdf(self.data, doc, ext)
 
-    def files(self) -> dict[str, bytes]:
+    def document_files(self, doc: str) -> list[str]:
+        """The files one document is written as: its pages and its RDF files."""
+        base = self.data.base
+        folder = page_dir(doc, base)
+        pages = [page_file(doc, base, lang, self.settings.default_language)
+                 for lang in self.data.languages_of(doc)]
+        return pages + [f"{folder}/index.{ext}" if folder else f"index.{ext}"
+                        for ext in RDF_FILES]
+
+    def files(self, only: set[str] | None = None) -> dict[str, bytes | None]:
         """Every generated file of the site except the dumps, the search index and the static
-        assets: path relative to the site root -> bytes."""
+        assets: path relative to the site root -> bytes. With ``only``, the documents not in
+        it are not rendered: their files map to None (the caller keeps them as they are)."""
         from kzgraph.publish.site.conneg import server_configs
 
-        out: dict[str, bytes] = {}
+        out: dict[str, bytes | None] = {}
         base = self.data.base
         for doc in self.documents():
-            folder = page_dir(doc, base)
-            for lang in self.data.languages_of(doc):
-                out[page_file(doc, base, lang, self.settings.default_language)] = \
-                    self.renderer.resource(doc, lang)
-            for ext in RDF_FILES:
-                out[f"{folder}/index.{ext}" if folder else f"index.{ext}"] = \
-                    render_rdf(self.data, doc, ext)
+            if doc == base:  # the home page and the root's RDF files, below
+                continue
+            names = self.document_files(doc)
+            if only is not None and doc not in only and self.data.kind(URIRef(doc)) != "scheme":
+                out.update(dict.fromkeys(names))
+                continue
+            pages, rdf = names[:-len(RDF_FILES)], names[-len(RDF_FILES):]
+            for name, lang in zip(pages, self.data.languages_of(doc)):
+                out[name] = self.renderer.resource(doc, lang)
+            for name, ext in zip(rdf, RDF_FILES):
+                out[name] = render_rdf(self.data, doc, ext)
         for ext in RDF_FILES:
             out[f"index.{ext}"] = render_rdf(self.data, base, ext)
         out.update(IndexPages(self.renderer).files())
@@ -134,7 +161,8 @@ def saved_examples(settings: Settings) -> list[dict]:
                  if p.default is None and not p.optional}
         prepared = prepare(saved.text, settings.base, bind(saved.params, given, settings.base))
         out.append({"name": saved.name, "title": saved.title or saved.name,
-                    "query": prepared.full_text})
+                    "query": "\n".join(x for x in (prepared.prologue.replace(" PREFIX",
+                                                     "\nPREFIX"), prepared.bound_text) if x)})
     return out
 
 
@@ -166,40 +194,157 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
     if base is not None:
         settings = replace(settings, base=base)
     output = Path(output).absolute()
-    output.mkdir(parents=True, exist_ok=True)
     report = SiteReport(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".kzgraph-site-", dir=output.parent) as tmp:
         dumps_dir = Path(tmp) / "dumps"
         outcome = build(settings, dumps_dir, lang, cache=cache, jobs=jobs, progress=progress)
+        output.mkdir(exist_ok=True)
         dumps = {p.name: p.read_bytes() for p in sorted(dumps_dir.iterdir()) if p.is_file()}
-        graph = Graph()
-        graph.parse(data=dumps["kzgraph.nt"].decode("utf-8"), format="nt")
-        graph.parse(data=dumps["void.ttl"].decode("utf-8"), format="turtle")
-        site = Site(graph, settings, bodies=guide_bodies(settings),
-                    dumps={k: len(v) for k, v in dumps.items()},
-                    examples=saved_examples(settings))
-        files = site.files()
+        graph = read_triples(dumps["kzgraph.nt"], "nt") + read_triples(dumps["void.ttl"], "ttl")
+        bodies = guide_bodies(settings)
+        examples = saved_examples(settings)
+        site = Site(graph, settings, bodies=bodies,
+                    dumps={k: len(v) for k, v in dumps.items()}, examples=examples)
+        state = _state(settings, site, bodies, examples, search)
+        only = _affected(output, site, dumps["kzgraph.nt"] + _lines(dumps["void.ttl"]), state)
+        files = site.files(only)
+        for name in [k for k, v in files.items() if v is None]:
+            if not (output / name).is_file():  # not there after all: made again
+                files = site.files(None)
+                break
+        report.rendered = sum(1 for k, v in files.items() if v is not None
+                              and k.endswith(".html") and "/" in k)
         files.update(dumps)
         files.update(_static_files())
-        del outcome
+        # until this build has finished, the next one renders every page
+        (output / STATE).unlink(missing_ok=True)
         report.written, report.removed = _sync(output, files, keep=("pagefind/",))
         if search:
             index = Path(tmp) / "pagefind"
             run_pagefind(output, index)
             found = {f"pagefind/{p.relative_to(index).as_posix()}": p.read_bytes()
                      for p in sorted(index.rglob("*")) if p.is_file()}
+            entry = "pagefind/pagefind-entry.json"
+            if entry in found:  # Pagefind writes its languages in any order: sorted here
+                found[entry] = json.dumps(json.loads(found[entry]), sort_keys=True,
+                                          ensure_ascii=False, separators=(",", ":")).encode()
             files.update(found)
             written, removed = _sync(output, files)
             report.written += written
             report.removed += removed
+        write_atomic(output / STATE, json.dumps(state, sort_keys=True, indent=0).encode())
+        del outcome
     report.files = len(files)
     report.pages = sum(1 for k in files if k.endswith(".html") and not k.startswith(
         ("pagefind/", "static/")))
     report.rdf_files = sum(1 for k in files if "/index." in k and k.rsplit(".", 1)[-1]
                            in RDF_FILES)
-    report.size = sum(len(v) for v in files.values())
+    report.size = sum(len(v) if v is not None else (output / k).stat().st_size
+                      for k, v in files.items())
     report.seconds = time.perf_counter() - started
     return report
+
+
+def read_triples(data: bytes, fmt: str) -> list[tuple]:
+    """The statements of an N-Triples or Turtle file as rdflib terms, parsed by pyoxigraph
+    (ten times rdflib's speed; no rdflib graph is built: the site indexes them itself). Each
+    distinct term is made once."""
+    import pyoxigraph as ox
+
+    from kzgraph.graph.terms import text_literal
+
+    xsd_string = "http://www.w3.org/2001/XMLSchema#string"
+    made: dict[object, object] = {}
+
+    def term(t: object) -> object:
+        found = made.get(t)
+        if found is None:
+            if isinstance(t, ox.NamedNode):
+                found = URIRef(t.value)
+            elif isinstance(t, ox.Literal):
+                if t.language:
+                    found = text_literal(t.value, t.language)
+                elif t.datatype.value == xsd_string:
+                    found = text_literal(t.value)
+                else:
+                    found = Literal(t.value, datatype=URIRef(t.datatype.value))
+            else:
+                found = BNode(t.value)  # type: ignore[attr-defined]
+            made[t] = found
+        return found
+
+    rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE
+    return [(term(q.subject), term(q.predicate), term(q.object))
+            for q in ox.parse(data, format=rdf_format)]
+
+
+def _state(settings: Settings, site: Site, bodies: Mapping[tuple[str, str], str],
+           examples: list[dict], search: bool) -> dict[str, object]:
+    """What every page depends on besides the graph, as digests."""
+    code = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted(here.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and "vendor" not in path.parts:
+            code.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
+    code.update(repr((settings.base, settings.default_language, site.data.languages, search,
+                      examples)).encode())
+    return {"code": code.hexdigest(),
+            "guides": {f"{doc} {lang}": hashlib.sha256(text.encode()).hexdigest()
+                       for (doc, lang), text in sorted(bodies.items())}}
+
+
+def _affected(output: Path, site: Site, nt: bytes, state: dict[str, object]
+              ) -> set[str] | None:
+    """The documents whose files may differ from the previous build's (None: all of them):
+    those with a changed statement, a changed guide text, or a neighbour whose statements
+    changed (its label, its languages and its links are shown on their pages)."""
+    try:
+        before = json.loads((output / STATE).read_text(encoding="utf-8"))
+        old = (output / "kzgraph.nt").read_bytes() + _lines((output / "void.ttl").read_bytes())
+    except (OSError, ValueError, SyntaxError):
+        return None
+    if before.get("code") != state["code"]:
+        return None
+    data = site.data
+    nodes: set[str] = set()
+    shown: set[str] = set()  # nodes whose label, kind or languages may have changed
+    for line in set(old.splitlines()) ^ set(nt.splitlines()):
+        text = line.decode("utf-8")
+        subject, _, rest = text.partition(" ")
+        predicate, _, obj = rest.partition(" ")
+        obj = obj.rstrip(" .")
+        nodes.add(subject.strip("<>"))
+        if obj.startswith("<"):
+            nodes.add(obj.strip("<>"))
+        if predicate in _SHOWN or _TAGGED.search(obj):
+            shown.add(subject.strip("<>"))
+    guides_before = before.get("guides", {})
+    guides_now = state["guides"]
+    assert isinstance(guides_now, dict) and isinstance(guides_before, dict)
+    for key in set(guides_before) ^ set(guides_now) | {
+            k for k in guides_now if guides_before.get(k) != guides_now[k]}:
+        nodes.add(key.split(" ", 1)[0])
+    docs = {document_of(n) for n in nodes}
+    for n in shown:
+        node = URIRef(n)
+        docs.update(document_of(str(o)) for values in data.out.get(node, {}).values()
+                    for o in values if isinstance(o, URIRef))
+        docs.update(document_of(str(s)) for s, _ in data.incoming.get(node, []))
+    return docs
+
+
+#: predicates whose change shows on the pages that link to their subject (as N-Triples terms)
+_SHOWN = {f"<{p}>" for p in (*LABELS, RDF.type)}
+_TAGGED = re.compile(r'"@[A-Za-z]')
+
+
+def _lines(turtle: bytes) -> bytes:
+    """A Turtle file's statements as N-Triples lines."""
+    import pyoxigraph as ox
+
+    return b"".join(str(q.triple).encode() + b" .\n"
+                    for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE))
 
 
 def _static_files() -> dict[str, bytes]:
@@ -220,12 +365,15 @@ def run_pagefind(site: Path, output: Path) -> None:
         raise RuntimeError(f"Pagefind failed: {exc.stderr or exc.stdout}") from exc
 
 
-def _sync(output: Path, files: Mapping[str, bytes], keep: tuple[str, ...] = ()
+def _sync(output: Path, files: Mapping[str, bytes | None], keep: tuple[str, ...] = ()
           ) -> tuple[list[str], list[str]]:
-    """Make ``output`` hold ``files``: write each whose bytes differ (atomically), remove what
-    the previous build wrote and this one did not (never a file kzgraph did not write)."""
+    """Make ``output`` hold ``files``: write each whose bytes differ (atomically; None: keep
+    the file as it is), remove what the previous build wrote and this one did not (never a
+    file kzgraph did not write)."""
     written = []
     for rel, data in sorted(files.items()):
+        if data is None:
+            continue
         path = output / rel
         try:
             if path.stat().st_size == len(data) and path.read_bytes() == data:

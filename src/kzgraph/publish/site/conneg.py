@@ -27,9 +27,8 @@ EXTRA_TYPES = {"nq": "application/n-quads", "trig": "application/trig",
 def htaccess() -> str:
     lines = [
         "# Content negotiation for the kzgraph site (Apache 2.4: mod_rewrite, mod_headers,",
-        "# mod_mime; the site's folder needs AllowOverride FileInfo Options Indexes).",
+        "# mod_mime; the site's folder needs AllowOverride FileInfo Indexes, and MultiViews off).",
         "# Made by kzgraph site: RDF formats by Accept, the page otherwise; 200 + Vary: Accept.",
-        "Options -MultiViews -Indexes",
         "DirectorySlash Off",
         "DirectoryIndex index.html",
         "AddDefaultCharset utf-8",
@@ -84,20 +83,27 @@ def nginx_server() -> str:
 
 
 def caddyfile(settings: Settings) -> str:
-    lines = ["# kzgraph site for Caddy 2: put inside your site block, e.g.",
-             f"# {settings.base.split('/')[2]} {{ root * /srv/kzgraph; import kzgraph.caddy }}",
-             "header Vary Accept"]
+    """A snippet for a Caddy 2 site block: the rewrites, then the media types, then the files,
+    in that order (a ``route``; Caddy would otherwise set headers before rewriting)."""
+    matchers: list[str] = []
+    route: list[str] = []
     for pattern, ext in NEGOTIATED:
         name = f"@kzgraph_{ext}"
-        lines += [f"{name} {{", "    not header Accept *text/html*",
-                  f"    header Accept *{pattern}*", f"    file {{path}}/index.{ext}", "}",
-                  f"rewrite {name} {{path}}/index.{ext}"]
-    lines += ["@kzgraph_page {", "    not file {path}", "    file {path}/index.html", "}",
-              "rewrite @kzgraph_page {path}/index.html"]
+        matchers += [f"{name} {{", "    not header Accept *text/html*",
+                     f"    header Accept *{pattern}*", f"    file {{path}}/index.{ext}", "}"]
+        route.append(f"rewrite {name} {{path}}/index.{ext}")
+    matchers += ["@kzgraph_page {", "    not file {path}", "    file {path}/index.html", "}"]
+    route.append("rewrite @kzgraph_page {path}/index.html")
     for ext, media in {**MEDIA_TYPES, **EXTRA_TYPES}.items():
-        lines += [f"@kzgraph_type_{ext} path *.{ext}",
-                  f"header @kzgraph_type_{ext} Content-Type \"{media}\""]
-    lines.append("file_server")
+        matchers.append(f"@kzgraph_type_{ext} path *.{ext}")
+        route.append(f"header @kzgraph_type_{ext} Content-Type \"{media}\"")
+    route.append("file_server")
+    lines = ["# kzgraph site for Caddy 2: import inside your site block, after its root, e.g.",
+             f"# {settings.base.split('/')[2]} {{",
+             "#     root * /srv/kzgraph/site",
+             "#     import /srv/kzgraph/site/server/kzgraph.caddy",
+             "# }",
+             "header Vary Accept", *matchers, "route {", *("    " + x for x in route), "}"]
     return "\n".join(lines) + "\n"
 
 

@@ -23,7 +23,8 @@ UI: dict[str, dict[str, str]] = {
         "search_intro": "Search every title and description, in every language.",
         "keywords": "Keywords", "property": "Property", "value": "Value",
         "skip": "Skip to the content", "triples": "statements", "resources": "resources",
-        "written_by": "Contributed by",
+        "written_by": "Contributed by", "editor": "SPARQL query",
+        "page_size": "Rows per page",
     },
     "ru": {
         "site": "kzgraph", "home": "Главная", "guides": "Путеводители", "categories": "Категории",
@@ -47,7 +48,8 @@ UI: dict[str, dict[str, str]] = {
         "search_intro": "Поиск по всем названиям и описаниям на всех языках.",
         "keywords": "Ключевые слова", "property": "Свойство", "value": "Значение",
         "skip": "Перейти к содержанию", "triples": "утверждений", "resources": "ресурсов",
-        "written_by": "Автор",
+        "written_by": "Автор", "editor": "Запрос SPARQL",
+        "page_size": "Строк на странице",
     },
 }
 

@@ -110,6 +110,9 @@ class SiteData:
                 self.documents[document_of(str(s))].append(s)
         for members in self.documents.values():
             members.sort(key=lambda n: (len(str(n).split("#", 1)) > 1, str(n)))
+        self._languages: dict[str, list[str]] = {}
+        self._kinds: dict[Node, str] = {}
+        self._orphans: list[Triple] | None = None
 
     # -- looking things up ------------------------------------------------------------------
 
@@ -117,11 +120,12 @@ class SiteData:
         return self.out.get(node, {}).get(pred, [])
 
     def kind(self, node: Node) -> str:
-        types = set(self.values(node, RDF.type))
-        for cls, name in KINDS:
-            if cls in types:
-                return name
-        return "resource"
+        found = self._kinds.get(node)
+        if found is None:
+            types = set(self.values(node, RDF.type))
+            found = next((name for cls, name in KINDS if cls in types), "resource")
+            self._kinds[node] = found
+        return found
 
     def main_resource(self, doc: str) -> URIRef:
         return URIRef(doc)
@@ -151,7 +155,11 @@ class SiteData:
         if found is not None:
             return found
         iri = str(node)
-        tail = iri.rstrip("/").rsplit("/", 1)[-1].split("#")[-1]
+        doc, _, fragment = iri.partition("#")
+        if fragment and doc != iri:  # a part of a page: the page's label and the part's name
+            page = self.label(URIRef(doc), lang)
+            return Text(f"{page.value} › {fragment}", page.lang, page.fallback)
+        tail = iri.rstrip("/").rsplit("/", 1)[-1]
         return Text(tail or iri, None, False)
 
     def description(self, node: Node, lang: str) -> Text | None:
@@ -159,13 +167,17 @@ class SiteData:
 
     def languages_of(self, doc: str) -> list[str]:
         """The site languages a document has text in (always the default language)."""
+        known = self._languages.get(doc)
+        if known is not None:
+            return known
         found = {self.default_language}
         for member in self.documents.get(doc, []):
             for values in self.out[member].values():
                 for v in values:
                     if isinstance(v, Literal) and v.language in self.languages:
                         found.add(v.language)
-        return [x for x in self.languages if x in found]
+        known = self._languages[doc] = [x for x in self.languages if x in found]
+        return known
 
     def of_kind(self, kind: str) -> list[URIRef]:
         return sorted((URIRef(d) for d in self.documents if self.kind(URIRef(d)) == kind),
@@ -218,12 +230,15 @@ class SiteData:
 
     def orphans(self) -> list[Triple]:
         """Statements about things outside the base that no document points at."""
+        if self._orphans is not None:
+            return self._orphans
         reached: set[Node] = set()
         for s, _, o in self.triples:
             if isinstance(s, URIRef) and str(s).startswith(self.base):
                 reached.add(o)
-        return sorted((t for t in self.triples if self._external(t[0])
-                       and t[0] not in reached), key=lambda t: tuple(map(_order, t)))
+        self._orphans = sorted((t for t in self.triples if self._external(t[0])
+                                and t[0] not in reached), key=lambda t: tuple(map(_order, t)))
+        return self._orphans
 
 
 def _order(node: Node) -> tuple[str, str, str]:

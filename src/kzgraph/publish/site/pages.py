@@ -5,6 +5,7 @@ is the guide's Markdown, rendered with raw HTML turned off, and the embedded JSO
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,15 +16,19 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kzgraph.publish.site.i18n import language_name, words
-from kzgraph.publish.site.model import SiteData, Text, page_dir, page_file, relative
+from kzgraph.publish.site.model import SiteData, Text, page_file, relative
 from kzgraph.publish.site.rdf import MEDIA_TYPES, embedded_jsonld, script_safe
-from kzgraph.vocab import DCTERMS, FOAF, KZ, PREFIXES, RDF, SCHEMA, SKOS
+from kzgraph.vocab import DCTERMS, FOAF, KZ, PREFIXES, SCHEMA, SKOS
 
 #: site-level pages that are not resources: name -> folder
 INDEX_PAGES = {"guides": "guides", "countries": "country", "people": "people",
                "search": "search", "sparql": "sparql"}
 _SOURCE_LINK = re.compile(r"^/?sources/sources/(?P<slug>[^/?#]+)/?(?P<rest>[?#].*)?$")
 _CATEGORY_LINK = re.compile(r"^/?category/(?P<slug>[^/?#]+)/?(?P<rest>[?#].*)?$")
+
+
+#: the kinds of page the search index holds (not the dataset's statistics, not the tools)
+SEARCHABLE = {"guide", "source", "category", "perspective", "country", "person", "scheme"}
 
 
 @lru_cache(maxsize=1)
@@ -84,13 +89,11 @@ class Renderer:
 
     def nav(self, here: str, lang: str) -> list[Item]:
         w = words(lang)
-        base = self.data.base
         out = [Item(w["home"], relative(here, self._file("", lang)))]
         for key, folder in (("guides", "guides"), ("categories", "category"),
                             ("perspectives", "perspective"), ("countries", "country"),
                             ("search", "search"), ("sparql", "sparql")):
             out.append(Item(w[key], relative(here, self._file(folder, lang))))
-        del base
         return out
 
     def _file(self, folder: str, lang: str) -> str:
@@ -113,13 +116,23 @@ class Renderer:
         note = None
         if fallback is not None and fallback.fallback:
             note = w["fallback"].format(lang=language_name(fallback.lang))
+        hreflang = [Item(language_name(x), self._absolute(self._in(folder, x), doc, x), x)
+                    for x in langs]
         html = environment().get_template(template).render(
+            hreflang=hreflang,
             lang=lang, w=w, title=title, nav=self.nav(here, lang), alternates=alternates,
             rdf=rdf, jsonld=Markup(jsonld) if jsonld else None, fallback_note=note,
             fallback_lang=fallback.lang if fallback is not None and fallback.fallback else None,
-            iri=doc, static=relative(here, "static/site.css").rsplit("/", 1)[0],
+            iri=doc, searchable=content.get("kind") in SEARCHABLE, static=relative(here, "static/site.css").rsplit("/", 1)[0],
             root=relative(here, "index.html"), **content)
         return html.encode("utf-8")
+
+    def _absolute(self, file: str, doc: str | None, lang: str) -> str:
+        """The public address of a site file: the IRI itself for a resource's default page."""
+        if doc is not None and lang == self.data.default_language:
+            return doc
+        return self.data.base + (file[: -len("index.html")] if file.endswith("index.html")
+                                 else file)
 
     def _in(self, folder: str, lang: str) -> str:
         name = "index.html" if lang == self.data.default_language else f"index.{lang}.html"
@@ -133,7 +146,6 @@ class Renderer:
         node = URIRef(doc)
         kind = d.kind(node)
         here = page_file(doc, d.base, lang, d.default_language)
-        w = words(lang)
         title = d.label(node, lang)
         description = d.description(node, lang)
         body = d.text(node, (SCHEMA.text,), lang) if kind != "guide" else None
@@ -301,8 +313,6 @@ def render_markdown(text: str, link: Any) -> Markup:
     return Markup(md.renderer.render(tokens, md.options, {}))
 
 
-RDF_TYPE = RDF.type
-
 
 class IndexPages:
     """The pages that are not resources: home, guides, countries, people, search, SPARQL."""
@@ -365,7 +375,10 @@ class IndexPages:
         w = words(lang)
         content = {"kind": folder, "heading": Text(w[folder], lang, False),
                    "examples": self.r.examples,
-                   "examples_json": Markup(script_safe(self.r.examples)), "dump": relative(here, "kzgraph.nt"),
+                   "examples_json": Markup(script_safe(self.r.examples)),
+                   "sparql_labels": json.dumps({"editor": w["editor"],
+                                                "pageSize": w["page_size"]},
+                                               ensure_ascii=False), "dump": relative(here, "kzgraph.nt"),
                    "pagefind": relative(here, "pagefind/pagefind-ui.js").rsplit("/", 1)[0],
                    "vendor": relative(here, "static/vendor/x").rsplit("/", 1)[0]}
         return self.r.page(here, lang, self.d.languages, w[folder], content, template=template)

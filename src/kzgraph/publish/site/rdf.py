@@ -10,7 +10,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from kzgraph.formats.writers import assemble, chunk_texts
-from kzgraph.publish.site.model import SiteData, Triple
+from kzgraph.publish.site.model import SiteData, Triple, _order
 from kzgraph.vocab import DCTERMS, FOAF, KZ, SCHEMA, SKOS
 
 #: site file extension -> kzgraph format name, in the order pages link them
@@ -29,7 +29,10 @@ def render_rdf(data: SiteData, doc: str, ext: str) -> bytes:
     """One document's RDF in one format (``ttl``, ``jsonld`` or ``nt``)."""
     if ext not in RDF_FILES:
         raise ValueError(f"unknown RDF file type {ext!r}; known: {', '.join(RDF_FILES)}")
-    triples = data.document_triples(doc) if doc != data.base else data.orphans()
+    triples = data.document_triples(doc)
+    if doc == data.base:  # the home page also holds what no other page does
+        triples = sorted(set(triples) | set(data.orphans()),
+                         key=lambda t: tuple(map(_order, t)))
     chunks = chunk_texts({None: triples}, [RDF_FILES[ext]])
     return assemble(RDF_FILES[ext], [chunks.get(RDF_FILES[ext], "")])
 
