@@ -154,9 +154,9 @@ def test_text_report_and_russian_messages(runner, content):
     assert result.exit_code == 1
     first = result.output.splitlines()[0]
     assert first.startswith(f"content/{FEMINITA_RU}:")
-    assert "key 'categories' [ru]: error:" in first
-    assert "известную категорию" in first
-    assert result.output.endswith("1 error(s), 0 warning(s).\n")
+    assert "ключ 'categories' [ru]: ошибка:" in first
+    assert "не является известной категорией" in first
+    assert result.output.endswith("Ошибок: 1, предупреждений: 0.\n")
 
 
 def test_turtle_report_is_a_shacl_report(runner, content):

@@ -81,13 +81,17 @@ def _progress_bar() -> Callable[[int, int], None] | None:
 
 
 def lang_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--lang", default="en", show_default=True,
-                        help="Language of the messages (en or ru).")(f)
+    return click.option("--lang", default=None,
+                        help="Language of the messages: en, ru or kk (default: KZGRAPH_LANG, "
+                             "else the locale, else en).")(f)
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def _print_problems(problems: list[Problem], lang: str | None = None) -> None:
+    from kzgraph.errors import message_language
+
+    lang = message_language(lang)
     for p in problems:
-        click.echo(str(p), err=True)
+        click.echo(p.render(lang), err=True)
 
 
 def handles_errors(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -97,7 +101,7 @@ def handles_errors(f: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return f(*args, **kwargs)
         except ContentError as exc:
-            _print_problems(exc.problems)
+            _print_problems(exc.problems, kwargs.get("lang"))
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_PROBLEMS)
         except KzgraphError as exc:
@@ -162,8 +166,11 @@ def export(content: Path | None, fmt: str, output: Path | None) -> None:
 
 @cli.command(epilog=EPILOG)
 @content_option
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "turtle"]),
-              default="text", show_default=True, help="How to write the report.")
+@click.option("--format", "-f", "fmt",
+              type=click.Choice(["text", "json", "turtle", "github", "sarif"]),
+              default="text", show_default=True,
+              help="How to write the report: text, JSON, a SHACL report in Turtle, GitHub "
+                   "workflow annotations, or SARIF 2.1.0 (code-scanning tools and editors).")
 @lang_option
 @engine_options
 @handles_errors
@@ -171,16 +178,22 @@ def validate(content: Path | None, fmt: str, lang: str, jobs: int | None, cache:
              no_cache: bool, quiet: bool) -> None:
     """Check the content against the SHACL shapes and report every problem by file, key and line."""
     from kzgraph.engine.pipeline import check
-    from kzgraph.check.report import as_json, as_text, as_turtle
+    from kzgraph.check.report import as_github, as_json, as_sarif, as_text, as_turtle
+    from kzgraph.errors import message_language
 
     settings = _settings(content)
+    lang = message_language(lang)
     result = check(settings, lang, **_engine(jobs, cache, no_cache, quiet))
     if fmt == "json":
-        click.echo(as_json(result.problems), nl=False)
+        click.echo(as_json(result.problems, lang), nl=False)
     elif fmt == "turtle":
-        click.echo(as_turtle(result.problems, settings.base), nl=False)
+        click.echo(as_turtle(result.problems, settings.base, lang), nl=False)
+    elif fmt == "github":
+        click.echo(as_github(result.problems, lang), nl=False)
+    elif fmt == "sarif":
+        click.echo(as_sarif(result.problems, __version__, lang), nl=False)
     else:
-        click.echo(as_text(result.problems), nl=False)
+        click.echo(as_text(result.problems, lang), nl=False)
     sys.exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
 
 
@@ -205,9 +218,12 @@ def build(content: Path | None, output: Path, formats: str, lang: str, jobs: int
         wanted = [get_format(name.strip()).name for name in formats.split(",") if name.strip()]
     except KeyError as exc:
         raise click.BadParameter(f"unknown format {exc}", param_hint="--formats") from None
+    from kzgraph.errors import message_language
+
+    lang = message_language(lang)
     result = run_build(_published_settings(content), output, lang, formats=wanted,
                        **_engine(jobs, cache, no_cache, quiet))
-    _print_problems(result.problems)
+    _print_problems(result.problems, lang)
     files = sorted(p.name for p in output.iterdir())
     click.echo(f"Built {output}/ : {result.stats.triples} triples about {result.parts} "
                f"resources ({result.rebuilt} made anew, the rest from the cache) in "
@@ -256,9 +272,12 @@ def push(content: Path | None, endpoint: str, graph: str | None, dump: Path | No
     store = GraphStore(endpoint, user=user, password=password,
                        token=None if user else token_from_environment(),
                        graph_param=graph_param, transfer=transfer, timeout=timeout)
+    from kzgraph.errors import message_language
+
+    lang = message_language(lang)
     report, problems = push_content(_published_settings(content), store, graph=graph,
                                     dump=dump, lang=lang, progress=terminal_progress(quiet))
-    _print_problems(problems)
+    _print_problems(problems, lang)
     if not quiet:
         triples = "" if report.triples is None else f"{report.triples:,} triples, "
         removed = (f"; removed {len(report.deleted)} graph(s) no longer in the content"
@@ -327,6 +346,12 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
         return
     engine, problems = open_engine(settings, endpoint, data, timeout)
     _print_problems(problems)
+    from kzgraph.query.checks import check_slug_params, union_hint, unknown_terms
+
+    check_slug_params(engine, found.params, bindings, settings.base)
+    if not found.strict:  # an ad-hoc query: its terms may be misspelt
+        for warning in unknown_terms(engine, prepared, settings.base):
+            click.echo(f"Warning: {warning}", err=True)
     result = engine.run(prepared)
     names = (find_labels(engine, iris_in(result.rows), label_lang, settings.base)
              if labels and fmt in ("table", "markdown") else None)
@@ -338,6 +363,10 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
         write_atomic(output, out)
     if result.form == "SELECT" and not result.rows:
         click.echo("No match.", err=True)
+    if endpoint and not len(result):
+        hint = union_hint(engine, endpoint)
+        if hint:
+            click.echo(hint, err=True)
 
 
 @cli.command(epilog=EPILOG)
@@ -369,8 +398,10 @@ def site(content: Path | None, output: Path, base: str | None, no_search: bool, 
     JSON-LD and N-Triples beside it, index pages, search, an in-browser SPARQL page, the dumps,
     and Apache/nginx/Caddy configurations for content negotiation. A rebuild rewrites only
     the files whose bytes changed."""
+    from kzgraph.errors import message_language
     from kzgraph.publish.site import build_site
 
+    lang = message_language(lang)
     report = build_site(_published_settings(content, base), output, lang=lang,
                         search=not no_search,
                         **_engine(jobs, cache, no_cache, quiet))
@@ -380,39 +411,192 @@ def site(content: Path | None, output: Path, base: str | None, no_search: bool, 
                f"in {report.seconds:.1f} s.", err=True)
 
 
-SERVE_EPILOG = ("Exit codes: 0 stopped (Ctrl-C), 2 could not start (port in use, missing "
-                "content folder). Content with errors does not stop the server: its pages show "
-                "the errors until a save fixes them.")
+STATUS_EPILOG = ("Exit codes: 0 done, 1 a language given with --require misses a text "
+                 "somewhere, 2 kzgraph could not run.")
 
 
-@cli.command(epilog=SERVE_EPILOG)
+@cli.command(epilog=STATUS_EPILOG)
 @content_option
-@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="The port to listen on (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="The address to listen on; 0.0.0.0 makes the server reachable from other "
-                   "machines.")
-@click.option("--base", metavar="IRI", help="Publish under this base IRI (behind a proxy) "
-              "instead of the server's own address, which makes every link work locally.")
-@click.option("--no-watch", is_flag=True, help="Do not watch the content folder for changes.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds a SPARQL query may run before it is stopped.")
-@click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
-              help="The most rows (or triples) a SPARQL answer may have.")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="SPARQL worker processes (each holds the graph in memory).")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "markdown", "json", "csv"]),
+              default="text", show_default=True,
+              help="text and markdown list the gaps and the totals; json and csv every text.")
+@click.option("--require", metavar="LANGS", default="",
+              help="Languages (comma-separated) that must have every text: exit 1 if one is "
+                   "missing anywhere (for CI). They are shown even where no file has them.")
 @handles_errors
-def serve(content: Path | None, port: int, host: str, base: str | None, no_watch: bool,
-          timeout: float, max_rows: int, workers: int) -> None:
-    """Serve the site and its data: every resource IRI as HTML or RDF by the Accept header, a
-    read-only SPARQL 1.1 endpoint at /sparql, and, while the content changes, pages that
-    reload themselves after each rebuild."""
+def status(content: Path | None, fmt: str, require: str) -> None:
+    """Show which page lacks which text in which language: the title, the description, the
+    body and each guide section's title, missing or older (by 'date') than the default
+    language's, with totals per language."""
+    from kzgraph.content.status import WRITERS
+    from kzgraph.engine.pipeline import content_status
+
+    settings = _settings(content)
+    required = [lang.strip() for lang in require.split(",") if lang.strip()]
+    found, problems = content_status(settings, required)
+    _print_problems(problems)
+    click.echo(WRITERS[fmt](found), nl=False)
+    missing = found.missing_in(required)
+    if missing:
+        langs = ", ".join(sorted({c.lang for c in missing}))
+        click.echo(f"{len(missing)} text(s) missing in {langs}.", err=True)
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command("new", epilog=EPILOG)
+@click.argument("kind", type=click.Choice(["guide", "source", "category", "perspective"]))
+@click.argument("slug")
+@click.option("--lang", "langs", default="", metavar="LANGS",
+              help="Other languages to write the page in, comma-separated (such as ru,kk); the "
+                   "default language's file is always written.")
+@content_option
+@handles_errors
+def new_page(kind: str, slug: str, langs: str, content: Path | None) -> None:
+    """Start a page: write KIND/SLUG/index.md (and index.LANG.md for each --lang) with every
+    key the shapes know, commented with what it means and which values it takes. Fill in the
+    required keys, then run 'kzgraph validate'."""
+    from kzgraph.check.scaffold import scaffold, write_pages
+    from kzgraph.errors import ConfigError
+
+    settings = _settings(content)
+    if not settings.content.is_dir():
+        raise ConfigError(f"The content folder '{settings.content}' does not exist.")
+    pages = scaffold(settings.content, kind, slug,
+                     [lang.strip() for lang in langs.split(",") if lang.strip()],
+                     settings.default_language, language_dirs=settings.language_dirs)
+    write_pages(pages)
+    for page in pages:
+        click.echo(f"Wrote {page.path}")
+
+
+@cli.group("cache", invoke_without_command=True, epilog=EPILOG)
+@click.pass_context
+def cache_group(ctx: click.Context) -> None:
+    """Show the build cache (under $XDG_CACHE_HOME/kzgraph, ~/.cache/kzgraph by default): one
+    folder per content folder, its size, and whether that content folder still exists."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from kzgraph.engine.cachedirs import cache_root, entries
+
+    found = entries()
+    for e in found:
+        state = "missing" if e.content is not None and not e.exists else \
+            "unknown" if e.content is None else "exists"
+        click.echo(f"{e.path.name}  {_size(e.size):>9}  {state:<7}  {e.content or '-'}")
+    click.echo(f"{cache_root()}: {len(found)} folder(s), {_size(sum(e.size for e in found))}.")
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"  # pragma: no cover
+
+
+@cache_group.command("prune", epilog=EPILOG)
+@click.option("--dry-run", "-n", is_flag=True, help="Say what would be removed; remove nothing.")
+def cache_prune(dry_run: bool) -> None:
+    """Remove the cache folders of content folders that no longer exist (and those that do not
+    say which content folder they are for)."""
+    from kzgraph.engine.cachedirs import prune
+
+    gone = prune(dry_run=dry_run)
+    for e in gone:
+        click.echo(f"{'Would remove' if dry_run else 'Removed'} {e.path} ({_size(e.size)}, "
+                   f"for {e.content or 'an unrecorded content folder'})")
+    click.echo(f"{len(gone)} folder(s), {_size(sum(e.size for e in gone))}"
+               f"{' to free' if dry_run else ' freed'}.")
+
+
+@cache_group.command("clear", epilog=EPILOG)
+def cache_clear() -> None:
+    """Remove every cache folder (the next build starts from scratch)."""
+    from kzgraph.engine.cachedirs import clear
+
+    gone = clear()
+    click.echo(f"Removed {len(gone)} folder(s), {_size(sum(e.size for e in gone))} freed.")
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("old")
+@click.argument("new")
+@content_option
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "markdown", "json", "sparql"]),
+              default="text", show_default=True,
+              help="A changelog in words (text, Markdown for a pull-request comment, JSON), or "
+                   "the SPARQL Update that turns the old graph into the new one in a store.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
+@handles_errors
+def diff(old: str, new: str, content: Path | None, fmt: str, output: Path | None) -> None:
+    """Say what changed between OLD and NEW: each a build (an output folder, or a .nq/.nt
+    file) or a git revision of the content folder (such as HEAD~1, main, a tag)."""
+    from kzgraph.formats.writers import write_atomic
+    from kzgraph.publish.diff import (as_json, as_markdown, as_text, changelog, read_version,
+                                      sparql_update)
+
+    settings = _settings(content)
+    before, after = read_version(settings, old), read_version(settings, new)
+    if fmt == "sparql":
+        out = sparql_update(before, after)
+    else:
+        changes = changelog(before, after, settings.base)
+        out = (as_json(changes, before, after) if fmt == "json" else
+               as_markdown(changes, settings.base, before, after) if fmt == "markdown" else
+               as_text(changes, settings.base, before, after))
+    if output is None:
+        click.echo(out, nl=False)
+    else:
+        write_atomic(output, out.encode("utf-8"))
+
+
+@cli.command(epilog=EPILOG)
+@click.option("--kind", required=True,
+              type=click.Choice(["guide", "source", "category", "perspective"]),
+              help="The kind of page whose front matter the schema describes.")
+@click.option("--lang", default=None, metavar="LANG",
+              help="The language of the pages (country names in it are allowed besides the "
+                   "English ones; default: the default language).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
+@content_option
+@handles_errors
+def schema(kind: str, lang: str | None, output: Path | None, content: Path | None) -> None:
+    """Write the JSON Schema of a kind of page's front matter, generated from the shapes and
+    the slugs of the content folder, for an editor's YAML tooling."""
+    from kzgraph.check.schema import as_json, front_matter_schema
+    from kzgraph.errors import ConfigError
+    from kzgraph.formats.writers import write_atomic
+
+    settings = _settings(content)
+    if not settings.content.is_dir():
+        raise ConfigError(f"The content folder '{settings.content}' does not exist.")
+    text = as_json(front_matter_schema(kind, settings.content,
+                                       lang or settings.default_language,
+                                       settings.language_dirs))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text.encode("utf-8"))
+
+
+@cli.command(epilog="Exit codes: 0 stopped, 2 could not start (port in use, missing folder).")
+@content_option
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0: other machines too.")
+@click.option("--base", metavar="IRI", help="Publish under this base, not the server's address.")
+@click.option("--no-watch", is_flag=True, help="Do not rebuild when the content changes.")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="SPARQL limit, s.")
+@click.option("--max-rows", type=int, default=100_000, show_default=True, help="SPARQL row limit.")
+@click.option("--workers", type=int, default=2, show_default=True, help="SPARQL worker processes.")
+@handles_errors
+def serve(content: Path | None, no_watch: bool, **options: Any) -> None:
+    """Serve the site (every IRI as HTML or RDF by Accept), a read-only SPARQL endpoint at
+    /sparql, and pages that reload themselves after each rebuild (or show the errors)."""
     from kzgraph.publish.serve.run import serve as run_serve
 
-    if base is not None:
-        Settings(base=base)  # checks it (ConfigError: an absolute http(s) IRI ending with /)
-    run_serve(_settings(content), host=host, port=port, base=base, watch=not no_watch,
-              timeout=timeout, max_rows=max_rows, workers=workers,
+    run_serve(_settings(content), watch=not no_watch, **options,
               log=lambda message: click.echo(message, err=True))
 
 

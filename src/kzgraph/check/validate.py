@@ -14,11 +14,11 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kzgraph.errors import ERROR, WARNING, Problem, brief
-from kzgraph.graph.mapping import Mapped, Origin, key_for
+from kzgraph.errors import ERROR, WARNING, Message, Problem, brief, msg, nearest, suggestion
+from kzgraph.graph.mapping import KIND, Mapped, Origin, key_for
 from kzgraph.resources import ontology_file, shapes_file
 from kzgraph.check.shacl import CompiledShapes, Index, Result, results_from_report, superclass_closure
-from kzgraph.vocab import SH
+from kzgraph.vocab import KZ, SH, SKOS
 
 _SEVERITY = {SH.Violation: ERROR, SH.Warning: WARNING, SH.Info: WARNING}
 #: the component of the shapes that want a title in every language the content is published in
@@ -99,7 +99,8 @@ def _origins(mapped: Mapped, focus: Node, path: Node, value: Node | None) -> lis
     return [Origin(p.rel, p.lang, key, p.front_line if key else p.body_line) for p in pages]
 
 
-def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en") -> list[Problem]:
+def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en",
+           known: dict[str, set[str]] | None = None) -> list[Problem]:
     """Turn validation results into problems naming the file, key, line and language.
 
     A result about a missing value (no ``sh:value``) is left out where mapping already
@@ -108,7 +109,11 @@ def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en") -> list[
     """
     already = {(p.path, p.key) for p in mapped.problems}
     results = sorted(results, key=Result.key)
-    found = [located(r, origins_of(mapped, r), mapped.minter.base, lang) for r in results]
+    found = []
+    for r in results:
+        origins = origins_of(mapped, r)
+        found.append(located(r, origins, mapped.minter.base, lang,
+                             slug_message(r, mapped, known, lang, {o.path for o in origins})))
     # a value wrong in itself is reported on its file: a count of values (a result with no
     # value) that it also breaks is not reported again, on that file or the others
     already |= {(p.path, p.key) for r, ps in zip(results, found) if r.value is not None
@@ -116,7 +121,7 @@ def locate(mapped: Mapped, results: Iterable[Result], lang: str = "en") -> list[
     problems: list[Problem] = []
     for r, ps in zip(results, found):
         if r.value is None and any((p.path, p.key) in already for p in ps):
-            continue
+            continue  # a file of the resource already says the key has no value
         if r.component == _COVERAGE and any(
                 (page.rel, key) in already for page in mapped.origins.pages.get(r.focus, ())
                 for key in {p.key for p in ps}):
@@ -130,15 +135,20 @@ def origins_of(mapped: Mapped, result: Result) -> list[Origin]:
     return _origins(mapped, result.focus, result.path, result.value)
 
 
-def located(r: Result, origins: list[Origin], base: str, lang: str = "en") -> list[Problem]:
-    """One result as problems, one per origin (or one naming the node, if it has none)."""
+def located(r: Result, origins: list[Origin], base: str, lang: str = "en",
+            message: str | None = None) -> list[Problem]:
+    """One result as problems, one per origin (or one naming the node, if it has none);
+    ``message``, where given, says more than the shape's own."""
     severity = _SEVERITY.get(r.severity, ERROR)
-    message = _message(r.messages, lang)
     shown = _show(r.value, base)
-    found = f" (found: {brief(shown)})" if shown is not None else ""
+
+    def found(code: str) -> str:
+        return "" if shown is None else \
+            msg(" (found: {value})", value=brief(shown)).render(code)
     detail = ShaclDetail(r.component, r.shape, r.path, r.value, r.severity, tuple(
-        Literal(f"{m}{found}", lang=m.language) for m in r.messages if isinstance(m, Literal)))
-    message += found
+        Literal(f"{m}{found(m.language or 'en')}", lang=m.language) for m in r.messages
+        if isinstance(m, Literal)))
+    message = message if message is not None else _message(r.messages, lang) + found(lang)
     if not origins:
         return [Problem(str(r.focus), None, None, message, severity=severity,
                         stage="shacl", focus=str(r.focus), detail=detail)]
@@ -161,3 +171,81 @@ def run_engine(graph: Graph) -> list[Result]:
     """kzgraph's SHACL engine over a whole graph (the same results as :func:`run_shacl`)."""
     shapes, hierarchy = compiled_shapes()
     return shapes.validate(Index(graph, hierarchy))
+
+
+# -- slugs: which of three cases, and the nearest names ----------------------------------------
+
+#: the keys whose values are slugs of pages: the property, and the kind of page it points to
+SLUG_PATHS = {KZ.category: "category", KZ.offersPerspective: "perspective",
+              KZ.missesPerspective: "perspective", SKOS.broader: "perspective"}
+_FOLDERS = {"category": "categories", "perspective": "perspectives"}
+
+
+def _missing(page: str, key: str, target: str, folder: str) -> Message:
+    """A page with no value for a slug key, in the catalogues' words."""
+    if target == "category":
+        return msg("This {page} has no '{key}'. Add '{key}:' with at least one category slug "
+                   "(the name of a folder under content/{folder}/).", page=KIND[page], key=key,
+                   folder=folder)
+    return msg("This {page} has no '{key}'. Add '{key}:' with at least one perspective slug "
+               "(the name of a folder under content/{folder}/).", page=KIND[page], key=key,
+               folder=folder)
+
+
+def _unknown(target: str, slug: str, key: str, folder: str, others: list[str]) -> Message:
+    """An unknown slug, beside known ones (``others``) or alone, in the catalogues' words."""
+    known = ", ".join(f"'{o}'" for o in others)
+    if target == "category":
+        if others:
+            return msg("'{slug}' is not a known category (there is no content/{folder}/{slug}/ "
+                       "folder); it stands beside the known {others}.", slug=slug,
+                       folder=folder, others=known)
+        return msg("'{slug}' is not a known category (there is no content/{folder}/{slug}/ "
+                   "folder), and none of the values of '{key}' is a known category.",
+                   slug=slug, folder=folder, key=key)
+    if others:
+        return msg("'{slug}' is not a known perspective (there is no content/{folder}/{slug}/ "
+                   "folder); it stands beside the known {others}.", slug=slug, folder=folder,
+                   others=known)
+    return msg("'{slug}' is not a known perspective (there is no content/{folder}/{slug}/ "
+               "folder), and none of the values of '{key}' is a known perspective.",
+               slug=slug, folder=folder, key=key)
+
+
+def _slug_of(value: Node, target: str, base: str) -> str | None:
+    """The slug a page IRI of kind ``target`` was minted from, or None."""
+    prefix = f"{base}{target}/"
+    text = str(value)
+    if isinstance(value, URIRef) and text.startswith(prefix) and "/" not in text[len(prefix):]:
+        return text[len(prefix):]
+    return None
+
+
+def slug_message(r: Result, mapped: Mapped, known: dict[str, set[str]] | None,
+                 lang: str, files: set[str] = frozenset()) -> str | None:
+    """For a result about a key whose values are slugs (``categories``, ``perspectives``,
+    ``blind_spots``, ``broader``), a message saying which case it is -- missing, an unknown
+    slug beside known ones (in the same ``files``), or only unknown slugs -- with the nearest
+    known slugs; None for any other result, or when the known slugs are not at hand."""
+    target = SLUG_PATHS.get(r.path) if known is not None else None
+    if target is None:
+        return None
+    names = sorted(known.get(target, ()))
+    kind = mapped.origins.kinds.get(r.focus)
+    key = key_for(kind, r.path) if kind else None
+    if key is None:
+        return None
+    folder = _FOLDERS[target]
+    if r.value is None:
+        if r.component != SH.MinCountConstraintComponent:
+            return None
+        return _missing(kind, key, target, folder).render(lang)
+    slug = _slug_of(r.value, target, mapped.minter.base)
+    if slug is None or slug in names:
+        return None
+    values = {_slug_of(v, target, mapped.minter.base)
+              for v in mapped.origins.objects(r.focus, r.path)
+              if any(o.path in files for o in mapped.origins.for_triple((r.focus, r.path, v)))}
+    others = sorted(v for v in values if v is not None and v in names)
+    text = _unknown(target, slug, key, folder, others) + suggestion(nearest(slug, names))
+    return text.render(lang)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import gettext
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pycountry
+
+if TYPE_CHECKING:
+    from kzgraph.errors import Message
 
 
 def _norm(name: str) -> str:
@@ -135,3 +139,55 @@ def country_geometry(alpha_2: str) -> tuple[tuple[float, float],
         return None
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     return (float(lon), float(lat)), (min(xs), min(ys), max(xs), max(ys))
+
+
+def did_you_mean_country(name: str, lang: str = "en") -> "Message":
+    """`` Did you mean 'Kazakhstan'?`` for a misspelt country name or code (the names in the
+    page's language and in English), or nothing when none is close."""
+    from kzgraph.errors import nearest, suggestion
+
+    codes: list[str] = []
+    for lang_ in dict.fromkeys((lang, "en")):
+        index = _index(lang_)
+        for key in nearest(_norm(name), index, n=3, cutoff=0.8):
+            if index[key] not in codes:
+                codes.append(index[key])
+    return suggestion(country_name(code, lang) for code in codes[:3])
+
+
+def did_you_mean_language(text: str) -> "Message":
+    """`` Did you mean 'ru'?`` for a language written as a three-letter code, a name, or a near
+    miss of a name; nothing when no ISO 639-1 language is close."""
+    from kzgraph.errors import nearest, suggestion
+
+    try:
+        found = pycountry.languages.lookup(text.strip())
+    except LookupError:
+        found = None
+    if found is not None and hasattr(found, "alpha_2"):
+        return suggestion([found.alpha_2])
+    names = {language.name: language.alpha_2 for language in pycountry.languages
+             if hasattr(language, "alpha_2")}
+    return suggestion(names[n] for n in nearest(text, names, n=1, cutoff=0.8))
+
+
+@lru_cache(maxsize=8)
+def country_names(languages: tuple[str, ...] = ("en", "ru", "kk")) -> tuple[str, ...]:
+    """Every form a country may be written in, as written (codes, English names, and the names
+    in ``languages``), sorted: for a schema's list of allowed values."""
+    names: set[str] = set()
+    translations = [t for t in (_translation(lang) for lang in languages if lang != "en") if t]
+    for country in pycountry.countries:
+        own = {country.alpha_2, country.alpha_3, country.name}
+        for attr in ("official_name", "common_name"):
+            if hasattr(country, attr):
+                own.add(getattr(country, attr))
+        names |= own
+        for translation in translations:
+            names |= {translation.gettext(n) for n in own}
+    return tuple(sorted(names))
+
+
+def iso639_1_codes() -> list[str]:
+    """The ISO 639-1 codes, sorted."""
+    return sorted(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from kzgraph.content.load import Page
-from kzgraph.errors import INFO, Problem
+from kzgraph.errors import INFO, Message, Problem, msg
 
 #: keys Hugo understands that carry nothing for the graph (docs/model.md lists them)
 IGNORED = frozenset({
@@ -39,7 +39,9 @@ class Publication:
     holds (the next date on which it changes, ISO text, or None)."""
 
     published: bool = True
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Message] = field(default_factory=list)
+    #: whether one of the reasons is that the page is a draft
+    draft: bool = False
     problems: list[Problem] = field(default_factory=list)
     until: str | None = None
 
@@ -49,14 +51,15 @@ def _date(page: Page, key: str, out: Publication) -> dt.date | None:
     if fld is None:
         return None
     m = _WHEN.fullmatch(str(fld.value).strip()) if isinstance(fld.value, str) else None
-    try:
-        return dt.date.fromisoformat(m.group("date")) if m else None
-    except ValueError:
-        pass
+    if m is not None:
+        try:
+            return dt.date.fromisoformat(m.group("date"))
+        except ValueError:
+            pass
     if key != "date":  # 'date' is checked where it is mapped
         out.problems.append(page.problem(
-            f"'{key}' must be a date, YYYY-MM-DD (a time after it is allowed, as Hugo "
-            f"allows), not {fld.value!r}.", key=key))
+            msg("'{key}' must be a date, YYYY-MM-DD (a time after it is allowed, as Hugo "
+                "allows), not {value}.", key=key, value=repr(fld.value)), key=key))
     return None
 
 
@@ -68,21 +71,23 @@ def publication(page: Page, build_date: dt.date, drafts: bool = False) -> Public
     if draft is not None:
         if not isinstance(draft.value, bool):
             out.problems.append(page.problem(
-                f"'draft' must be true or false, not {draft.value!r}.", key="draft"))
+                msg("'draft' must be true or false, not {value}.", value=repr(draft.value)),
+                key="draft"))
         elif draft.value and not drafts:
-            out.reasons.append("it is a draft ('draft: true'; 'kzgraph build --drafts' "
-                               "publishes drafts, as 'hugo -D' does)")
+            out.draft = True
+            out.reasons.append(msg("it is a draft ('draft: true'; 'kzgraph build --drafts' "
+                                   "publishes drafts, as 'hugo -D' does)"))
     key = "publishDate" if "publishDate" in page.fields else "date"
     start = _date(page, key, out)
     if start is not None and start > build_date:
-        out.reasons.append(f"its {'publishDate' if key == 'publishDate' else 'date'} "
-                           f"{start.isoformat()} is after the build date "
-                           f"{build_date.isoformat()}")
+        out.reasons.append(msg("its {key} {start} is after the build date {build}",
+                               key="publishDate" if key == "publishDate" else "date",
+                               start=start.isoformat(), build=build_date.isoformat()))
         out.until = start.isoformat()
     end = _date(page, "expiryDate", out)
     if end is not None:
         if end <= build_date:
-            out.reasons.append(f"it expired on {end.isoformat()} (its expiryDate)")
+            out.reasons.append(msg("it expired on {end} (its expiryDate)", end=end.isoformat()))
         elif out.until is None or end.isoformat() < out.until:
             out.until = end.isoformat()
     out.published = not out.reasons
@@ -91,8 +96,11 @@ def publication(page: Page, build_date: dt.date, drafts: bool = False) -> Public
 
 def not_published(page: Page, how: Publication) -> Problem:
     """The note that lists a page as not published, and why."""
-    key = "draft" if any("draft" in r for r in how.reasons) else None
-    return page.problem("This page is not published: " + "; ".join(how.reasons) + ".",
+    key = "draft" if how.draft else None
+    reasons = how.reasons[0]
+    for reason in how.reasons[1:]:
+        reasons = reasons + "; " + reason
+    return page.problem(msg("This page is not published: {reasons}.", reasons=reasons),
                         key=key, line=None if key else page.front_line, severity=INFO)
 
 
@@ -108,18 +116,20 @@ def site_paths(page: Page) -> tuple[list[tuple[str, str, int]], list[Problem]]:
             continue
         values = fld.value if isinstance(fld.value, list) else [fld.value]
         if key == "url" and isinstance(fld.value, list):
-            problems.append(page.problem("'url' must be one path, such as '/about/'.", key=key))
+            problems.append(page.problem(msg("'url' must be one path, such as '/about/'."),
+                                         key=key))
             continue
         for value in values:
             if not isinstance(value, str) or not value.strip() or re.search(r"\s", value):
                 problems.append(page.problem(
-                    f"Each entry of '{key}' must be a path on the site, such as "
-                    f"'/old/path/'; {value!r} is not.", key=key))
+                    msg("Each entry of '{key}' must be a path on the site, such as "
+                        "'/old/path/'; {value} is not.", key=key, value=repr(value)), key=key))
                 continue
             paths.append((key, value if value.startswith("/") else "/" + value, fld.line))
     slug = page.fields.get("slug")
     if slug is not None and (not isinstance(slug.value, str) or "/" in slug.value
                              or not slug.value.strip()):
         problems.append(page.problem(
-            f"'slug' must be one word for the page's address, not {slug.value!r}.", key="slug"))
+            msg("'slug' must be one word for the page's address, not {value}.",
+                value=repr(slug.value)), key="slug"))
     return paths, problems

@@ -15,6 +15,8 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
+from kzgraph.errors import Message, msg
+
 #: a TOML front matter's closing line
 _TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*$", re.MULTILINE)
 _TOML_AT = re.compile(r"\(at line (?P<line>\d+), column \d+\)")
@@ -32,7 +34,7 @@ class Front:
     front_line: int
     body_start: int
     body_line: int
-    problem: tuple[str, int] | None = None
+    problem: tuple[Message, int] | None = None
     #: keys written twice: (key, line, first line)
     twice: tuple[tuple[str, int, int], ...] = ()
 
@@ -48,7 +50,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _failed(message: str, line: int) -> Front:
+def _failed(message: Message, line: int) -> Front:
     return Front([], 1, 0, 1, (message, line))
 
 
@@ -56,10 +58,12 @@ def read_toml(text: str) -> Front:
     """Front matter between a first line ``+++`` and the next ``+++`` line."""
     first_end = text.find("\n")
     if first_end < 0:
-        return _failed("The front matter is not closed: add a '+++' line after the last key.", 1)
+        return _failed(msg("The front matter is not closed: add a '+++' line after the last "
+                           "key."), 1)
     closing = _TOML_CLOSE.search(text, first_end + 1)
     if closing is None:
-        return _failed("The front matter is not closed: add a '+++' line after the last key.", 1)
+        return _failed(msg("The front matter is not closed: add a '+++' line after the last "
+                           "key."), 1)
     front = text[first_end + 1:closing.start()]
     front_line = 2
     try:
@@ -68,8 +72,8 @@ def read_toml(text: str) -> Front:
         m = _TOML_AT.search(str(exc))
         line = front_line + int(m.group("line")) - 1 if m else front_line
         what = _TOML_AT.sub("", str(exc)).strip()
-        return _failed(f"The front matter is not valid TOML ({what}). Check the quotes, '=' "
-                       "signs and brackets on this line.", line)
+        return _failed(msg("The front matter is not valid TOML («{what}»). Check the quotes, "
+                           "'=' signs and brackets on this line.", what=what), line)
     lines = _toml_key_lines(front)
     body_start = closing.end() + 1 if text[closing.end():closing.end() + 1] == "\n" \
         else closing.end()
@@ -126,10 +130,10 @@ def read_json(text: str) -> Front:
     try:
         data, end = json.JSONDecoder(object_pairs_hook=pairs).raw_decode(text)
     except json.JSONDecodeError as exc:
-        return _failed(f"The front matter is not valid JSON ({exc.msg}). Check the quotes, "
-                       "commas and braces on this line.", exc.lineno)
+        return _failed(msg("The front matter is not valid JSON («{what}»). Check the quotes, "
+                           "commas and braces on this line.", what=exc.msg), exc.lineno)
     if not isinstance(data, dict):
-        return _failed("The front matter must be a JSON object of keys and values.", 1)
+        return _failed(msg("The front matter must be a JSON object of keys and values."), 1)
     lines: dict[str, int] = {}
     for key, line in _json_key_lines(text[:end]):
         if key in lines:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from kzgraph.errors import Message, msg
+
 #: folder name -> kind of page
 KINDS = {
     "guides": "guide",
@@ -29,7 +31,7 @@ WHERE = ("<guides|sources|categories|perspectives>/<slug>/index[.<lang>].md, "
 
 
 def place(parts: tuple[str, ...] | list[str], language_dirs: dict[str, str] | None = None
-          ) -> tuple[str, str, str | None] | str:
+          ) -> tuple[str, str, str | None] | Message:
     """What a file at ``parts`` (its path inside the content folder) is: (kind, slug, the
     language its name or content folder gives or None), or why it is not a page."""
     lang_of_dir = None
@@ -37,7 +39,8 @@ def place(parts: tuple[str, ...] | list[str], language_dirs: dict[str, str] | No
         lang_of_dir, parts = language_dirs[parts[0]], parts[1:]
     m = _NAME.fullmatch(parts[-1]) if parts else None
     if m is None:
-        return f"This file is not where kzgraph looks for pages: put it at {WHERE}."
+        return msg("This file is not where kzgraph looks for pages: put it at {where}.",
+                   where=WHERE)
     stem, lang = m.group("stem"), m.group("lang") or lang_of_dir
     if len(parts) == 1:
         if stem == "_index":
@@ -46,12 +49,14 @@ def place(parts: tuple[str, ...] | list[str], language_dirs: dict[str, str] | No
         if stem == "_index":
             return COLLECTION, KINDS[parts[0]], lang
         if stem == "index":
-            return (f"A page directly in '{parts[0]}/' should be the section's '_index.md'; a "
-                    f"guide, source, category or perspective goes in '{parts[0]}/<slug>/'.")
+            return msg("A page directly in '{folder}/' should be the section's '_index.md'; a "
+                       "guide, source, category or perspective goes in '{folder}/<slug>/'.",
+                       folder=parts[0])
         return KINDS[parts[0]], stem, lang
     elif len(parts) == 3 and parts[0] in KINDS:
         if stem == "index":
             return KINDS[parts[0]], parts[1], lang
-        return (f"The file name '{parts[-1]}' should be 'index.md' or 'index.<language>.md' "
-                "(for example 'index.ru.md').")
-    return f"This file is not where kzgraph looks for pages: put it at {WHERE}."
+        return msg("The file name '{name}' should be 'index.md' or 'index.<language>.md' "
+                   "(for example 'index.ru.md').", name=parts[-1])
+    return msg("This file is not where kzgraph looks for pages: put it at {where}.",
+               where=WHERE)

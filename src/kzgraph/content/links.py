@@ -22,6 +22,7 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from kzgraph.content.guidebody import REF_SCHEME
+from kzgraph.errors import Message, msg
 
 #: a path on the site (no leading slash) -> the kind of page; the published IRI's form first
 _SITE_PATHS = (
@@ -58,7 +59,7 @@ class Target:
 class Unclear:
     """A link kzgraph cannot classify, or a ``ref`` that names no page (``dead``)."""
 
-    reason: str
+    reason: Message
     dead: bool = False
 
 
@@ -86,13 +87,14 @@ class LinkReader:
             return self._site_path(href[1:])  # the usual case: a plain path on the site
         href = href.strip()
         if not href:
-            return Unclear("The link has no address.")
+            return Unclear(msg("The link has no address."))
         if href.startswith(REF_SCHEME):
             return self._ref(unquote(href[len(REF_SCHEME):]), content_path)
         parts = urlsplit(href)
         if parts.scheme and parts.scheme not in ("http", "https"):
             return None if parts.scheme.lower() in _SCHEMES_OF_NO_PAGE else \
-                Unclear(f"kzgraph does not know what a '{parts.scheme}:' address is.")
+                Unclear(msg("kzgraph does not know what a '{scheme}:' address is.",
+                            scheme=parts.scheme))
         if parts.scheme or href.startswith("//"):
             absolute = href if parts.scheme else "https:" + href
             path = self._under_base(absolute)
@@ -127,8 +129,8 @@ class LinkReader:
             m = pattern.fullmatch(path)
             if m:
                 return Target(kind, m.group("slug"))
-        return Unclear(f"kzgraph cannot tell what '/{path}' is: it is not the path of a "
-                       "guide, source, category, perspective or country page.")
+        return Unclear(msg("kzgraph cannot tell what '/{path}' is: it is not the path of a "
+                           "guide, source, category, perspective or country page.", path=path))
 
     def _ref(self, path: str, content_path: str) -> Target | Unclear:
         """A ``ref``/``relref`` shortcode's content path, as Hugo resolves it: from the
@@ -142,9 +144,9 @@ class LinkReader:
             target = _content_target(posixpath.normpath("/" + candidate).lstrip("/"))
             if target is not None:
                 return target
-        return Unclear(f"The shortcode ref \"{path}\" names no page: give a content path "
-                       "such as \"sources/feminita\" or \"/sources/feminita/index.md\".",
-                       dead=True)
+        return Unclear(msg("The shortcode ref \"{path}\" names no page: give a content path "
+                           "such as \"sources/feminita\" or \"/sources/feminita/index.md\".",
+                           path=path), dead=True)
 
 
 def _content_target(path: str) -> Target | None:

@@ -24,7 +24,7 @@ import yaml
 
 from kzgraph.content.hugofront import read_json, read_toml
 from kzgraph.content.layout import COLLECTION, KINDS, place  # noqa: F401 (KINDS: re-exported)
-from kzgraph.errors import WARNING, Problem
+from kzgraph.errors import WARNING, Message, Problem, msg
 
 FILE_NAME = re.compile(r"index(?:\.(?P<lang>[^.]+))?\.md")
 SLUG = re.compile(r"[^\W_][\w-]*")
@@ -70,7 +70,7 @@ class Page:
     #: the SHA-256 of the file's bytes as read (for the build's provenance digest)
     sha256: str = ""
 
-    def problem(self, message: str, *, line: int | None = None, key: str | None = None,
+    def problem(self, message: str | Message, *, line: int | None = None, key: str | None = None,
                 stage: str = "map", severity: str = "error") -> Problem:
         """A problem located in this page; the line defaults to the key's line."""
         if line is None and key is not None and key in self.fields:
@@ -171,33 +171,36 @@ def _unclosed_quote(front: str, last: int) -> int | None:
 def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
                lang: str) -> tuple[Page | None, list[Problem]]:
     """Split one file's text into front matter (with key lines) and body."""
-    def fail(message: str, line: int | None = None, key: str | None = None):
+    def fail(message: Message, line: int | None = None, key: str | None = None):
         return None, notes + [Problem(rel, line, key, message, lang=lang)]
 
     notes: list[Problem] = []
     if text.startswith("\ufeff"):
         text = text[1:]
-        notes.append(Problem(rel, 1, None, "The file starts with a byte-order mark; it was "
-                             "ignored. Save the file as UTF-8 without BOM.", lang=lang,
-                             severity=WARNING))
+        notes.append(Problem(rel, 1, None, msg("The file starts with a byte-order mark; it "
+                                               "was ignored. Save the file as UTF-8 without "
+                                               "BOM."), lang=lang, severity=WARNING))
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        notes.append(Problem(rel, line, None, "The file has Windows (CR LF) or old Mac (CR) "
-                             "line endings; they were read as LF, and published text uses LF.",
+        notes.append(Problem(rel, line, None, msg("The file has Windows (CR LF) or old Mac "
+                                                  "(CR) line endings; they were read as LF, "
+                                                  "and published text uses LF."),
                              lang=lang, severity=WARNING))
     if not text.strip():
-        return fail("The file is empty. Add front matter between '---' lines and a body.", 1)
+        return fail(msg("The file is empty. Add front matter between '---' lines and a "
+                        "body."), 1)
     first = text.split("\n", 1)[0].strip()
     if first == "+++" or text.startswith("{"):
         return _toml_or_json(text, notes, fail, Page(path, rel, kind, slug, lang))
     opening = BOUNDARY.match(text)
     if not opening:
-        return fail("The file has no front matter: it must start with a '---' line, then YAML "
-                    "keys such as 'title:', then another '---' line.", 1)
+        return fail(msg("The file has no front matter: it must start with a '---' line, "
+                        "then YAML keys such as 'title:', then another '---' line."), 1)
     closing = BOUNDARY.search(text, opening.end())
     if not closing:
-        return fail("The front matter is not closed: add a '---' line after the last key.", 1)
+        return fail(msg("The front matter is not closed: add a '---' line after the last "
+                        "key."), 1)
     front = text[opening.end():closing.start()]
     front_line = text.count("\n", 0, opening.end()) + 1
     if front.startswith("\n"):
@@ -207,8 +210,8 @@ def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
 
     if "\t" in front:
         n = front[: front.index("\t")].count("\n")
-        return fail("The front matter contains a tab; YAML indents with spaces only. Replace "
-                    "the tab with spaces.", front_line + n)
+        return fail(msg("The front matter contains a tab; YAML indents with spaces only. "
+                        "Replace the tab with spaces."), front_line + n)
     simple = _simple_fields(front)
     if simple is not None:
         page = Page(path, rel, kind, slug, lang, body=text[body_start:], body_line=body_line,
@@ -221,7 +224,8 @@ def parse_page(text: str, *, path: Path, rel: str, kind: str, slug: str,
         node = loader.get_single_node()
     except RecursionError:
         loader.dispose()
-        return fail("The front matter is nested too deeply to read. Flatten it.", front_line)
+        return fail(msg("The front matter is nested too deeply to read. Flatten it."),
+                    front_line)
     except yaml.YAMLError as exc:
         loader.dispose()
         return _yaml_failure(exc, front, front_line, fail)
@@ -243,9 +247,9 @@ def _toml_or_json(text: str, notes: list[Problem],
     page.body, page.body_line = text[front.body_start:], front.body_line
     page.front_line = front.front_line
     for key, line, first in front.twice:
-        notes.append(page.problem(f"The key '{key}' is written twice (first on line {first}). "
-                                  "Keep one and merge the values.", line=line, key=key,
-                                  stage="load"))
+        notes.append(page.problem(msg("The key '{key}' is written twice (first on line "
+                                      "{first}). Keep one and merge the values.", key=key,
+                                      first=first), line=line, key=key, stage="load"))
     for key, value, line in front.fields:
         page.fields[key] = Field(key, value, line)
     return page, notes
@@ -260,15 +264,15 @@ def _yaml_failure(exc: yaml.YAMLError, front: str, front_line: int,
     mark = mark or getattr(exc, "problem_mark", None)
     stop = mark.line if mark is not None else 0
     if "nesting depth" in str(exc):
-        return fail("The front matter is nested too deeply to read. Flatten it.",
+        return fail(msg("The front matter is nested too deeply to read. Flatten it."),
                     front_line + stop)
     unclosed = _unclosed_quote(front, stop)
     if unclosed is not None:
-        return fail("The front matter is not valid YAML: the quote opened on this line is "
-                    "never closed. Add the closing quote.", front_line + unclosed)
+        return fail(msg("The front matter is not valid YAML: the quote opened on this line "
+                        "is never closed. Add the closing quote."), front_line + unclosed)
     what = "; ".join(x for x in (context, getattr(exc, "problem", None)) if x) or str(exc)
-    return fail(f"The front matter is not valid YAML ({what}). Check the indentation, "
-                "colons and quotes on this line.", front_line + stop)
+    return fail(msg("The front matter is not valid YAML («{what}»). Check the indentation, "
+                    "colons and quotes on this line.", what=what), front_line + stop)
 
 
 def _fields(page: Page, node: yaml.Node | None, loader: _Loader, front_line: int,
@@ -278,31 +282,31 @@ def _fields(page: Page, node: yaml.Node | None, loader: _Loader, front_line: int
     if node is None:
         return page, notes
     if not isinstance(node, yaml.MappingNode):
-        return fail("The front matter must be a list of 'key: value' lines.", front_line)
+        return fail(msg("The front matter must be a list of 'key: value' lines."), front_line)
     problems: list[Problem] = notes
     rel, lang = page.rel, page.lang
     for key_node, value_node in node.value:
         line = front_line + key_node.start_mark.line
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Problem(rel, line, None, "A front-matter key must be a plain word.",
-                                    lang=lang))
+            problems.append(Problem(rel, line, None,
+                                    msg("A front-matter key must be a plain word."), lang=lang))
             continue
         key = key_node.value
         if key in page.fields:
             problems.append(Problem(
                 rel, line, key,
-                f"The key '{key}' is written twice (first on line {page.fields[key].line}). "
-                "Keep one and merge the values.", lang=lang))
+                msg("The key '{key}' is written twice (first on line {first}). Keep one and "
+                    "merge the values.", key=key, first=page.fields[key].line), lang=lang))
             continue
         try:
             value = loader.construct_document(value_node)
         except RecursionError:
-            problems.append(Problem(rel, line, key, "This value is nested too deeply to read.",
-                                    lang=lang))
+            problems.append(Problem(rel, line, key,
+                                    msg("This value is nested too deeply to read."), lang=lang))
             continue
         except yaml.YAMLError as exc:
-            problems.append(Problem(rel, line, key, f"This value is not valid YAML: {exc}",
-                                    lang=lang))
+            problems.append(Problem(rel, line, key, msg("This value is not valid YAML: «{error}»",
+                                                        error=str(exc)), lang=lang))
             continue
         page.fields[key] = Field(key, value, line)
     return page, problems
@@ -336,8 +340,8 @@ def _walk(root: Path) -> tuple[list[str], list[Problem]]:
             elif entry.is_symlink() and _links_to_folder(entry):
                 problems.append(Problem(
                     _display(Path(entry.path), root), None, None,
-                    "This folder is a symbolic link; kzgraph does not follow linked folders "
-                    "(they can loop). Move the pages into the content folder.",
+                    msg("This folder is a symbolic link; kzgraph does not follow linked "
+                        "folders (they can loop). Move the pages into the content folder."),
                     severity=WARNING))
             elif entry.name.endswith(".md"):
                 files.append(entry.path)
@@ -383,47 +387,51 @@ def load_file(path: Path, root: Path, default_language: str,
     else:
         rel, parts = _display(path, root), path.relative_to(root).parts
     where = place(parts, language_dirs)
-    if isinstance(where, str):
+    if not isinstance(where, tuple):
         return None, [Problem(rel, None, None, where)]
     kind, slug, lang = where
     lang = lang or default_language
     if not _is_language(lang):
         return None, [Problem(rel, None, None,
-                              f"'{lang}' in the file name is not an ISO 639-1 language code "
-                              "(such as 'en', 'ru', 'kk').")]
+                              msg("'{lang}' in the file name is not an ISO 639-1 language code "
+                                  "(such as 'en', 'ru', 'kk').", lang=lang))]
     if kind != COLLECTION and not SLUG.fullmatch(slug):
-        what = "folder" if parts[-1].startswith("index.") else "file"
-        return None, [Problem(rel, None, None,
-                              f"The {what} name '{slug}' cannot be used as a slug: use letters, "
-                              "digits, '-' and '_' only, starting with a letter or digit.",
+        text = msg("The folder name '{slug}' cannot be used as a slug: use letters, digits, "
+                   "'-' and '_' only, starting with a letter or digit.", slug=slug) \
+            if parts[-1].startswith("index.") else \
+            msg("The file name '{slug}' cannot be used as a slug: use letters, digits, '-' "
+                "and '_' only, starting with a letter or digit.", slug=slug)
+        return None, [Problem(rel, None, None, text,
                               lang=lang)]
     try:
         info = os.stat(text_path)
         if not stat.S_ISREG(info.st_mode):
-            return None, [Problem(rel, None, None, "This is not a regular file (a folder, a "
-                                  "pipe or a device), so it cannot be a page.", lang=lang)]
+            return None, [Problem(rel, None, None, msg("This is not a regular file (a folder, "
+                                                       "a pipe or a device), so it cannot be a "
+                                                       "page."), lang=lang)]
         if info.st_size > MAX_FILE_BYTES:
+            size, limit = format(info.st_size, ","), format(MAX_FILE_BYTES, ",")
             return None, [Problem(rel, None, None,
-                                  f"The file is {info.st_size:,} bytes; pages over "
-                                  f"{MAX_FILE_BYTES:,} bytes are not read. Split it.",
+                                  msg("The file is {size} bytes; pages over {limit} bytes are "
+                                      "not read. Split it.", size=size, limit=limit),
                                   lang=lang)]
         data = _read(text_path, info.st_size)
     except OSError as exc:
-        reason = {errno.ELOOP: "its symbolic links loop",
-                  errno.ENOENT: "it is a symbolic link to a file that does not exist",
-                  errno.EACCES: "permission denied"}.get(exc.errno, exc.strerror)
-        return None, [Problem(rel, None, None, f"The file cannot be read: {reason}.",
-                              lang=lang)]
+        reason = {errno.ELOOP: msg("its symbolic links loop"),
+                  errno.ENOENT: msg("it is a symbolic link to a file that does not exist"),
+                  errno.EACCES: msg("permission denied")}.get(exc.errno, f"«{exc.strerror}»")
+        return None, [Problem(rel, None, None, msg("The file cannot be read: {reason}.",
+                                                   reason=reason), lang=lang)]
     if b"\0" in data:
-        return None, [Problem(rel, None, None, "This is a binary file, not Markdown text.",
+        return None, [Problem(rel, None, None, msg("This is a binary file, not Markdown text."),
                               lang=lang)]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, [Problem(rel, line, None,
-                              f"The file is not UTF-8 text (byte {exc.start}). Save it as UTF-8.",
-                              lang=lang)]
+                              msg("The file is not UTF-8 text (byte {byte}). Save it as UTF-8.",
+                                  byte=exc.start), lang=lang)]
     page, problems = parse_page(text, path=path, rel=rel, kind=kind, slug=slug, lang=lang)
     if page is not None:
         page.sha256 = hashlib.sha256(data).hexdigest()
@@ -465,11 +473,13 @@ def load_files(paths: list[Path], root: Path, default_language: str = "en",
             continue
         twin = seen.get((page.kind, page.slug.casefold(), page.lang))
         if twin is not None:
-            same = "the same page" if twin.slug == page.slug else \
-                f"a page whose slug differs only in case ('{twin.slug}')"
-            problems.append(page.problem(
-                f"{twin.rel} already describes {same} in language '{page.lang}'; this file "
-                "was not loaded. Merge the two or remove one.", line=1, stage="load"))
+            text = msg("{other} already describes the same page in language '{lang}'; this "
+                       "file was not loaded. Merge the two or remove one.",
+                       other=twin.rel, lang=page.lang) if twin.slug == page.slug else \
+                msg("{other} already describes a page whose slug differs only in case "
+                    "('{slug}') in language '{lang}'; this file was not loaded. Merge the two "
+                    "or remove one.", other=twin.rel, slug=twin.slug, lang=page.lang)
+            problems.append(page.problem(text, line=1, stage="load"))
             continue
         seen[(page.kind, page.slug.casefold(), page.lang)] = page
         pages.append(page)

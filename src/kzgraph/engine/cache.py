@@ -24,6 +24,7 @@ from typing import Iterable, Iterator
 from kzgraph import __version__
 from kzgraph.engine.parts import MESSAGE_LANGUAGES, Chunk, Part
 from kzgraph.config import Settings
+from kzgraph.content.status import Coverage
 from kzgraph.errors import Problem
 from kzgraph.formats.writers import (
     Layout,
@@ -51,11 +52,13 @@ class Summary:
     stats: Statistics = field(default_factory=Statistics)
     files: list[tuple[str, str]] = field(default_factory=list)
     refs: set[tuple[str, str]] = field(default_factory=set)
+    coverage: Coverage = field(default_factory=Coverage)
 
     def add(self, info: tuple, refs: bytes | None) -> None:
         """Add one part: its info (as :meth:`Cache.row` pickles it) and reference keys
         (marshalled)."""
-        found, results, stats, files = info
+        found, results, stats, files, coverage = info
+        self.coverage.add(coverage)
         for lang in MESSAGE_LANGUAGES:
             self.problems[lang].extend(found.get(lang, ()))
         self.results.extend(results)
@@ -120,6 +123,10 @@ class Cache:
             for leftover in self.path.parent.glob(self.path.name + "*"):
                 leftover.unlink()
             self._open()
+        if folder is not None:  # so that 'kzgraph cache prune' knows which content it is for
+            from kzgraph.engine.cachedirs import record_content
+
+            record_content(folder, settings.content)
 
     def _open(self) -> None:
         if self.path is None:
@@ -198,7 +205,7 @@ class Cache:
         them): its ``parts`` row (with the keys of the reference data it uses, marshalled:
         their statements are made again from the keys), its types and deferred checks. Its
         pieces in each format are written elsewhere (:func:`_write_pieces`)."""
-        info = pickle.dumps((c.problems, c.results, c.stats, c.files),
+        info = pickle.dumps((c.problems, c.results, c.stats, c.files, c.coverage),
                             protocol=pickle.HIGHEST_PROTOCOL)
         made_for = ",".join(formats) + (f"@{c.until}" if c.until else "")
         return ((c.key, made_for, info, *(c.texts.get(f) for f in _COLUMNS),

@@ -22,6 +22,7 @@ from kzgraph.check.shacl import Index, Result
 from kzgraph.config import Settings
 from kzgraph.content.layout import place
 from kzgraph.content.load import find_file_names, load_files
+from kzgraph.content.status import Coverage
 from kzgraph.errors import Problem
 from kzgraph.formats.writers import (
     DATASET_FORMATS,
@@ -73,6 +74,8 @@ class Chunk:
     #: the date (ISO) on which a page of the part is published or expires: the part is made
     #: again by the first run on or after it
     until: str | None = None
+    #: the part's texts per language (``kzgraph status``'s figures, for the dataset description)
+    coverage: Coverage = field(default_factory=Coverage)
 
 
 def plan(root: Path, language_dirs: dict[str, str] | None = None, default_language: str = "en"
@@ -87,7 +90,7 @@ def plan(root: Path, language_dirs: dict[str, str] | None = None, default_langua
     prefix = len(str(root).rstrip(os.sep)) + 1
     for path in paths:
         where = place(path[prefix:].split(os.sep), language_dirs)
-        if isinstance(where, str):
+        if not isinstance(where, tuple):
             stray.append(Path(path))
         else:
             key = f"{where[0]}/{where[1].casefold()}"
@@ -148,7 +151,7 @@ def known_slugs(parts: Iterable[Part], root: Path,
     for part in parts:
         for path in part.names:
             where = place(path[prefix:].split(os.sep), language_dirs)
-            if not isinstance(where, str):
+            if isinstance(where, tuple):
                 known[where[0]].add(where[1])
                 if where[0] == "category":
                     categories.append(Path(path))
@@ -206,7 +209,7 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     chunk.results = [r.key() for r in results]
     found = content.problems + mapped.problems
     located = map_content(content, settings, known) if results else mapped
-    chunk.problems = {lang: found + locate(located, results, lang)
+    chunk.problems = {lang: found + locate(located, results, lang, known)
                       for lang in MESSAGE_LANGUAGES}
     # located only if they fail, which is rare: the part is mapped again then
     # strings interned: the same few classes, shapes and paths recur in every row, and a
@@ -218,6 +221,7 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
                           for cls in index.classes_of(node)})
     chunk.stats = Statistics.of_encoded(enc.union, settings.base)
     chunk.files = [(page.rel, page.sha256 or file_digest(page.path)) for page in content.pages]
+    chunk.coverage = Coverage.of(content.pages, settings.default_language)
     return chunk
 
 
@@ -237,7 +241,7 @@ def _settled(failed: list[tuple[str, str, str, str, str]], part: Part, root: Pat
         shape = by_name[name]
         r = Result(URIRef(focus), URIRef(path), URIRef(value), SH.ClassConstraintComponent,
                    shape.shape, shape.severity, shape.messages)
-        yield r.key(), locate(mapped, [r], lang)
+        yield r.key(), locate(mapped, [r], lang, known)
 
 
 #: the languages problem messages are kept in (the shapes' sh:message languages)

@@ -18,6 +18,7 @@ from rdflib import Dataset
 from kzgraph.engine.run import Outcome, Progress, Run
 from kzgraph.config import Settings
 from kzgraph.content.load import Content, load_content
+from kzgraph.content.status import Status
 from kzgraph.errors import ContentError, Problem, has_errors, sort_problems
 from kzgraph.formats.registry import FORMATS, Format
 from kzgraph.formats.writers import (
@@ -59,6 +60,21 @@ def load_and_map(settings: Settings) -> Result:
                         settings.content, dirs, settings.default_language)
     mapped = map_content(content, settings, known)
     return Result(mapped, sort_problems(content.problems + mapped.problems), content)
+
+
+def content_status(settings: Settings, languages: list[str] = ()
+                   ) -> tuple[Status, list[Problem]]:
+    """``kzgraph status``: which page lacks which text in which language (the languages of the
+    content and any others given), with the problems of loading it. Translations joined by
+    Hugo's ``translationKey`` count as one page, as the build counts them."""
+    from kzgraph.content.status import status
+    from kzgraph.graph.languages import join_translations
+
+    _require_content(settings)
+    content = load_content(settings.content, settings.default_language, settings.language_dirs)
+    join_translations(content.pages, settings.default_language)
+    return (status(content, settings.default_language, languages, settings.language_dirs),
+            content.problems)
 
 
 def published_dataset(result: Result, settings: Settings) -> Dataset:
@@ -310,7 +326,9 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
            cache: Path | bool | None, jobs: int | None, progress: Progress | None,
            scratch: Path) -> Outcome:
     from kzgraph.formats.registry import get_format
+    from kzgraph.graph.coverage import coverage_triples
     from kzgraph.graph.describe import describe_statistics
+    from kzgraph.graph.iris import Minter
 
     with Run(settings, formats=wanted, cache_dir=cache, jobs=jobs, progress=progress,
              scratch=scratch) as run:
@@ -340,6 +358,10 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
             checksums = {name: _sha256(staging / name) for name in outcome.files}
             description = describe_statistics(outcome.stats, settings, outcome.files, checksums,
                                               _statements(staging, wanted))
+            # the languages covered: 'kzgraph status' totals, summed by the parts
+            for triple in coverage_triples(outcome.coverage.totals(settings.default_language),
+                                           Minter(settings.base)):
+                description.add(triple)
             write_atomic(staging / DESCRIPTION_FILE,
                          serialize(Dataset(), description, get_format("turtle")))
             for name, source in EXTRA_FILES.items():

@@ -53,6 +53,7 @@ from kzgraph.config import Settings
 from kzgraph.content.load import (
     load_file,
 )
+from kzgraph.content.status import Coverage
 from kzgraph.errors import ERROR, Problem, sort_problems
 from kzgraph.formats.registry import FORMATS
 from kzgraph.formats.writers import (
@@ -79,6 +80,8 @@ class Outcome:
     parts: int
     rebuilt: int
     files: dict[str, int] = field(default_factory=dict)
+    #: the texts per language (``kzgraph status``'s totals), summed over the parts
+    coverage: Coverage = field(default_factory=Coverage)
 
     @property
     def ok(self) -> bool:
@@ -261,7 +264,9 @@ class Run:
         stats = Statistics()
         files = []
         keys: set[tuple[str, str]] = set()
+        coverage = Coverage()
         for summary in self._summaries(parts, versions, fresh, summaries):
+            coverage.add(summary.coverage)
             problems.extend(summary.problems[lang])
             results.extend(summary.results)
             stats.add(summary.stats)
@@ -289,7 +294,8 @@ class Run:
         nobody = Mapped({}, Origins(), [], Minter(self.settings.base))
         problems.extend(locate(nobody, ref_results, lang))
         stats.add(Statistics.of(self.reference, self.settings.base))
-        return Outcome(sort_problems(problems), sorted(results), stats, len(parts), len(stale))
+        return Outcome(sort_problems(problems), sorted(results), stats, len(parts), len(stale),
+                       coverage=coverage)
 
     def _summaries(self, parts: list[Part], versions: dict[str, str], fresh: set[str],
                    made: dict[int, Summary]) -> Iterator[Summary]:

@@ -29,7 +29,7 @@ from kzgraph.content.countries import language_name
 from kzgraph.content.guidebody import REF_SCHEME, GuideBody, Link, Section, parse_guide_body
 from kzgraph.content.links import LinkReader, Target, Unclear
 from kzgraph.content.load import Page
-from kzgraph.errors import WARNING
+from kzgraph.errors import WARNING, Message, msg
 from kzgraph.graph.terms import text_literal
 from kzgraph.vocab import DCTERMS, KZ, RDF, SCHEMA, SKOS, XSD
 
@@ -84,6 +84,11 @@ def content_path(mapper: "_Mapper", page: Page) -> str:
     return rest if rest and first in (mapper.settings.language_dirs or {}) else path
 
 
+#: the kinds of page, as words of the message catalogues
+_KIND = {"guide": msg("guide"), "source": msg("source"), "category": msg("category"),
+         "perspective": msg("perspective")}
+
+
 def resolve(mapper: "_Mapper", links: LinkReader, page: Page, link: Link
             ) -> Target | None:
     """A link's target when it is a page that exists; problems reported on the page."""
@@ -92,30 +97,31 @@ def resolve(mapper: "_Mapper", links: LinkReader, page: Page, link: Link
         return None
     if isinstance(found, Unclear):
         mapper.problems.append(page.problem(
-            f"The link '{shown(link.href)}': {found.reason}", line=link.line,
-            severity="error" if found.dead else WARNING))
+            msg("The link '{href}': {reason}", href=shown(link.href), reason=found.reason),
+            line=link.line, severity="error" if found.dead else WARNING))
         return None
     if found.kind == "list":
         return None
     if found.kind == "country":
         if pycountry.countries.get(alpha_2=found.slug.upper()) is None:
             mapper.problems.append(page.problem(
-                f"The link to '{shown(link.href)}' leads nowhere: '{found.slug}' is not an "
-                "ISO 3166-1 country code.", line=link.line))
+                msg("The link to '{href}' leads nowhere: '{slug}' is not an ISO 3166-1 "
+                    "country code.", href=shown(link.href), slug=found.slug), line=link.line))
             return None
         return found
     if found.kind == "scheme":
         return found
     if found.slug not in mapper.known.get(found.kind, ()):
         mapper.problems.append(page.problem(
-            f"The link to '{shown(link.href)}' leads nowhere: there is no {found.kind} "
-            f"'{found.slug}' (no {FOLDERS[found.kind]}/{found.slug}/ page). Fix the link or "
-            f"add the {found.kind}.", line=link.line))
+            msg("The link to '{href}' leads nowhere: there is no {kind} '{slug}' (no "
+                "{folder}/{slug}/ page). Fix the link or add the {kind}.",
+                href=shown(link.href), kind=_KIND[found.kind], slug=found.slug,
+                folder=FOLDERS[found.kind]), line=link.line))
         return None
     if found.kind == page.kind and found.slug == page.slug:
         mapper.problems.append(page.problem(
-            f"The link '{shown(link.href)}' points to this {page.kind} itself.",
-            line=link.line, severity=WARNING))
+            msg("The link '{href}' points to this {kind} itself.", href=shown(link.href),
+                kind=_KIND[page.kind]), line=link.line, severity=WARNING))
         return None
     return found
 
@@ -215,22 +221,25 @@ def _check_anchors(mapper: "_Mapper", version: _Version) -> None:
             continue
         if anchor.startswith(_RESERVED):
             mapper.problems.append(version.page.problem(
-                f"The section ID '{anchor}' is reserved (IDs starting with 'section-' or "
-                "'mention-' name kzgraph's own nodes). Choose another ID.", line=section.line))
+                msg("The section ID '{anchor}' is reserved (IDs starting with 'section-' or "
+                    "'mention-' name kzgraph's own nodes). Choose another ID.", anchor=anchor),
+                line=section.line))
             section.anchor = None
         elif anchor in seen:
             mapper.problems.append(version.page.problem(
-                f"The section ID '{anchor}' is given twice (first on line "
-                f"{seen[anchor].line}). Give each section its own ID.", line=section.line))
+                msg("The section ID '{anchor}' is given twice (first on line {first}). Give "
+                    "each section its own ID.", anchor=anchor, first=seen[anchor].line),
+                line=section.line))
             section.anchor = None
         else:
             seen[anchor] = section
 
 
-def _describe(key: tuple) -> str:
+def _describe(key: tuple) -> Message:
     if key[0] == "id":
-        return f"the ID '{key[1]}'"
-    return ("the categories " + ", ".join(key[1])) if key[1] else "no ID and no category link"
+        return msg("the ID '{id}'", id=key[1])
+    return msg("the categories {names}", names=", ".join(key[1])) if key[1] else \
+        msg("no ID and no category link")
 
 
 def _align(mapper: "_Mapper", ref: _Version, version: _Version) -> None:
@@ -239,8 +248,8 @@ def _align(mapper: "_Mapper", ref: _Version, version: _Version) -> None:
     rs, vs = ref.body.sections, version.body.sections
     page, other = version.page, ref.page.rel
     problem = mapper.problems.append
-    how = ("Sections are matched across languages by their ID ('## Title {#id}'), else by "
-           "the categories they link, else by position.")
+    how = msg("Sections are matched across languages by their ID ('## Title {#id}'), else "
+              "by the categories they link, else by position.")
     matcher = SequenceMatcher(None, ref.keys, version.keys, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -255,40 +264,49 @@ def _align(mapper: "_Mapper", ref: _Version, version: _Version) -> None:
                     version.match[j1 + k] = i1 + k  # its dead link is the error reported
                     continue
                 problem(page.problem(
-                    f"The section '{v.title}' stands where {other}:{r.line} has '{r.title}', "
-                    f"but it has {_describe(version.keys[j1 + k])} and that one "
-                    f"{_describe(ref.keys[i1 + k])}. {how} Make them agree.", line=v.line))
+                    msg("The section '{title}' stands where {other}:{line} has '{there}', but "
+                        "it has {this_key} and that one {that_key}. {how} Make them agree.",
+                        title=v.title, other=other, line=r.line, there=r.title,
+                        this_key=_describe(version.keys[j1 + k]),
+                        that_key=_describe(ref.keys[i1 + k]), how=how), line=v.line))
             continue
         for j in range(j1, j2):
             v = vs[j]
             elsewhere = [i for i, key in enumerate(ref.keys) if key == version.keys[j]]
             if elsewhere:
                 problem(page.problem(
-                    f"The section '{v.title}' is in another place in {other} (line "
-                    f"{rs[elsewhere[0]].line}): the language versions of a guide keep their "
-                    "sections in the same order.", line=v.line))
+                    msg("The section '{title}' is in another place in {other} (line {line}): "
+                        "the language versions of a guide keep their sections in the same "
+                        "order.", title=v.title, other=other, line=rs[elsewhere[0]].line),
+                    line=v.line))
             else:
+                lines = ", ".join(str(s.line) for s in rs)
                 problem(page.problem(
-                    f"The section '{v.title}' has no counterpart in {other} (its sections "
-                    f"start on lines {', '.join(str(s.line) for s in rs) or 'none'}). {how} "
-                    f"Add it to {other}, or remove it here.", line=v.line))
+                    (msg("The section '{title}' has no counterpart in {other} (its sections "
+                         "start on lines {lines}). {how} Add it to {other}, or remove it here.",
+                         title=v.title, other=other, lines=lines, how=how) if lines else
+                     msg("The section '{title}' has no counterpart in {other} (it has no "
+                         "sections). {how} Add it to {other}, or remove it here.",
+                         title=v.title, other=other, how=how)), line=v.line))
         for i in range(i1, i2):
             r = rs[i]
             if ref.keys[i] in version.keys:
                 continue  # reported above, as out of order
             at = vs[j1].line if j1 < len(vs) else (vs[-1].line if vs else page.body_line)
             problem(page.problem(
-                f"The section '{r.title}' of {other} (line {r.line}) has no counterpart in "
-                f"this file. {how} Add it here, or remove it there.", line=at))
+                msg("The section '{title}' of {other} (line {line}) has no counterpart in "
+                    "this file. {how} Add it here, or remove it there.", title=r.title,
+                    other=other, line=r.line, how=how), line=at))
     # sections matched by ID must also cover the same categories
     for j, i in version.match.items():
         v, r = vs[j], rs[i]
         if v.anchor and version.categories(v) != ref.categories(r):
             problem(page.problem(
-                f"The section '{v.title}' links the categories "
-                f"{', '.join(version.categories(v)) or '(none)'} but the same section in "
-                f"{other} (line {r.line}) links {', '.join(ref.categories(r)) or '(none)'}. "
-                "A section covers the same categories in every language.", line=v.line))
+                msg("The section '{title}' links the categories {these} but the same section "
+                    "in {other} (line {line}) links {those}. A section covers the same "
+                    "categories in every language.", title=v.title,
+                    these=", ".join(version.categories(v)) or "-", other=other, line=r.line,
+                    those=", ".join(ref.categories(r)) or "-"), line=v.line))
 
 
 def _emit_version(mapper: "_Mapper", guide: URIRef, version: _Version, ref: _Version,
@@ -346,14 +364,14 @@ def _link(mapper: "_Mapper", guide: URIRef, version: _Version, link: Link,
             emit((mention, _IN_SECTION, node), link.line)
     else:
         page, there = version.page, first[1].page
-        mapper.problems.append(page.problem(
-            f"The link to the source '{slug}' (its {_ordinal(n)} in the guide) is "
-            f"{'in another section' if node is not None else 'before the first section'} here "
-            f"than in {there.rel} (line {first[2].line}): a source is linked from the same "
-            "section in every language.", line=link.line))
+        text = msg("The link to the source '{slug}' (link number {n} to it in the guide) is in "
+                   "another section here than in {other} (line {line}): a source is linked "
+                   "from the same section in every language.", slug=slug, n=n,
+                   other=there.rel, line=first[2].line) if node is not None else \
+            msg("The link to the source '{slug}' (link number {n} to it in the guide) is "
+                "before the first section here, not in {other} (line {line}): a source is "
+                "linked from the same section in every language.", slug=slug, n=n,
+                other=there.rel, line=first[2].line)
+        mapper.problems.append(page.problem(text, line=link.line))
     if link.words:
         emit((mention, _NOTE, text_literal(link.words, version.page.lang)), link.line)
-
-
-def _ordinal(n: int) -> str:
-    return {1: "first link", 2: "second link", 3: "third link"}.get(n, f"link number {n}")

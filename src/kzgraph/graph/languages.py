@@ -17,6 +17,7 @@ from rdflib.term import Node
 
 from kzgraph.content.hugo import site_paths
 from kzgraph.content.load import Page
+from kzgraph.errors import msg
 from kzgraph.vocab import KZ, XSD
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def _valid(mapper: "_Mapper", node: Node, key: str) -> bool:
 def _shown(values: list[Node]) -> str:
     names = sorted(str(v).rstrip("/").rsplit("/", 1)[-1] if isinstance(v, URIRef) else str(v)
                    for v in set(values))
-    return ", ".join(f"'{n}'" for n in names) or "nothing"
+    return ", ".join(f"'{n}'" for n in names) or "-"
 
 
 def disagreements(mapper: "_Mapper",
@@ -66,9 +67,10 @@ def disagreements(mapper: "_Mapper",
                 if not all(_valid(mapper, v, key) for v in (*expected, *values)):
                     continue  # a value wrong in itself: reported where it is wrong
                 mapper.problems.append(page.problem(
-                    f"'{key}' is {_shown(values)} here but {_shown(expected)} in "
-                    f"{first.rel}:{first_line}. Only text is translated: every language "
-                    f"version of a page gives the same '{key}'. Make them agree.",
+                    msg("'{key}' is {here} here but {there} in {other}:{line}. Only text is "
+                        "translated: every language version of a page gives the same '{key}'. "
+                        "Make them agree.", key=key, here=_shown(values),
+                        there=_shown(expected), other=first.rel, line=first_line),
                     key=key, line=line))
 
 

@@ -23,9 +23,10 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kzgraph.config import Settings
-from kzgraph.content.countries import language_name, resolve_country
+from kzgraph.content.countries import (did_you_mean_country, did_you_mean_language,
+                                      language_name, resolve_country)
 from kzgraph.content.load import SLUG, Content, Page
-from kzgraph.errors import WARNING, Problem, brief
+from kzgraph.errors import WARNING, Problem, brief, msg, nearest, suggestion
 from kzgraph.content.hugo import HANDLED, IGNORED, not_published, publication
 from kzgraph.graph.bodies import map_body_links, map_guide
 from kzgraph.graph.languages import (TEXT_VALUES, disagreements, join_translations,
@@ -96,6 +97,9 @@ def schema_types(pages: Iterable[Page]) -> dict[str, set[str]]:
 #: a Wikidata item identifier, as the 'wikidata' key gives it
 WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
 REQUIRED_KEYS = ("title",)
+#: the kinds of page, as words of the message catalogues
+KIND = {"guide": msg("guide"), "source": msg("source"), "category": msg("category"),
+        "perspective": msg("perspective")}
 CLASSES = {"guide": KZ.Guide, "source": KZ.Source, "category": KZ.Category,
            "perspective": KZ.Perspective}
 #: what a section page (``_index.md``) describes, by the kind of its pages
@@ -155,6 +159,10 @@ class Origins:
     def for_triple(self, triple: Triple) -> list[Origin]:
         by_object = self._indexed(triple[0]).get(triple[1])
         return list(by_object.get(triple[2], ())) if by_object else []
+
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+        """The values recorded for a subject and predicate, in the order first written."""
+        return list(self._indexed(subject).get(predicate, ()))
 
     def for_subject_predicate(self, subject: Node, predicate: Node) -> list[Origin]:
         by_object = self._indexed(subject).get(predicate)
@@ -286,17 +294,19 @@ class _Mapper:
         for key in REQUIRED_KEYS:
             if key not in page.fields:
                 self.problems.append(page.problem(
-                    f"This page has no '{key}'. Add a '{key}:' line to the front matter.",
-                    line=page.front_line, key=key))
+                    msg("This page has no '{key}'. Add a '{key}:' line to the front matter.",
+                        key=key), line=page.front_line, key=key))
         for key, fld in page.fields.items():
             if key in IGNORED or key in HANDLED:
                 continue  # Hugo's own: read below, or steering only Hugo (docs/model.md)
             spec = KEYS.get(key)
             if spec is None or page.kind not in spec.kinds:
-                allowed = ", ".join(k for k, s in KEYS.items() if page.kind in s.kinds)
+                keys = [k for k, s in KEYS.items() if page.kind in s.kinds]
                 self.problems.append(page.problem(
-                    f"kzgraph does not know the key '{key}' on a {page.kind} page, so its value "
-                    f"would be lost. Use one of: {allowed}.", key=key))
+                    msg("kzgraph does not know the key '{key}' on a {kind} page, so its value "
+                        "would be lost. Use one of: {allowed}.", key=key, kind=KIND[page.kind],
+                        allowed=", ".join(keys))
+                    + suggestion(nearest(key, keys)), key=key))
                 continue
             values = self._values(page, spec, fld.value, graph)
             if spec.value not in TEXT_VALUES:
@@ -322,34 +332,36 @@ class _Mapper:
         key = spec.key
         if value is None or value == "" or value == []:
             self.problems.append(page.problem(
-                f"'{key}' has no value. Fill it in or remove the line.", key=key))
+                msg("'{key}' has no value. Fill it in or remove the line.", key=key), key=key))
             return []
         many = spec.value in ("countries", "categories", "languages", "people", "texts",
                               "perspectives")
         if many:
             if isinstance(value, (str, int, float)) and not isinstance(value, bool):
                 self.problems.append(page.problem(
-                    f"'{key}' should be a list, like {key}: [\"{value}\"]; it was read as a "
-                    "list of one.", key=key, severity=WARNING))
+                    msg("'{key}' should be a list, like {key}: [\"{value}\"]; it was read as a "
+                        "list of one.", key=key, value=value), key=key, severity=WARNING))
                 value = [value]
             if not isinstance(value, list):
                 self.problems.append(page.problem(
-                    f"'{key}' must be a list of words, like {key}: [\"a\", \"b\"].", key=key))
+                    msg("'{key}' must be a list of words, like {key}: [\"a\", \"b\"].", key=key),
+                    key=key))
                 return []
             items = value
         else:
             if isinstance(value, (list, dict)):
-                what = "a list" if isinstance(value, list) else "a set of keys"
-                self.problems.append(page.problem(
-                    f"'{key}' must be a single value, not {what}.", key=key))
+                text = msg("'{key}' must be a single value, not a list.", key=key) \
+                    if isinstance(value, list) else \
+                    msg("'{key}' must be a single value, not a set of keys.", key=key)
+                self.problems.append(page.problem(text, key=key))
                 return []
             items = [value]
         out: list[Node] = []
         for item in items:
             if isinstance(item, (list, dict)) or item is None or isinstance(item, bool):
                 self.problems.append(page.problem(
-                    f"Each entry of '{key}' must be a word or a sentence; {brief(item)} is not.",
-                    key=key))
+                    msg("Each entry of '{key}' must be a word or a sentence; {item} is not.",
+                        key=key, item=brief(item)), key=key))
                 continue
             node = self._convert(page, spec, item, graph)
             if node is not None:
@@ -364,9 +376,9 @@ class _Mapper:
                 return None
             if len(text) > LONG_TEXT:
                 self.problems.append(page.problem(
-                    f"'{key}' is {len(text):,} characters long; it is published, but it is "
-                    "meant to be short: move long text into the page body.", key=key,
-                    severity=WARNING))
+                    msg("'{key}' is {size} characters long; it is published, but it is meant "
+                        "to be short: move long text into the page body.", key=key,
+                        size=format(len(text), ",")), key=key, severity=WARNING))
             return _literal(text, page.lang)
         if kind == "date":
             if DATE.fullmatch(text):
@@ -389,47 +401,52 @@ class _Mapper:
             code = resolve_country(text, page.lang)
             if code is None:
                 self.problems.append(page.problem(
-                    f"'{text}' is not a country kzgraph knows. Use its English or local name "
-                    "or its ISO 3166-1 code (for example 'Kazakhstan', 'Казахстан' or 'KZ').",
-                    key=key))
+                    msg("'{text}' is not a country kzgraph knows. Use its English or local "
+                        "name or its ISO 3166-1 code (for example 'Kazakhstan', 'Казахстан' "
+                        "or 'KZ').", text=text)
+                    + did_you_mean_country(text, page.lang), key=key))
                 return None
             return self._reference_node("country", code)
         if kind == "languages":
             code = text.lower()
             if language_name(code) is None:
                 self.problems.append(page.problem(
-                    f"'{text}' is not an ISO 639-1 language code (such as 'kk', 'ru', 'en').",
-                    key=key))
+                    msg("'{text}' is not an ISO 639-1 language code (such as 'kk', 'ru', "
+                        "'en').", text=text)
+                    + did_you_mean_language(text), key=key))
                 return None
             return self._reference_node("language", code)
         if kind in ("categories", "perspectives", "perspective"):
             target = "category" if kind == "categories" else "perspective"
             if not SLUG.fullmatch(text):
+                example = sorted(self.known[target])[0] if self.known[target] else "local-ngo"
                 self.problems.append(page.problem(
-                    f"'{text}' is not a {target} slug: use the folder name, such as "
-                    f"'{sorted(self.known[target])[0] if self.known[target] else 'local-ngo'}'.",
+                    msg("'{text}' is not a {kind} slug: use the folder name, such as "
+                        "'{example}'.", text=text, kind=KIND[target], example=example),
                     key=key))
                 return None
             return self.mint.page(target, text)
         if kind == "schema-type":
             if not SCHEMA_CLASS.fullmatch(text):
                 self.problems.append(page.problem(
-                    f"'{text}' is not a schema.org class name: write one such as 'NGO', "
-                    "'GovernmentOrganization' or 'NewsMediaOrganization'.", key=key))
+                    msg("'{text}' is not a schema.org class name: write one such as 'NGO', "
+                        "'GovernmentOrganization' or 'NewsMediaOrganization'.", text=text),
+                    key=key))
                 return None
             return SCHEMA[text]
         if kind == "wikidata":
             if not WIKIDATA_ID.fullmatch(text):
                 self.problems.append(page.problem(
-                    f"'{text}' is not a Wikidata item identifier: write the Q-number of the item "
-                    "that is this page's subject, such as Q7817, or leave the key out.", key=key))
+                    msg("'{text}' is not a Wikidata item identifier: write the Q-number of the "
+                        "item that is this page's subject, such as Q7817, or leave the key out.",
+                        text=text), key=key))
                 return None
             return WIKIDATA[text]
         if kind == "people":
             person = self.mint.person(text)
             if person == self.mint.person(""):
                 self.problems.append(page.problem(
-                    f"'{text}' is not a name.", key=key))
+                    msg("'{text}' is not a name.", text=text), key=key))
                 return None
             # the person is shared by every page naming them: described in the reference graph
             return self._reference_node("person", text)
@@ -440,10 +457,12 @@ class _Mapper:
         bad = UNWRITABLE.search(text)
         if bad is None:
             return True
-        where = "the body" if key is None else f"'{key}'"
-        self.problems.append(page.problem(
-            f"{where} contains the control character U+{ord(bad.group()):04X}, which RDF "
-            "formats cannot all carry. Remove it.", key=key, line=line))
+        code = f"U+{ord(bad.group()):04X}"
+        text = msg("The body contains the control character {code}, which RDF formats cannot "
+                   "all carry. Remove it.", code=code) if key is None else \
+            msg("'{key}' contains the control character {code}, which RDF formats cannot all "
+                "carry. Remove it.", key=key, code=code)
+        self.problems.append(page.problem(text, key=key, line=line))
         return False
 
     def _typed_by_category(self, page: Page, source: URIRef, category: Node,

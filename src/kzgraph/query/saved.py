@@ -188,6 +188,10 @@ def _slug_iri(kind: str, value: str, base: str) -> URIRef:
 
     if re.match(r"https?://", value):
         return URIRef(check_iri(value))
+    prefix, sep, _ = value.partition(":")
+    if (value.startswith("<") and value.endswith(">")) or \
+            (sep and prefix in predeclared_prefixes(base)):
+        return _iri(value, base)  # as a table prints it: <sources/sources/feminita/>, category:x
     if not SLUG.fullmatch(value):
         # Not a slug: percent-encoded, it names no resource (the query then matches nothing).
         value = urllib.parse.quote(value, safe="")
@@ -248,7 +252,11 @@ def to_term(param: Param, value: str, base: str) -> Node:
 def _iri(value: str, base: str) -> URIRef:
     value = value.strip()
     if value.startswith("<") and value.endswith(">"):
-        return URIRef(check_iri(value[1:-1]))
+        inner = value[1:-1]
+        if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", inner):
+            # relative, as tables print the data's IRIs: resolved against the base
+            inner = urllib.parse.urljoin(base, inner)
+        return URIRef(check_iri(inner))
     prefix, sep, local = value.partition(":")
     known = predeclared_prefixes(base)
     if sep and prefix in known and not local.startswith("//"):

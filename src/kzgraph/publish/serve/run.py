@@ -86,6 +86,10 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
     if not settings.content.is_dir():
         raise ConfigError(f"The content folder '{settings.content}' does not exist: give it "
                           "with --content DIR.")
+    if timeout <= 0 or max_rows < 1 or workers < 1:
+        raise ConfigError("--timeout must be above 0, and --max-rows and --workers at least 1.")
+    if base is not None:
+        Settings(base=base)  # checks it (ConfigError: an absolute http(s) IRI ending with /)
     if base is not None and urlsplit(base).path not in ("", "/"):
         raise ConfigError(f"The base {base!r} has a path: kzgraph serve answers from the root "
                           "of its address, so give a base such as 'https://example.org/' (and "
