@@ -589,15 +589,11 @@ def schema(kind: str, lang: str | None, output: Path | None, content: Path | Non
 @click.option("--no-watch", is_flag=True, help="Do not rebuild when the content changes.")
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="SPARQL limit, s.")
 @click.option("--max-rows", type=int, default=100_000, show_default=True, help="SPARQL row limit.")
-@click.option("--workers", type=int, default=2, show_default=True, help="SPARQL worker processes.")
 @handles_errors
 def serve(content: Path | None, no_watch: bool, **options: Any) -> None:
-    """Serve the site (every IRI as HTML or RDF by Accept), a read-only SPARQL endpoint at
-    /sparql, and pages that reload themselves after each rebuild (or show the errors)."""
+    """Serve the site (HTML or RDF by Accept), a read-only SPARQL endpoint, and live reload."""
     from kzgraph.publish.serve.run import serve as run_serve
-
-    run_serve(_settings(content), watch=not no_watch, **options,
-              log=lambda message: click.echo(message, err=True))
+    run_serve(_settings(content), watch=not no_watch, **options)
 
 
 def main() -> None:  # pragma: no cover - console entry point

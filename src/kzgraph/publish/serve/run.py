@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import errno
 import socket
+import sys
 import tempfile
 from pathlib import Path
 from typing import AsyncIterator, Callable
@@ -79,10 +80,14 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
           base: str | None = None, watch: bool = True, workers: int = 2,
           timeout: float = 10.0, max_rows: int = 100_000,
           site_builder: SiteBuilder | None = None,
-          log: Callable[[str], None] = print) -> None:
-    """Build the content and serve it until interrupted."""
+          log: Callable[[str], None] | None = None) -> None:
+    """Build the content and serve it until interrupted; ``log`` says what happens (by default
+    on standard error)."""
     import uvicorn
 
+    if log is None:
+        def log(message: str) -> None:
+            print(message, file=sys.stderr, flush=True)
     if not settings.content.is_dir():
         raise ConfigError(f"The content folder '{settings.content}' does not exist: give it "
                           "with --content DIR.")
