@@ -12,7 +12,12 @@ impossible date, a weight that is not a number, a homepage that is not a URL, a 
 missing title, ...) and returns a manifest saying what was broken where, and which file, key and
 line kzgraph should report.
 
+``profile="heavy"`` writes content the way editors write it (see :mod:`benchmarks.heavy`):
+front matter with plain scalars, block lists, folded descriptions and comments, longer bodies,
+one to four language versions, and 1% guide pages linking 50 to 300 sources each.
+
     python -m benchmarks.generate --pages 10000 --out /tmp/content [--seed 0] [--violations 12]
+        [--profile heavy]
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import pycountry
 from kzgraph.content.countries import country_name
 
 from . import corpus as C
+from . import heavy as H
 
 #: bump when the output for a given (pages, seed, violations) changes, so caches are refreshed
 GENERATOR_VERSION = 1
@@ -43,6 +49,8 @@ REPO_CONTENT = Path(__file__).resolve().parents[1] / "content"
 COPIED = ("categories", "perspectives")
 #: content pages per country guide, roughly: decides how many countries a small corpus uses
 PAGES_PER_COUNTRY = 20
+
+PROFILES = ("light", "heavy")
 
 #: the ways a page can be broken, in the order they are used
 VIOLATION_KINDS = (
@@ -66,9 +74,13 @@ class PageText:
     rel: str
     fields: list[tuple[str, str]]
     body: str
+    #: each key's value as YAML must read it (keys written as comments, ``#...``, are none)
+    values: dict[str, object] = field(default_factory=dict)
 
     def render(self) -> str:
-        front = "\n".join(f"{key}: {value}" for key, value in self.fields)
+        front = "\n".join(value if key.startswith("#") else
+                          f"{key}:{value}" if value.startswith("\n") else f"{key}: {value}"
+                          for key, value in self.fields)
         return f"---\n{front}\n---\n\n{self.body}\n"
 
     def set(self, key: str, value: str) -> None:
@@ -104,6 +116,8 @@ class Corpus:
     files: dict[str, bytes]
     manifest: dict[str, object]
     stats: dict[str, int] = field(default_factory=dict)
+    #: every generated page before rendering (its front-matter values included)
+    texts: dict[str, PageText] = field(default_factory=dict, repr=False)
 
 
 # -- small helpers -------------------------------------------------------------------------------
@@ -114,6 +128,17 @@ def _q(text: str) -> str:
 
 def _list(items: list[str]) -> str:
     return "[" + ", ".join(_q(x) for x in items) + "]"
+
+
+def _unquote(value: str | None) -> str:
+    """The text a scalar written in any style holds (a quoted one, or a plain one)."""
+    if not value:
+        return ""
+    if value.startswith('"'):
+        return json.loads(value)
+    if value.startswith(">-"):
+        return " ".join(line.strip() for line in value[2:].split("\n") if line.strip())
+    return value
 
 
 def slugify(text: str) -> str:
@@ -174,10 +199,18 @@ def _source_langs(rng: random.Random, remaining: int) -> list[str]:
 
 
 class _Generator:
-    def __init__(self, pages: int, seed: int, repo_content: Path) -> None:
+    def __init__(self, pages: int, seed: int, repo_content: Path,
+                 profile: str = "light") -> None:
+        if profile not in PROFILES:
+            raise GenerateError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
         self.rng = random.Random(seed)
         self.seed = seed
         self.pages = pages
+        self.heavy = profile == "heavy"
+        #: draws for the heavy profile's styles and bodies (the light profile makes none)
+        self.hrng = random.Random(f"heavy-{seed}")
+        self.mentions = 0
+        self.quoted_files = 0
         self.files: dict[str, bytes] = _copied_files(repo_content)
         self.texts: dict[str, PageText] = {}
         self.sources: list[Source] = []
@@ -210,6 +243,9 @@ class _Generator:
         rng.shuffle(codes)
         n_countries = max(1, min(len(codes), remaining // PAGES_PER_COUNTRY))
         countries = codes[:n_countries]
+        if self.heavy:
+            self.run_heavy(countries, remaining)
+            return
         guide_langs = {code: (["en", "ru", "kk"] if rng.random() < 0.5 else ["en", "ru"])
                        for code in countries}
         remaining -= sum(len(v) for v in guide_langs.values())
@@ -237,6 +273,59 @@ class _Generator:
         for code in countries:
             self.guide(code, guide_langs[code], per_country[code], regions[code])
 
+    def run_heavy(self, countries: list[str], remaining: int) -> None:
+        """The heavy profile's plan: 1% of the pages are guides (one per country, then one per
+        country and topic), each linking 50-300 sources; the rest are sources in one to four
+        languages."""
+        rng, hrng = self.rng, self.hrng
+        n_countries = len(countries)
+        guide_pages = min(remaining - 1, max(1, round(self.pages * H.GUIDE_SHARE)))
+        guides: list[tuple[str, list[str], int | None]] = []
+        i = 0
+        while guide_pages > 0:
+            langs = (["en", "ru", "kk"] if hrng.random() < 0.5 else ["en", "ru"])[:guide_pages]
+            topic = None if i < n_countries else (i // n_countries - 1) % len(C.TOPICS)
+            guides.append((countries[i % n_countries], langs, topic))
+            guide_pages -= len(langs)
+            remaining -= len(langs)
+            i += 1
+        offsets = {code: rng.randrange(len(C.CATEGORIES)) for code in countries}
+        regions = {code: _regions(code) for code in countries}
+        per_country: dict[str, list[Source]] = {code: [] for code in countries}
+        i = 0
+        while remaining >= 1:
+            code = countries[i % n_countries]
+            langs = H.languages(hrng, remaining)
+            remaining -= len(langs)
+            k = len(per_country[code])
+            category = C.CATEGORIES[(offsets[code] + k) % len(C.CATEGORIES)]
+            source = self.source(code, category, langs, rng.choice(regions[code]), countries)
+            per_country[code].append(source)
+            self.sources.append(source)
+            i += 1
+        for code, langs, topic in guides:
+            lo, hi = H.GUIDE_LINKS
+            wanted = min(len(self.sources), hrng.randint(lo, hi))
+            own = per_country[code][:wanted]
+            others = [s for s in self.sources if s.country != code]
+            picked = own + hrng.sample(others, min(len(others), wanted - len(own)))
+            self.mentions += len(picked)
+            self.guide(code, langs, picked, regions[code], topic)
+
+    def _fields(self, spec: list[tuple[str, object, str]], style: H.Style
+                ) -> tuple[list[tuple[str, str]], dict[str, object]]:
+        """A file's front-matter lines in its style, and the values YAML must read."""
+        fields = [(key, style.render(key, value, kind)) for key, value, kind in spec]
+        values = {key: value for key, value, _ in spec}
+        if style.comment:
+            hrng = self.hrng
+            at = hrng.randrange(len(fields) + 1)
+            note = hrng.choice(H.COMMENTS).format(d=f"2024-0{hrng.randint(1, 9)}-1{hrng.randint(0, 9)}")
+            fields.insert(at, ("#1", note))
+            if fields[-1][1][:1].isdigit() and hrng.random() < 0.5:  # after a value, too
+                fields[-1] = (fields[-1][0], fields[-1][1] + "  # as agreed")
+        return fields, values
+
     # -- sources ------------------------------------------------------------------------------
     def source(self, code: str, category: str, langs: list[str], region: str,
                countries: list[str]) -> Source:
@@ -246,7 +335,7 @@ class _Generator:
         brand = rng.choice(C.BRANDS)
         topics = rng.sample(range(len(C.TOPICS)), rng.randint(5, 9))
         topic = topics[0]
-        li = {"en": 0, "ru": 1, "kk": 2}
+        li = H.TEMPLATE if self.heavy else {"en": 0, "ru": 1, "kk": 2}
         titles: dict[str, str] = {}
         for lang in langs:
             t = C.TOPICS[topic][li[lang]]
@@ -266,6 +355,9 @@ class _Generator:
             categories.append(rng.choice([c for c in C.CATEGORIES if c != category]))
         published = rng.sample(C.PUBLISHING_LANGUAGES, rng.randint(1, 4))
         contributors = rng.sample(C.CONTRIBUTORS, rng.randint(1, 3)) if rng.random() < 0.7 else []
+        style = H.Style(self.heavy and self.hrng.random() >= H.QUOTED_SHARE, self.hrng)
+        if self.heavy and contributors:
+            contributors = self.hrng.sample(C.CONTRIBUTORS, self.hrng.randint(1, 4))
         created, modified = _date(rng)
         weight = rng.randint(1, 100) if rng.random() < 0.8 else None
         link_title = rng.random() < 0.6
@@ -275,46 +367,58 @@ class _Generator:
         by_code = rng.random() < 0.1
         for lang in langs:
             ti = li[lang]
-            fields: list[tuple[str, str]] = [("title", _q(titles[lang]))]
+            words_lang = "en" if lang not in C.BODY else lang
+            spec: list[tuple[str, object, str]] = [("title", titles[lang], "text")]
             if link_title:
-                fields.append(("linkTitle", _q(brand if "{b}" in template[0] else titles[lang])))
+                spec.append(("linkTitle", brand if "{b}" in template[0] else titles[lang],
+                             "text"))
             country_names = [code if by_code else self.name(code, lang)]
             if extra_country:
                 country_names.append(self.name(extra_country, lang))
             description = descriptions[ti].format(
                 name=titles[lang], c=self.name(code, lang), r=region,
                 t=C.TOPICS[topic][ti])
-            fields += [
-                ("description", _q(description)),
-                ("countries", _list(country_names)),
-                ("categories", _list(categories)),
-                ("languages", _list(published)),
-                ("homepage", _q(homepage)),
+            spec += [
+                ("description", description, "long"),
+                ("countries", country_names, "list"),
+                ("categories", categories, "list"),
+                ("languages", published, "list"),
+                ("homepage", homepage, "text"),
             ]
             if contributors:
-                fields.append(("contributor", _list(contributors)))
-            fields += [
-                ("tags", _list([C.TOPICS[t][ti] for t in topics])),
-                ("created", created),
-                ("date", modified),
+                spec.append(("contributor", contributors, "list"))
+            spec += [
+                ("tags", [C.TOPICS[t][ti] for t in topics], "list"),
+                ("created", created, "date"),
+                ("date", modified, "date"),
             ]
             if weight is not None:
-                fields.append(("weight", str(weight)))
+                spec.append(("weight", weight, "int"))
+            fields, values = self._fields(spec, style)
+            self.quoted_files += self.heavy and not style.editor
             words = {"name": titles[lang], "c": self.name(code, lang), "r": region,
                      "t": C.TOPICS[topic][ti], "t2": C.TOPICS[topics[1]][ti],
-                     "langs": ", ".join(C.LANGUAGE_NAMES[lang][p] for p in published)}
-            sentences = [C.BODY[lang][category][specific]] + \
-                [C.BODY[lang]["*"][g] for g in general]
+                     "langs": ", ".join(C.LANGUAGE_NAMES[words_lang][p] for p in published)}
+            sentences = [C.BODY[words_lang][category][specific]] + \
+                [C.BODY[words_lang]["*"][g] for g in general]
             body = " ".join(s.format(**words) for s in sentences)
+            if self.heavy:
+                general_all = [s.format(**words) for s in
+                               C.BODY[words_lang]["*"] + C.BODY[words_lang][category]]
+                body = H.source_body(self.hrng, words_lang, [body], general_all,
+                                     [C.TOPICS[t][ti] for t in topics], titles[lang], homepage)
             name = "index.md" if lang == "en" else f"index.{lang}.md"
             rel = f"sources/{slug}/{name}"
-            self.texts[rel] = PageText(rel, fields, body)
+            self.texts[rel] = PageText(rel, fields, body, values)
         return Source(slug, code, category, langs, titles, topics, region, extra_country)
 
     # -- guides -------------------------------------------------------------------------------
-    def guide(self, code: str, langs: list[str], sources: list[Source], regions: list[str]) -> None:
+    def guide(self, code: str, langs: list[str], sources: list[Source], regions: list[str],
+              topic: int | None = None) -> None:
         rng = self.rng
-        slug = self.unique(slugify(self.name(code, "en")))
+        name_en = self.name(code, "en") + ("" if topic is None else f" {C.TOPICS[topic][0]}")
+        slug = self.unique(slugify(name_en))
+        style = H.Style(self.heavy and self.hrng.random() >= H.QUOTED_SHARE, self.hrng)
         created, modified = _date(rng)
         contributor = rng.choice(C.CONTRIBUTORS)
         by_category = {c: [s for s in sources if s.category == c] for c in C.CATEGORIES}
@@ -322,17 +426,21 @@ class _Generator:
         li = {"en": 0, "ru": 1, "kk": 2}
         for lang in langs:
             c = self.name(code, lang)
-            fields = [
-                ("title", _q(C.GUIDE_TITLE[lang].format(c=c))),
-                ("linkTitle", _q(C.GUIDE_LINK_TITLE[lang].format(c=c))),
-                ("countries", _list([c])),
-                ("contributor", _list([contributor])),
-                ("tags", _list(C.GUIDE_TAGS[lang])),
-                ("created", created),
-                ("date", modified),
-                ("weight", "1"),
-                ("description", _q(C.GUIDE_DESCRIPTION[lang].format(c=c))),
+            title = C.GUIDE_TITLE[lang].format(c=c) if topic is None else \
+                H.GUIDE_TOPIC_TITLE[lang].format(c=c, t=C.TOPICS[topic][li[lang]])
+            spec: list[tuple[str, object, str]] = [
+                ("title", title, "text"),
+                ("linkTitle", C.GUIDE_LINK_TITLE[lang].format(c=c), "text"),
+                ("countries", [c], "list"),
+                ("contributor", [contributor], "list"),
+                ("tags", C.GUIDE_TAGS[lang], "list"),
+                ("created", created, "date"),
+                ("date", modified, "date"),
+                ("weight", 1, "int"),
+                ("description", C.GUIDE_DESCRIPTION[lang].format(c=c), "long"),
             ]
+            fields, values = self._fields(spec, style)
+            self.quoted_files += self.heavy and not style.editor
             lines = [C.GUIDE_INTRO[lang].format(c=c)]
             for category in C.CATEGORIES:
                 listed = by_category[category]
@@ -353,7 +461,7 @@ class _Generator:
                     lines.append(item)
             name = "index.md" if lang == "en" else f"index.{lang}.md"
             rel = f"guides/{slug}/{name}"
-            self.texts[rel] = PageText(rel, fields, "\n".join(lines))
+            self.texts[rel] = PageText(rel, fields, "\n".join(lines), values)
 
 
 # -- violations ----------------------------------------------------------------------------------
@@ -420,7 +528,7 @@ def _inject(gen: _Generator, count: int) -> list[dict[str, object]]:
                     p.set(key, value)
             elif kind == "homepage_not_url":
                 key, stage = "homepage", "shacl"
-                value = "www." + json.loads(pages[0].get(key) or '""').split("//", 1)[-1]
+                value = "www." + _unquote(pages[0].get(key)).split("//", 1)[-1]
                 for p in pages:
                     p.set(key, _q(value))
             elif kind == "missing_title":
@@ -442,7 +550,7 @@ def _inject(gen: _Generator, count: int) -> list[dict[str, object]]:
             elif kind == "broken_yaml":
                 key, value, stage = "title", "", "load"
                 for p in pages:
-                    p.set(key, '"' + json.loads(p.get(key) or '""'))
+                    p.set(key, '"' + _unquote(p.get(key)))
             elif kind == "empty_tags":
                 key, value, stage = "tags", "[]", "map"
                 for p in pages:
@@ -456,10 +564,11 @@ def _inject(gen: _Generator, count: int) -> list[dict[str, object]]:
 
 
 def build_corpus(pages: int, seed: int = 0, violations: int = 0,
-                 repo_content: Path = REPO_CONTENT) -> Corpus:
+                 repo_content: Path = REPO_CONTENT, profile: str = "light") -> Corpus:
     """The generated folder in memory: ``pages`` files (a page is one file), deterministic for
-    ``seed``, with ``violations`` pages broken on purpose (listed in the manifest)."""
-    gen = _Generator(pages, seed, repo_content)
+    ``seed`` and ``profile``, with ``violations`` pages broken on purpose (listed in the
+    manifest)."""
+    gen = _Generator(pages, seed, repo_content, profile)
     gen.run()
     injected = _inject(gen, violations)
     files = dict(gen.files)
@@ -482,9 +591,12 @@ def build_corpus(pages: int, seed: int = 0, violations: int = 0,
         "copied_pages": len(gen.files),
         "bytes": sum(len(b) for b in files.values()),
     }
+    if gen.heavy:
+        stats.update(profile="heavy", mentions=gen.mentions, quoted_style_pages=gen.quoted_files)
     manifest = {"generator_version": GENERATOR_VERSION, "pages": pages, "seed": seed,
-                "violations": injected}
-    return Corpus(files, manifest, stats)
+                "violations": injected, **({"profile": profile} if gen.heavy else {})}
+    corpus = Corpus(files, manifest, stats, gen.texts)
+    return corpus
 
 
 def write_corpus(corpus: Corpus, out: Path, *, force: bool = False) -> None:
@@ -514,10 +626,11 @@ def write_corpus(corpus: Corpus, out: Path, *, force: bool = False) -> None:
 
 
 def generate(out: Path, pages: int, seed: int = 0, violations: int = 0, *,
-             manifest: Path | None = None, force: bool = False) -> Corpus:
+             manifest: Path | None = None, force: bool = False,
+             profile: str = "light") -> Corpus:
     """Generate and write a content folder; with violations, also write the manifest JSON
     (default: ``<out>.violations.json`` beside the folder)."""
-    corpus = build_corpus(pages, seed, violations)
+    corpus = build_corpus(pages, seed, violations, profile=profile)
     write_corpus(corpus, out, force=force)
     if violations:
         target = manifest or Path(out).with_name(f"{Path(out).name}.violations.json")
@@ -537,11 +650,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path, default=None,
                         help="where to write the manifest (default <out>.violations.json)")
     parser.add_argument("--force", action="store_true", help="replace --out if it exists")
+    parser.add_argument("--profile", choices=PROFILES, default="light",
+                        help="light: quoted front matter, short bodies; heavy: front matter as "
+                             "editors write it, long bodies, 1-4 languages, link-heavy guides")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
         corpus = generate(args.out, args.pages, args.seed, args.violations,
-                          manifest=args.manifest, force=args.force)
+                          manifest=args.manifest, force=args.force, profile=args.profile)
     except GenerateError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
@@ -551,6 +667,8 @@ def main(argv: list[str] | None = None) -> int:
           f"({s['guide_pages']} pages), {s['sources']} sources ({s['source_pages']} pages) in "
           f"{s['countries']} countries, {s['copied_pages']} category/perspective pages, "
           f"{s['bytes'] / 1e6:.1f} MB"
+          + (f"; {s['mentions']} guide links, {s['quoted_style_pages']} pages in the quoted "
+             "style" if "mentions" in s else "")
           + (f"; {args.violations} violations" if args.violations else "") + ".",
           file=sys.stderr)
     return 0

@@ -6,6 +6,11 @@ time, stage by stage.
     python -m benchmarks.run --pages 100000 --repeat 1 --no-baseline --no-verify-rebuild \
         --stages 'floor,load,build,build_1job,rebuild,check,query:*'
     python -m benchmarks.run --pages 10000 --stages 'export_*,base_turtle' --json /tmp/x.json
+    python -m benchmarks.run --pages 100000 --profile heavy --repeat 3 --no-baseline \
+        --stages 'floor,build,build_all,rebuild,check,check_after_build,query_*,query:*'
+
+``--profile heavy`` generates content the way editors write it (:mod:`benchmarks.heavy`); the
+report then ends with the figures of issue 11's table, each next to its target.
 
 The content is generated once per (pages, seed, generator) under ``--cache-dir`` and reused.
 Every timed run is a process of its own (see :mod:`benchmarks.worker`): with ``--isolation
@@ -64,16 +69,18 @@ TARGET_REBUILD_S = 5.0
 
 def _generator_hash() -> str:
     digest = hashlib.sha256()
-    for name in ("generate.py", "corpus.py"):
+    for name in ("generate.py", "corpus.py", "heavy.py"):
         digest.update((Path(__file__).with_name(name)).read_bytes())
     return digest.hexdigest()[:10]
 
 
-def ensure_content(pages: int, seed: int, cache: Path) -> tuple[Path, dict[str, Any]]:
-    """The generated content folder for (pages, seed), made once and reused after."""
+def ensure_content(pages: int, seed: int, cache: Path,
+                   profile: str = "light") -> tuple[Path, dict[str, Any]]:
+    """The generated content folder for (pages, seed, profile), made once and reused after."""
     from .generate import GENERATOR_VERSION, generate
 
-    folder = cache / f"pages-{pages}-seed-{seed}-g{GENERATOR_VERSION}-{_generator_hash()}"
+    folder = cache / (f"pages-{pages}-seed-{seed}-g{GENERATOR_VERSION}-{_generator_hash()}"
+                      + ("" if profile == "light" else f"-{profile}"))
     content = folder / "content"
     info_file = folder / "corpus.json"
     if content.is_dir() and info_file.is_file():
@@ -82,8 +89,8 @@ def ensure_content(pages: int, seed: int, cache: Path) -> tuple[Path, dict[str, 
         return content, info
     folder.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    corpus = generate(content, pages, seed, force=True)
-    info = {**corpus.stats, "seed": seed, "generate_s": round(time.perf_counter() - t0, 2)}
+    corpus = generate(content, pages, seed, force=True, profile=profile)
+    info = {**corpus.stats, "seed": seed, "profile": profile, "generate_s": round(time.perf_counter() - t0, 2)}
     info_file.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     return content, {**info, "reused": False}
 
@@ -318,7 +325,7 @@ def compare(summary: dict[str, Any]) -> dict[str, Any]:
         "build_over_floor": build / floor if build and floor else None,
     }
     ours_peaks = [s["peak_rss_mb"] for s in summary.values()
-                  if s.get("family") == "ours" and "peak_rss_mb" in s]
+                  if s.get("family") in ("ours", "library") and "peak_rss_mb" in s]
     query_medians = {n: s["median_s"] for n, s in summary.items()
                      if n.startswith("query:") and "median_s" in s}
     cold = build if build is not None else ours_total
@@ -343,6 +350,97 @@ def compare(summary: dict[str, Any]) -> dict[str, Any]:
     return {"ratios": ratios, "totals": totals, "targets": targets,
             "peak_mb_build": build_peak,
             "peak_mb_ours_any_stage": max(ours_peaks) if ours_peaks else None}
+
+
+# -- issue 11's table ----------------------------------------------------------------------------
+
+#: the targets of issue 11 (heavy content at 100,000 pages)
+ISSUE_FLOOR_BUILD = 3.0
+ISSUE_FLOOR_BUILD_ALL = 3.5
+ISSUE_REBUILD_S = 2.0
+ISSUE_FLOOR_VALIDATE = 2.0
+#: "nearly free right after a build", read as at most a tenth of the floor
+ISSUE_FLOOR_VALIDATE_WARM = 0.1
+ISSUE_QUERY_S = 0.5
+ISSUE_PEAK_MB = 1024.0
+
+
+def issue_table(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each figure of issue 11's table, its target and whether it is met (None: not run)."""
+    floor = _median(summary, "floor")
+
+    def row(stage: str, what: str, target: str, limit: float | None,
+            per_floor: bool = False) -> dict[str, Any]:
+        value = _median(summary, stage)
+        out: dict[str, Any] = {"what": what, "stage": stage, "median_s": value,
+                               "target": target}
+        if value is not None and floor and per_floor:
+            out["over_floor"] = value / floor
+        if value is None or limit is None:
+            out["met"] = None
+        elif per_floor:
+            out["met"] = None if not floor else value <= limit * floor
+        else:
+            out["met"] = value <= limit
+        first = ((summary.get(stage) or {}).get("extra") or {}).get("first_row_s")
+        if first is not None:
+            out["first_row_s"] = first
+        return out
+
+    rows = [
+        row("floor", "floor: walk, read, parse front matter, one core", "-", None),
+        row("build", "build, 4 formats (ttl, jsonld, nt, nq), cold",
+            f"<= {ISSUE_FLOOR_BUILD:g}x the floor", ISSUE_FLOOR_BUILD, True),
+        row("build_all", "build, all formats, cold", f"<= {ISSUE_FLOOR_BUILD_ALL:g}x the floor",
+            ISSUE_FLOOR_BUILD_ALL, True),
+        row("rebuild", "rebuild after one edit (4 formats)", f"<= {ISSUE_REBUILD_S:g} s",
+            ISSUE_REBUILD_S),
+        row("check", "validate, cold", f"<= {ISSUE_FLOOR_VALIDATE:g}x the floor",
+            ISSUE_FLOOR_VALIDATE, True),
+        row("check_after_build", "validate right after a build",
+            f"nearly free (<= {ISSUE_FLOOR_VALIDATE_WARM:g}x the floor)",
+            ISSUE_FLOOR_VALIDATE_WARM, True),
+        row("query_first", "kzgraph query on the content, first call after a build", "-", None),
+        row("query_later", "kzgraph query on the content, a later call",
+            f"<= {ISSUE_QUERY_S:g} s", ISSUE_QUERY_S),
+        row("query_later_labels", "kzgraph query labels (the largest answer), a later call",
+            f"<= {ISSUE_QUERY_S:g} s", ISSUE_QUERY_S),
+    ]
+    queries = {n[6:]: s["median_s"] for n, s in summary.items()
+               if n.startswith("query:") and "median_s" in s}
+    over = {n: v for n, v in sorted(queries.items(), key=lambda x: -x[1]) if v > ISSUE_QUERY_S}
+    rows.append({"what": "saved queries, in-process store", "stage": "query:*",
+                 "median_s": max(queries.values()) if queries else None,
+                 "target": f"every one <= {ISSUE_QUERY_S:g} s", "over": over,
+                 "met": None if not queries else not over})
+    peaks = [s.get("peak_rss_mb") for n, s in summary.items()
+             if n in ("build", "build_all", "rebuild", "check") and s.get("peak_rss_mb")]
+    rows.append({"what": "peak memory (process tree), builds and validate", "stage": "build*",
+                 "peak_mb": max(peaks) if peaks else None, "target": "<= 1 GB",
+                 "met": None if not peaks else max(peaks) <= ISSUE_PEAK_MB})
+    return rows
+
+
+def issue_text(rows: list[dict[str, Any]]) -> str:
+    lines = ["", "issue 11's table:", f"{'stage':58} {'measured':>26}  {'target':28} met"]
+    for r in rows:
+        if "peak_mb" in r:
+            figure = "-" if r["peak_mb"] is None else f"{r['peak_mb']:.0f} MB"
+        elif r["median_s"] is None:
+            figure = "-"
+        else:
+            figure = f"{_fmt_s(r['median_s'])} s"
+            if "over_floor" in r:
+                figure += f" ({r['over_floor']:.2f}x)"
+            if "first_row_s" in r:
+                figure += f", first row {_fmt_s(r['first_row_s'])} s"
+            if r.get("over"):
+                figure = f"{len(r['over'])} over, max {figure}"
+        met = {True: "yes", False: "NO", None: "?"}[r["met"]] if r["target"] != "-" else ""
+        lines.append(f"{r['what']:58} {figure:>26}  {r['target']:28} {met}")
+        if r.get("over"):
+            lines.append("    over: " + ", ".join(f"{n} {v:.2f} s" for n, v in r["over"].items()))
+    return "\n".join(lines)
 
 
 # -- the report ----------------------------------------------------------------------------------
@@ -425,6 +523,8 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--profile", choices=("light", "heavy"), default="light",
+                        help="the generator's profile (heavy: content as editors write it)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--stages", default=None,
                         help="comma-separated stage names or patterns (default: all): "
@@ -470,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.content is not None:
         content, corpus = args.content.resolve(), {"content": str(args.content)}
     else:
-        content, corpus = ensure_content(args.pages, args.seed, args.cache_dir)
+        content, corpus = ensure_content(args.pages, args.seed, args.cache_dir, args.profile)
     print(f"content: {content} ({corpus.get('pages', '?')} pages"
           + (", reused" if corpus.get("reused") else "") + ")", file=sys.stderr)
     # every stage is timed on a warm file cache, the first (the floor) included, as the
@@ -495,6 +595,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "pages": args.pages if args.content is None else corpus.get("pages"),
         "seed": args.seed,
+        "profile": args.profile,
         "repeat": args.repeat,
         "isolation": args.isolation,
         "baseline": args.baseline,
@@ -512,11 +613,13 @@ def main(argv: list[str] | None = None) -> int:
         "preparations": raw["preps"],
         "stages": summary,
         **comparison,
+        "issue_11": issue_table(summary),
     }
     out = args.json or ROOT / "benchmarks" / "results" / f"run-{report['pages']}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(summary, comparison))
+    print(issue_text(report["issue_11"]))
     triples = next((s["extra"].get("triples") for n, s in summary.items()
                     if n in ("map", "build") and s.get("extra")), None)
     print(f"\n{report['pages']} pages"

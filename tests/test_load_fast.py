@@ -81,8 +81,25 @@ _usual_values = st.one_of(
 _usual_lines = st.builds(lambda k, v, tail: f"{k}: {v}{tail}",
                          st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,6}", fullmatch=True),
                          _usual_values, st.sampled_from(["", " "]))
-# usually a line the fast path reads, one time in six an odd one
-_lines = st.integers(0, 5).flatmap(lambda i: _odd_lines if i == 0 else _usual_lines)
+# as editors write: plain words, lists of "- item" lines, folded or literal text, comments
+_plain_words = st.one_of(_chars, st.text(st.characters(codec="utf-8", exclude_categories=(
+    "Cs",), exclude_characters="\n\t"), min_size=1, max_size=10))
+_comment = st.sampled_from(["", " # note", "  #x", "#x", " #"])
+_editor_lines = st.one_of(
+    st.builds(lambda k, v, c: f"{k}: {v}{c}", _keys, _plain_words, _comment),
+    st.builds(lambda k, c, items, indent: f"{k}:{c}" + "".join(
+        f"\n{indent}- {item}" for item in items), _keys, st.sampled_from(["", " # c"]),
+        st.lists(st.one_of(_plain_words, _usual_text, _quoted), max_size=3),
+        st.sampled_from(["", " ", "  ", "    "])),
+    st.builds(lambda k, h, body, indent, tail: f"{k}: {h}" + "".join(
+        f"\n{indent}{x}" for x in body) + tail, _keys,
+        st.sampled_from([">-", ">", "|-", "|", ">+", ">2", "> # c"]),
+        st.lists(_plain_words, max_size=3), st.sampled_from([" ", "  ", "   "]),
+        st.sampled_from(["", "\n", "\n  odd"])),
+    st.sampled_from(["# a comment", "#", "  # indented comment"]))
+# usually a line the fast path reads, one time in six an odd one, one in three as editors write
+_lines = st.integers(0, 5).flatmap(lambda i: _odd_lines if i == 0 else
+                                   _editor_lines if i < 3 else _usual_lines)
 
 
 @settings(max_examples=600, deadline=None)
@@ -97,9 +114,34 @@ def test_any_front_matter_reads_as_yaml_reads_it(lines):
 
 
 def test_unusual_front_matter_is_left_to_yaml():
-    for front in ['title: "a\\"b"', "title: x # note", "tags:\n  - a", 'a: "x"\na: "y"',
-                  "weight: 012", "title: plain words", 'title: "a\u2028b"', 'title: "a\x85b"',
-                  "# note", 'tags: ["a", ]']:
+    for front in ['title: "a\\"b"', 'a: "x"\na: "y"', "weight: 012", 'title: "a\u2028b"',
+                  'title: "a\x85b"', 'tags: ["a", ]', "title: yes", "title: 1.5",
+                  "title: a: b", "tags:\n  - a\n   - b", "d: >-\n  a\n\n  b", "d: >-\n  a \n  b",
+                  "d: >-\n  a\n    b", "tags:\n  - [a]", "title:", "title: 'x'", "d: >+\n  a",
+                  "title: x\n  more", "tags:\n  -", "t: ~"]:
         assert _simple_fields(front) is None, front
+
+
+def test_front_matter_as_editors_write_it_takes_the_fast_path():
+    front = ("# reviewed\ntitle: Zerde Daily  # the brand\ndescription: >-\n  A long\n  text."
+             "\ntags:\n  - a b\n  - \"c: d\"\nnote: |\n  one\n  two\nweight: 8  # agreed")
+    assert _simple_fields(front) == [
+        ("title", "Zerde Daily", 1), ("description", "A long text.", 2),
+        ("tags", ["a b", "c: d"], 5), ("note", "one\ntwo\n", 8), ("weight", 8, 11)]
+
+
+def test_a_heavy_corpus_reads_the_same_both_ways_and_takes_the_fast_path(tmp_path,
+                                                                          monkeypatch):
+    """Content as editors write it (plain words, block lists, folded text, comments), with
+    violations: the same reading both ways, and nearly every file on the fast path."""
+    generate(tmp_path / "heavy", 600, seed=8, violations=12, profile="heavy")
+    files = _pages(tmp_path / "heavy")
+    fast_path = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert _read(text, True, monkeypatch) == _read(text, False, monkeypatch), path
+        front = text.split("---\n", 2)[1] if text.startswith("---\n") else ""
+        fast_path += _simple_fields(front) is not None
+    assert fast_path > 0.95 * len(files)
     assert _simple_fields('title: "Ж"\ntags: ["a", "b"]\n\ncreated: 2024-01-02\nn: 7') == [
         ("title", "Ж", 0), ("tags", ["a", "b"], 1), ("created", "2024-01-02", 3), ("n", 7, 4)]

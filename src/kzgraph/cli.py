@@ -367,6 +367,7 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
         hint = union_hint(engine, endpoint)
         if hint:
             click.echo(hint, err=True)
+    _print_problems(getattr(engine, "later_problems", list)())
 
 
 @cli.command(epilog=EPILOG)

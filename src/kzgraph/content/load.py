@@ -99,55 +99,148 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-# -- the usual front matter, read without YAML's machinery --------------------------------------
+# -- front matter as people write it, read without YAML's machinery -----------------------------
 #
-# Nearly every page's front matter is lines of ``key: "text"``, ``key: ["a", "b"]``,
-# ``key: 2024-05-01`` and ``key: 94``. For those YAML's answer is plain (a string, a list of
-# strings, the date as text, an integer), and reading them with two regular expressions costs a
-# fifth of composing and constructing YAML nodes. Anything else -- a comment, an escape, a
-# nested or multi-line value, a character YAML treats specially, a key written twice -- is left
-# to YAML, so what YAML would report is still reported. ``tests/test_load_fast.py`` checks the
-# two readings agree.
+# Nearly every page's front matter is lines of ``key: value`` where the value is quoted text
+# (``"text"``), a list of it (``["a", "b"]``), a date, an integer or plain words (``title: Zerde
+# Daily``); lists written as ``- item`` lines under the key; descriptions folded over several
+# lines (``description: >-``); and comments, on a line of their own or after a value. For those
+# YAML's answer is plain (a string, a list of strings, the date as text, an integer), and
+# reading them line by line costs a third of composing and constructing YAML nodes. Anything
+# else -- an escape, a single-quoted or nested value, a plain word YAML reads as another type,
+# a blank line inside a folded text, a character YAML treats specially, a key written twice --
+# is left to YAML, so what YAML would report is still reported. ``tests/test_load_fast.py``
+# checks the two readings agree.
 
 #: characters outside these make YAML complain or break lines (NEL, LS, PS, BOM, controls)
 _ODD_CHARACTER = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe"
                             "\uff00-\ufffd\U00010000-\U0010ffff]")
 _QUOTED = r'"[^"\\]*"'
-_SIMPLE_LINE = re.compile(
-    r"(?P<key>[A-Za-z_][A-Za-z0-9_-]*): +(?:"
+#: a value that ends where a comment may start
+_COMMENT = r"(?: +#.*)?"
+_KEY_LINE = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?: +(?P<value>.*))?")
+_SIMPLE_VALUE = re.compile(
     rf"(?P<text>{_QUOTED})"
     rf"|\[ *(?P<items>(?:{_QUOTED}(?: *, *{_QUOTED})*)?) *\]"
     r"|(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"
-    r"|(?P<int>0|[1-9][0-9]{0,15})"
-    r") *")
+    r"|(?P<int>0|[1-9][0-9]{0,15})")
+#: the commonest line, read with one regular expression
+_SIMPLE_LINE = re.compile(rf"(?P<key>[A-Za-z_][A-Za-z0-9_-]*): +(?:{_SIMPLE_VALUE.pattern}) *")
 _ITEM = re.compile(_QUOTED)
+_ITEM_LINE = re.compile(r"(?P<indent> *)- +(?P<value>.*)")
+_BLOCK_HEADER = re.compile(r"(?P<style>[>|])(?P<chomp>-?)")
+#: what a plain scalar may not start with (YAML's indicators), nor hold
+_NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
+
+
+def _plain(value: str) -> str | None:
+    """A plain scalar's text (a comment after it removed), or None when YAML would read it as
+    something else than that text (another type, an indicator, a key inside it)."""
+    value = value.split(" #", 1)[0].rstrip(" ")
+    if not value or value[0] in _NOT_PLAIN_START or ": " in value or value.endswith(":"):
+        return None
+    for _, pattern in _Loader.yaml_implicit_resolvers.get(value[0], ()):
+        if pattern.match(value):
+            return None
+    return value
+
+
+def _scalar(value: str) -> Any:
+    """A one-line value (a comment after it allowed) as YAML gives it, or _NO."""
+    m = _SIMPLE_VALUE.match(value)
+    if m is not None and re.fullmatch(_COMMENT, value[m.end():]):
+        text, items, date, number = m.groups()
+        if text is not None:
+            return text[1:-1]
+        if items is not None:
+            return [item[1:-1] for item in _ITEM.findall(items)]
+        return date if date is not None else int(number)
+    if value[:1] == '"' or value[:1] == "[":
+        return _NO
+    plain = _plain(value)
+    return _NO if plain is None else plain
+
+
+_NO = object()
 
 
 def _simple_fields(front: str) -> list[tuple[str, Any, int]] | None:
-    """The keys of front matter written the usual way, each with its value as YAML would
+    """The keys of front matter written the usual ways, each with its value as YAML would
     give it and its line (from 0); None when YAML itself must read it."""
     if _ODD_CHARACTER.search(front):
         return None
     out: list[tuple[str, Any, int]] = []
     keys: set[str] = set()
-    match = _SIMPLE_LINE.fullmatch
-    for number, line in enumerate(front.split("\n")):
-        m = match(line)
-        if m is None:
-            if line.strip():
+    lines = front.split("\n")
+    i, n = 0, len(lines)
+    simple = _SIMPLE_LINE.fullmatch
+    while i < n:
+        line = lines[i]
+        m = simple(line)
+        if m is not None:
+            key, text, items, date, number_ = m.groups()
+            if key in keys:
                 return None
+            keys.add(key)
+            if text is not None:
+                out.append((key, text[1:-1], i))
+            elif items is not None:
+                out.append((key, [item[1:-1] for item in _ITEM.findall(items)], i))
+            else:
+                out.append((key, date if date is not None else int(number_), i))
+            i += 1
             continue
-        key, text, items, date, number_ = m.groups()
-        if key in keys:
+        if not line.strip() or line[0] == "#":
+            i += 1
+            continue
+        m = _KEY_LINE.fullmatch(line)
+        if m is None or m.group("key") in keys:
             return None
+        key, value, number = m.group("key"), m.group("value"), i
         keys.add(key)
-        if text is not None:
-            value: Any = text[1:-1]
-        elif items is not None:
-            value = [item[1:-1] for item in _ITEM.findall(items)]
-        else:
-            value = date if date is not None else int(number_)
-        out.append((key, value, number))
+        i += 1
+        if value is None or value.startswith("#"):  # a list of "- item" lines follows
+            items: list[Any] = []
+            indent = None
+            while i < n:
+                item = _ITEM_LINE.fullmatch(lines[i])
+                if item is None:
+                    break
+                if indent is None:
+                    indent = item.group("indent")
+                elif item.group("indent") != indent:
+                    return None
+                got = _scalar(item.group("value"))
+                if got is _NO or isinstance(got, list):
+                    return None
+                items.append(got)
+                i += 1
+            if not items:
+                return None
+            out.append((key, items, number))
+            continue
+        header = _BLOCK_HEADER.fullmatch(value)
+        if header is not None:  # folded (>) or literal (|) text on the lines that follow
+            body: list[str] = []
+            indent = None
+            while i < n and lines[i][:1] == " ":
+                text = lines[i].lstrip(" ")
+                width = len(lines[i]) - len(text)
+                if indent is None:
+                    indent = width
+                if width != indent or not text or text[-1] == " ":
+                    return None
+                body.append(text)
+                i += 1
+            if not body or (i < n and not lines[i].strip()):
+                return None
+            joined = (" " if header.group("style") == ">" else "\n").join(body)
+            out.append((key, joined if header.group("chomp") else joined + "\n", number))
+            continue
+        got = _scalar(value)
+        if got is _NO:
+            return None
+        out.append((key, got, number))
     return out
 
 

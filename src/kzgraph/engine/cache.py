@@ -107,10 +107,7 @@ class Cache:
     """
 
     def __init__(self, folder: Path | None, settings: Settings) -> None:
-        self.fingerprint = hashlib.sha256(
-            f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
-            f"{settings.content.resolve()}|{settings.drafts}|{settings.site_bases}|"
-            f"{sorted((settings.language_dirs or {}).items())}".encode()).hexdigest()
+        self.fingerprint = self.fingerprint_of(settings)
         #: the build date: a part whose publication changes by then is made again
         self.today = (settings.build_date or dt.date.today()).isoformat()
         self.path = None if folder is None else folder / "chunks.sqlite"
@@ -127,6 +124,15 @@ class Cache:
             from kzgraph.engine.cachedirs import record_content
 
             record_content(folder, settings.content)
+
+    @staticmethod
+    def fingerprint_of(settings: Settings) -> str:
+        """What the cache's content depends on besides the content: kzgraph's code, the
+        libraries, the settings that change what a part gives, and the content folder."""
+        return hashlib.sha256(
+            f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
+            f"{settings.content.resolve()}|{settings.drafts}|{settings.site_bases}|"
+            f"{sorted((settings.language_dirs or {}).items())}".encode()).hexdigest()
 
     def _open(self) -> None:
         if self.path is None:

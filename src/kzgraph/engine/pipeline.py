@@ -288,16 +288,19 @@ def publish_dir(staging: Path, target: Path) -> None:
 def build(settings: Settings, output: Path, lang: str = "en", *,
           formats: Iterable[str] = tuple(f.name for f in FORMATS),
           cache: Path | bool | None = True, jobs: int | None = None,
-          progress: Progress | None = None) -> Outcome:
+          progress: Progress | None = None, query_store: bool = True) -> Outcome:
     """Load, map, validate and write every format (or ``formats``), the JSON-LD context, the
     ontology, the shapes and the VoID/DCAT description (``void.ttl``) to ``output``, swapped in
     at once. Content that violates the shapes is not published: :class:`ContentError` is
-    raised and ``output`` stays as it was."""
+    raised and ``output`` stays as it was. With a cache folder, and N-Triples and N-Quads
+    among the formats, the query store beside the cache is brought up to date too
+    (:mod:`kzgraph.engine.querystore`; ``query_store=False`` leaves it)."""
     _require_content(settings)
     wanted = [f.name for f in FORMATS if f.name in set(formats)]
     output = Path(output).absolute()
     with _scratch_beside(output) as scratch:
-        return _build(settings, output, lang, wanted, cache, jobs, progress, scratch)
+        return _build(settings, output, lang, wanted, cache, jobs, progress, scratch,
+                      query_store)
 
 
 def _sha256(path: Path) -> str:
@@ -324,7 +327,7 @@ def _statements(folder: Path, wanted: list[str]) -> int | None:
 
 def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
            cache: Path | bool | None, jobs: int | None, progress: Progress | None,
-           scratch: Path) -> Outcome:
+           scratch: Path, query_store: bool = True) -> Outcome:
     from kzgraph.formats.registry import get_format
     from kzgraph.graph.coverage import coverage_triples
     from kzgraph.graph.describe import describe_statistics
@@ -373,4 +376,8 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
             raise
         for name, (_, layout) in written.items():
             run.cache.remember_output(name, output / _file_name(name), layout)
+        if query_store:
+            from kzgraph.engine import querystore
+
+            querystore.update(run, outcome.problems)
     return outcome

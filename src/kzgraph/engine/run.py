@@ -191,6 +191,9 @@ class Run:
         #: every part's key and version, in key order, and where its piece in each format
         #: lies: in a file written before, or in ``scratch``
         self.pieces: list[tuple[str, str, dict[str, Piece]]] = []
+        #: the parts (in key order) and every page file's stamp, as :meth:`check` found them
+        self.parts: list[Part] = []
+        self.stamps: dict[str, str] = {}
 
     def __enter__(self) -> "Run":
         return self
@@ -257,6 +260,7 @@ class Run:
         self.cache.keep_only(parts)
         self.cache.commit(known_digest)
         self.pieces = [(p.key, versions[p.key], found[p.key]) for p in parts]
+        self.parts, self.stamps = parts, stamps
 
         for path in stray:
             problems.extend(load_file(path, root, self.settings.default_language, dirs)[1])

@@ -195,6 +195,8 @@ class LocalEngine:
         ``store`` itself."""
         self.store = store
         self._dataset = dataset
+        #: problems found while the query ran, said after its answer (a stale query store)
+        self.later_problems: Callable[[], list[Problem]] = list
 
     @property
     def dataset(self) -> ox.Store:
@@ -407,30 +409,61 @@ def open_engine(settings: Settings, endpoint: str | None = None, data: Path | No
 
 
 def from_content(settings: Settings) -> tuple[LocalEngine, list[Problem]]:
-    """The content folder in an in-memory Oxigraph store: the union of its graphs written by
-    the build engine (parallel, and cached: the union is kept in the cache folder, so the
-    next query copies what did not change; 8 s at 100,000 pages) and loaded at once; the
-    named graphs mapped when a query first names one. Content with errors is refused
-    (ContentError)."""
+    """The content folder's query store (:mod:`kzgraph.engine.querystore`): the union of its
+    data graphs on disk, opened in milliseconds; made by the build engine when there is none
+    yet (content with errors is refused then: ContentError). When page files changed since
+    it was made, a warning says so (the answers are those of the last build). A query that
+    names graphs runs on an in-memory store holding the published N-Quads' named graphs."""
     import pyoxigraph as ox
 
-    from kzgraph.engine.run import default_cache_dir
-    from kzgraph.engine.pipeline import export_file, load_and_map
-    from kzgraph.errors import ContentError
+    from kzgraph.engine import querystore
+    from kzgraph.engine.cache import Cache
+    from kzgraph.engine.run import Run, default_cache_dir
+    from kzgraph.engine.pipeline import export_file
+    from kzgraph.errors import WARNING, ContentError
     from kzgraph.formats.registry import get_format
 
-    path = default_cache_dir(settings) / "query" / "union.nt"
-    try:
-        _, problems = export_file(settings, get_format("ntriples"), path)
-    except ContentError as exc:
-        raise ContentError(exc.problems, "Cannot query") from None
-    store = ox.Store()
-    store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    folder = default_cache_dir(settings)
+    fingerprint = Cache.fingerprint_of(settings)
+    opened = querystore.open_store(folder, fingerprint, settings)
+    if opened is None:
+        with Run(settings, formats=[querystore.FORMAT], cache_dir=folder) as run:
+            outcome = run.check()
+            if not outcome.ok:
+                raise ContentError(outcome.problems, "Cannot query")
+            querystore.update(run, outcome.problems, make=True)
+        opened = querystore.open_store(folder, fingerprint, settings)
+        if opened is None:  # pragma: no cover - made just above
+            raise QueryError(f"The query store in {folder} could not be opened.")
+    problems = list(opened.problems)
+    content = str(settings.content)
+
+    def stale() -> list[Problem]:
+        """Said after the answer (the check runs beside the query)."""
+        changed = opened.changed
+        if not changed:
+            return []
+        shown = ", ".join(changed[:3]) + (", ..." if len(changed) > 3 else "")
+        return [Problem(
+            content, None, None,
+            f"The query store is stale: {len(changed)} page file(s) changed since the last "
+            f"build ({shown}); the answers are those of that build. Run 'kzgraph build' to "
+            "bring it up to date.", severity=WARNING, stage="query")]
+    union = opened.store
 
     def dataset() -> ox.Store:
-        result = load_and_map(settings)
-        return LocalEngine.from_mapped(result.mapped).dataset
-    return LocalEngine(store, dataset), problems
+        path = folder / "query" / "dataset.nq"
+        try:
+            export_file(settings, get_format("nquads"), path)
+        except ContentError as exc:
+            raise ContentError(exc.problems, "Cannot query named graphs") from None
+        full = ox.Store()
+        full.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        full.extend(union.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return full
+    engine = LocalEngine(union, dataset)
+    engine.later_problems = stale
+    return engine, problems
 
 
 # --------------------------------------------------------------------------- labels

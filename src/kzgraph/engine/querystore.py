@@ -1,0 +1,272 @@
+"""The query store: the union of the data graphs (what ``kzgraph.nt`` holds: every page graph
+and the reference graph) in an on-disk Oxigraph store beside the build cache, so ``kzgraph
+query`` opens it in milliseconds instead of reading the content again.
+
+The first query on a content folder makes it (Oxigraph's bulk loader, from the same N-Triples
+pieces the build writes); every build after that keeps it current part by part: the
+statements of the parts whose version changed, or that are gone, are removed (by their
+subjects: a part's statements are about its own pages, sections and mentions, and no other
+part's) and their new pieces loaded, with the reference data replaced whole. When more than a
+quarter of the parts changed, it is made afresh (bulk loading is faster then). A build never
+makes one from nothing: at 100,000 pages bulk loading would cost every cold build about a
+fifth more time, which only someone who queries should pay.
+
+Named graphs are not in it (a query that names one runs on an in-memory store loaded from the
+published N-Quads: :func:`kzgraph.query.engines.from_content`).
+
+Its state file records the version and subjects of every part, the stamps of the page files
+it was made from and the warnings of that run. It is removed before the store is changed and
+written (atomically) after, so a store left half-changed by a killed build is never used: it
+is made afresh instead.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import shutil
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from kzgraph.engine.parts import plan
+from kzgraph.errors import Problem
+from kzgraph.formats.writers import chunk_texts, read_piece
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from kzgraph.config import Settings
+
+    from kzgraph.engine.run import Run
+
+FOLDER = "query-store"
+STATE = "state.pickle"
+#: the format whose pieces fill the store
+FORMAT = "ntriples"
+#: past this share of parts changed, the store is made afresh (bulk loading is faster)
+AFRESH = 0.25
+_FOLDERS = {"guide": "guides", "source": "sources", "category": "categories",
+            "perspective": "perspectives"}
+
+
+@dataclass
+class State:
+    """What the store holds: made with ``fingerprint`` (the cache's: code and settings), each
+    part's version and subjects, the reference data's subjects, the stamp of every page file,
+    and the run's warnings."""
+
+    fingerprint: str
+    parts: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    reference: list[str] = field(default_factory=list)
+    stamps: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Opened:
+    """An opened store, the warnings of the run that made it, and (when asked) the page files
+    added, changed or removed since: checked in a thread while the query runs, since at
+    100,000 pages walking the folder and stat-ing every file takes a second or more."""
+
+    store: ox.Store
+    problems: list[Problem]
+    _changed: Future[list[str]]
+
+    @property
+    def changed(self) -> list[str]:
+        return self._changed.result()
+
+
+class _Chain(io.RawIOBase):
+    """Bytes from an iterator of chunks, read as one file (what the bulk loader reads)."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks: Iterator[bytes] = iter(chunks)
+        self._left = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._left:
+            self._left = next(self._chunks, b"")
+            if not self._left:
+                return 0
+        n = min(len(buffer), len(self._left))
+        buffer[:n] = self._left[:n]
+        self._left = self._left[n:]
+        return n
+
+
+def store_folder(cache_folder: Path) -> Path:
+    return Path(cache_folder) / FOLDER
+
+
+def _subjects(text: bytes) -> list[str]:
+    """The subjects of N-Triples lines (each written ``<iri> `` or ``_:b ``)."""
+    return sorted({line[:line.index(b" ")].decode("utf-8")
+                   for line in text.split(b"\n") if line})
+
+
+def _read_state(folder: Path) -> State | None:
+    try:
+        with open(folder / STATE, "rb") as handle:
+            state = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return state if isinstance(state, State) else None
+
+
+def _write_state(folder: Path, state: State) -> None:
+    temporary = folder / f".{STATE}.{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, folder / STATE)
+
+
+def _pieces(run: Run, keys: set[str] | None) -> Iterator[bytes | None]:
+    """Each part's N-Triples piece, in key order (None for a part not in ``keys``, when
+    given)."""
+    handles: dict[str, int] = {}
+    try:
+        for key, _, where in run.pieces_of(FORMAT):
+            yield read_piece(FORMAT, where, handles) if keys is None or key in keys else None
+    finally:
+        for fd in handles.values():
+            os.close(fd)
+
+
+def update(run: Run, problems: list[Problem], *, make: bool = False) -> bool:
+    """Bring the query store beside the run's cache up to date with the run (after
+    :meth:`Run.check`, with N-Triples pieces): patched when few parts changed, made afresh
+    when many did. A store that does not exist is made only when ``make``; one that cannot be
+    kept current (the run made no N-Triples pieces) is removed, so no query answers from it
+    as if it were current. Returns whether a current store is there afterwards."""
+    import pyoxigraph as ox
+
+    if run.cache.path is None:
+        return False
+    folder = store_folder(run.cache.path.parent)
+    old = _read_state(folder)
+    if old is not None and old.fingerprint != run.cache.fingerprint:
+        old = None
+    if FORMAT not in run.formats or (old is None and not make):
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    versions = {key: version for key, version, _ in run.pieces}
+    changed = set(versions) if old is None else \
+        {k for k, v in versions.items() if old.parts.get(k, ("",))[0] != v}
+    gone = set() if old is None else set(old.parts) - set(versions)
+    many = len(changed) + len(gone) > AFRESH * max(1, len(versions)) or (
+        old is not None and any(subject.startswith("_:") for key in changed | gone
+                                for subject in old.parts.get(key, ("", []))[1]))
+    reference = chunk_texts({None: run.reference}, [FORMAT])[FORMAT].encode("utf-8")
+    new = State(run.cache.fingerprint, {}, _subjects(reference), dict(run.stamps),
+                list(problems))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / STATE).unlink(missing_ok=True)
+    if old is None or many:
+        _afresh(run, folder, reference, new)
+    else:
+        new.parts = {k: v for k, v in old.parts.items() if k in versions}
+        if changed or gone or old.reference != new.reference:
+            store = ox.Store(str(folder / "store"))
+            _patch(store, run, old, changed, gone, reference, new)
+            store.flush()
+            del store
+    _write_state(folder, new)
+    return True
+
+
+def _afresh(run: Run, folder: Path, reference: bytes, state: State) -> None:
+    """Make the store anew with the bulk loader, in a new folder swapped in after; note each
+    part's subjects in ``state``."""
+    import pyoxigraph as ox
+
+    staging = folder / f"store.new-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    store = ox.Store(str(staging))
+
+    def chunks() -> Iterator[bytes]:
+        for (key, version, _), text in zip(run.pieces, _pieces(run, None)):
+            state.parts[key] = (version, _subjects(text))
+            yield text
+        yield reference
+
+    store.bulk_load(io.BufferedReader(_Chain(chunks()), 1 << 20),
+                    format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    store.optimize()
+    store.flush()
+    del store
+    target = folder / "store"
+    if target.exists():
+        retired = folder / f"store.old-{os.getpid()}"
+        os.rename(target, retired)
+        os.rename(staging, target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.rename(staging, target)
+
+
+def _patch(store: ox.Store, run: Run, old: State, changed: set[str], gone: set[str],
+           reference: bytes, state: State) -> None:
+    """Remove the statements of the parts changed or gone and of the reference data (by their
+    subjects), then load the changed parts' pieces and the reference data again."""
+    import pyoxigraph as ox
+
+    default = ox.DefaultGraph()
+    subjects = {s for key in changed | gone for s in old.parts.get(key, ("", []))[1]}
+    subjects.update(old.reference)
+    for subject in subjects:
+        node = ox.BlankNode(subject[2:]) if subject.startswith("_:") else \
+            ox.NamedNode(subject[1:-1])
+        for quad in list(store.quads_for_pattern(node, None, None, default)):
+            store.remove(quad)
+    for key in gone:
+        state.parts.pop(key, None)
+    texts = []
+    for (key, version, _), text in zip(run.pieces, _pieces(run, changed)):
+        if text is not None:
+            state.parts[key] = (version, _subjects(text))
+            texts.append(text)
+    texts.append(reference)
+    store.load(b"".join(texts), format=ox.RdfFormat.N_TRIPLES)
+
+
+def open_store(cache_folder: Path, fingerprint: str, settings: Settings) -> Opened | None:
+    """The query store made for ``fingerprint``, opened to read, with the page files changed
+    since it was made found in a thread; None when there is none to open."""
+    import pyoxigraph as ox
+
+    folder = store_folder(cache_folder)
+    state = _read_state(folder)
+    if state is None or state.fingerprint != fingerprint or not (folder / "store").is_dir():
+        return None
+    try:
+        store = ox.Store.read_only(str(folder / "store"))
+    except OSError:
+        return None
+    changed: Future[list[str]] = Future()
+
+    def check() -> None:
+        try:
+            changed.set_result(changed_files(state.stamps, settings))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
+            changed.set_exception(exc)
+    threading.Thread(target=check, daemon=True, name="kzgraph-stale-check").start()
+    return Opened(store, state.problems, changed)
+
+
+def changed_files(stamps: dict[str, str], settings: Settings) -> list[str]:
+    """The page files added, changed or removed since ``stamps`` were taken."""
+    from kzgraph.engine.cache import _stamp
+
+    parts, _, _ = plan(settings.content, settings.language_dirs, settings.default_language)
+    now = {name for part in parts for name in part.names}
+    out = [name for name in now if stamps.get(name) != _stamp(name)]
+    out += [name for name in stamps if name not in now]
+    return sorted(out)
