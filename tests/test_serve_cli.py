@@ -178,11 +178,12 @@ def test_stop_ends_the_query_workers(server):
     assert "Traceback" not in server.output
 
 
-def test_a_base_with_a_path_is_a_clear_error(runner):
-    result = runner.invoke(cli, ["serve", "--port", "0", "--content", str(CONTENT), "--base",
-                                 "https://example.org/kz/"])
-    assert result.exit_code == 2
-    assert "has a path: kzgraph serve answers from the root" in result.output
-    bad = runner.invoke(cli, ["serve", "--port", "0", "--content", str(CONTENT), "--base",
-                              "ftp://example.org/"])
-    assert bad.exit_code == 2 and "must be an absolute http(s) IRI" in bad.output
+def test_a_base_with_a_path_is_a_clear_error():
+    from kzgraph.config import Settings
+    from kzgraph.errors import ConfigError
+    from kzgraph.publish.serve.run import serve
+
+    with pytest.raises(ConfigError, match="has a path: kzgraph serve answers from the root"):
+        serve(Settings(content=CONTENT), port=0, base="https://example.org/kz/")
+    with pytest.raises(ConfigError, match="must be an absolute http"):
+        serve(Settings(content=CONTENT), port=0, base="ftp://example.org/")

@@ -586,7 +586,6 @@ def schema(kind: str, lang: str | None, output: Path | None, content: Path | Non
 @content_option
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0: other machines too.")
-@click.option("--base", metavar="IRI", help="Publish under this base, not the server's address.")
 @click.option("--no-watch", is_flag=True, help="Do not rebuild when the content changes.")
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="SPARQL limit, s.")
 @click.option("--max-rows", type=int, default=100_000, show_default=True, help="SPARQL row limit.")
