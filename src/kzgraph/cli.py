@@ -582,5 +582,19 @@ def schema(kind: str, lang: str | None, output: Path | None, content: Path | Non
         write_atomic(output, text.encode("utf-8"))
 
 
+@cli.command(epilog="Exit codes: 0 stopped, 2 could not start (port in use, missing folder).")
+@content_option
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0: other machines too.")
+@click.option("--no-watch", is_flag=True, help="Do not rebuild when the content changes.")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="SPARQL limit, s.")
+@click.option("--max-rows", type=int, default=100_000, show_default=True, help="SPARQL row limit.")
+@handles_errors
+def serve(content: Path | None, no_watch: bool, **options: Any) -> None:
+    """Serve the site (HTML or RDF by Accept), a read-only SPARQL endpoint, and live reload."""
+    from kzgraph.publish.serve.run import serve as run_serve
+    run_serve(_settings(content), watch=not no_watch, **options)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()

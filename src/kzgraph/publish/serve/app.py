@@ -1,0 +1,191 @@
+"""The ASGI application: the site with content negotiation on every resource IRI, the SPARQL
+endpoint, and the live-reload hooks. Built by :func:`create_app` over a :class:`ServerState`,
+so tests call it in process (``httpx.ASGITransport``) without a socket.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import posixpath
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, PlainTextResponse,
+                                 Response)
+from starlette.routing import Route
+
+from kzgraph.publish.serve.conneg import RESOURCE_TYPES, negotiate
+
+if TYPE_CHECKING:
+    from kzgraph.publish.serve.queries import QueryPool
+
+#: the file beside a resource's page that holds it in each media type
+RESOURCE_FILES = {"text/html": "index.html", "text/turtle": "index.ttl",
+                  "application/ld+json": "index.jsonld", "application/n-triples": "index.nt"}
+#: media types of the files the site holds that Python's table may not know
+FILE_TYPES = {".ttl": "text/turtle", ".jsonld": "application/ld+json",
+              ".nt": "application/n-triples", ".nq": "application/n-quads",
+              ".trig": "application/trig", ".rdf": "application/rdf+xml",
+              ".rq": "application/sparql-query", ".html": "text/html",
+              ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
+              ".json": "application/json", ".wasm": "application/wasm", ".svg": "image/svg+xml"}
+TEXT_TYPES = ("text/", "application/ld+json", "application/n-", "application/trig",
+              "application/rdf+xml", "application/json", "application/sparql-query")
+LIVE_PATH = "/_kzgraph/live.js"
+VERSION_PATH = "/_kzgraph/version"
+LIVE_SCRIPT = f"""// kzgraph serve: reload the page when the site is rebuilt.
+(function () {{
+  var seen = null;
+  function poll() {{
+    fetch("{VERSION_PATH}", {{cache: "no-store"}}).then(function (r) {{ return r.json(); }})
+      .then(function (v) {{
+        if (seen !== null && v.version !== seen) {{ location.reload(); return; }}
+        seen = v.version; setTimeout(poll, 500);
+      }}, function () {{ setTimeout(poll, 1000); }});
+  }}
+  poll();
+}})();
+"""
+_TAG = f'<script src="{LIVE_PATH}"></script>'.encode()
+
+
+@dataclass
+class ServerState:
+    """What the server serves, swapped as a whole after each rebuild.
+
+    :param site: the folder of the built site (None before the first good build)
+    :param pool: the query workers over the published graph (None before the first good build)
+    :param problems: the problems of the last build, as lines; with errors, pages show them
+    :param failed: whether the last build failed (its content has errors)
+    :param version: goes up by one with every build, good or failed (pages poll it to reload)
+    :param live: whether pages get the live-reload script
+    """
+
+    site: Path | None = None
+    pool: QueryPool | None = None
+    problems: list[str] = field(default_factory=list)
+    failed: bool = False
+    version: int = 0
+    live: bool = True
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+def _safe_path(root: Path, url_path: str) -> Path | None:
+    """``url_path`` (already percent-decoded) as a path under ``root``, or None when it would
+    lead outside: a ``..`` or ``.`` segment, a backslash or NUL, or a symbolic link pointing out
+    of the site."""
+    segments = [s for s in url_path.split("/") if s]
+    if any(s in (".", "..") or "\\" in s or "\x00" in s for s in segments):
+        return None
+    candidate = root.joinpath(*segments) if segments else root
+    try:
+        real = candidate.resolve(strict=False)
+        if not real.is_relative_to(root.resolve()):
+            return None
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return candidate
+
+
+def _media_type(path: Path) -> str:
+    kind = FILE_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] \
+        or "application/octet-stream"
+    if kind.startswith(TEXT_TYPES) and "charset" not in kind:
+        kind += "; charset=utf-8"
+    return kind
+
+
+def _page(state: ServerState, path: Path, status: int = 200,
+          headers: dict[str, str] | None = None) -> Response:
+    """An HTML file, with the live-reload script added when the server is live."""
+    body = path.read_bytes()
+    if state.live:
+        at = body.rfind(b"</body>")
+        body = body[:at] + _TAG + body[at:] if at >= 0 else body + _TAG
+    return Response(body, status, headers=headers, media_type="text/html; charset=utf-8")
+
+
+def error_page(state: ServerState) -> HTMLResponse:
+    """The page shown for every HTML request while the content has errors."""
+    items = "\n".join(f"<li><code>{html.escape(line)}</code></li>" for line in state.problems)
+    live = _TAG.decode() if state.live else ""
+    return HTMLResponse(
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<title>The content has errors</title></head><body><main>"
+        f"<h1>The content has errors</h1><p>{len(state.problems)} problem(s); the site will be "
+        "rebuilt as soon as a file is saved.</p>"
+        f'<ol id="kzgraph-problems">\n{items}\n</ol></main>{live}</body></html>\n',
+        status_code=500, headers={"Cache-Control": "no-store", "Vary": "Accept"})
+
+
+async def resource(request: Request) -> Response:
+    """Any path of the site: a file as it is, or a resource IRI answered in the media type the
+    client prefers."""
+    state: ServerState = request.app.state.kz
+    url_path = request.url.path
+    if state.failed or state.site is None:
+        wants = negotiate(request.headers.get("accept"), ["text/html", "text/plain"])
+        if wants == "text/html" or state.site is None:
+            return error_page(state)
+        return PlainTextResponse("The content has errors:\n" + "\n".join(state.problems) + "\n",
+                                 status_code=503, headers={"Vary": "Accept"})
+    root = state.site
+    target = _safe_path(root, url_path)
+    if target is None:
+        return PlainTextResponse("Not found.\n", status_code=404)
+    if target.is_file():
+        if target.suffix == ".html":
+            return _page(state, target)
+        return FileResponse(target, media_type=_media_type(target))
+    if not target.is_dir():
+        return PlainTextResponse(f"Nothing at {url_path}.\n", status_code=404)
+    offered = [t for t in RESOURCE_TYPES if (target / RESOURCE_FILES[t]).is_file()]
+    if not offered:
+        return PlainTextResponse(f"Nothing at {url_path}.\n", status_code=404)
+    chosen = negotiate(request.headers.get("accept"), offered)
+    if chosen is None:
+        return PlainTextResponse(
+            f"{url_path} is available as: {', '.join(offered)}.\n", status_code=406,
+            headers={"Vary": "Accept"})
+    name = RESOURCE_FILES[chosen]
+    location = posixpath.join(url_path if url_path.endswith("/") else url_path + "/", name)
+    headers = {"Vary": "Accept", "Content-Location": location}
+    if chosen == "text/html":
+        return _page(state, target / name, headers=headers)
+    return FileResponse(target / name, media_type=_media_type(target / name), headers=headers)
+
+
+async def version(request: Request) -> Response:
+    state: ServerState = request.app.state.kz
+    return JSONResponse({"version": state.version, "failed": state.failed},
+                        headers={"Cache-Control": "no-store"})
+
+
+async def live_script(request: Request) -> Response:
+    return Response(LIVE_SCRIPT, media_type="text/javascript; charset=utf-8",
+                    headers={"Cache-Control": "no-store"})
+
+
+def create_app(state: ServerState, lifespan=None) -> Starlette:  # type: ignore[no-untyped-def]
+    """The application over ``state``. CORS is open (``*``) for reads: the data is public."""
+    from kzgraph.publish.serve.sparql import sparql
+
+    routes = [
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route(VERSION_PATH, version, methods=["GET"]),
+        Route(LIVE_PATH, live_script, methods=["GET"]),
+        Route("/{path:path}", resource, methods=["GET", "HEAD"]),
+    ]
+    middleware = [Middleware(CORSMiddleware, allow_origins=["*"],
+                             allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+                             allow_headers=["Accept", "Content-Type"], max_age=86400)]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.kz = state
+    return app
