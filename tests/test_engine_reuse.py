@@ -216,3 +216,19 @@ def test_a_build_after_validate_validates_no_part_again(tmp_path):
     build(settings, tmp_path / "cold", cache=False)
     assert _files(tmp_path / "warm") == _files(tmp_path / "cold") == _files(tmp_path / "wide")
     assert data == (tmp_path / "cold" / "kzgraph.ttl").read_bytes()
+
+
+def test_a_linked_folder_is_reported_by_every_walk(tmp_path):
+    """The folder holding it is not kept, so its warning is given each time."""
+    root = tmp_path / "content"
+    (root / "sources/a").mkdir(parents=True)
+    (root / "sources/a/index.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (root / "sources/linked").symlink_to(tmp_path / "elsewhere")
+    _age(root)
+    listings: dict = {}
+    for _ in range(2):
+        found, problems = walk._walk(root, listings)
+        assert found == [str(root / "sources/a/index.md")]
+        assert [p.path for p in problems] == ["content/sources/linked"]
+    assert str(root / "sources") not in listings and str(root / "sources/a") in listings
