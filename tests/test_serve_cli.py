@@ -187,3 +187,14 @@ def test_a_base_with_a_path_is_a_clear_error():
         serve(Settings(content=CONTENT), port=0, base="https://example.org/kz/")
     with pytest.raises(ConfigError, match="must be an absolute http"):
         serve(Settings(content=CONTENT), port=0, base="ftp://example.org/")
+
+
+def test_the_command_takes_a_base_and_refuses_one_with_a_path():
+    """``--base`` reaches the server from the command line, with the same check."""
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, ["serve", "--content", str(CONTENT), "--no-watch",
+                                      "--base", "https://example.org/guides/"])
+    assert result.exit_code == 2, result.output
+    assert "has a path: kzgraph serve answers from the root" in result.output
+    assert "Traceback" not in result.output

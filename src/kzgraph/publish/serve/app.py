@@ -22,13 +22,14 @@ from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, Plain
 from starlette.routing import Route
 
 from kzgraph.publish.serve.conneg import RESOURCE_TYPES, negotiate
+from kzgraph.publish.site.rdf import MEDIA_TYPES
 
 if TYPE_CHECKING:
     from kzgraph.publish.serve.queries import QueryPool
 
 #: the file beside a resource's page that holds it in each media type
-RESOURCE_FILES = {"text/html": "index.html", "text/turtle": "index.ttl",
-                  "application/ld+json": "index.jsonld", "application/n-triples": "index.nt"}
+RESOURCE_FILES = {"text/html": "index.html",
+                  **{media: f"index.{ext}" for ext, media in MEDIA_TYPES.items()}}
 #: media types of the files the site holds that Python's table may not know
 FILE_TYPES = {".ttl": "text/turtle", ".jsonld": "application/ld+json",
               ".nt": "application/n-triples", ".nq": "application/n-quads",

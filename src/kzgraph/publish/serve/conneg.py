@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from kzgraph.publish.site.rdf import MEDIA_TYPES
+
 #: what a resource IRI is offered as, in the server's order of preference (HTML first, so a
-#: browser, and a client asking for ``*/*``, gets the page)
-RESOURCE_TYPES = ("text/html", "text/turtle", "application/ld+json", "application/n-triples")
+#: browser, and a client asking for ``*/*``, gets the page), then the site's RDF files
+RESOURCE_TYPES = ("text/html", *MEDIA_TYPES.values())
 
 
 @dataclass(frozen=True)

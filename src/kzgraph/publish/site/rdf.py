@@ -9,14 +9,18 @@ from typing import Any
 
 from rdflib import Literal, URIRef
 
+from kzgraph.formats.registry import get_format
 from kzgraph.formats.writers import assemble, chunk_texts
 from kzgraph.publish.site.model import SiteData, Triple, _order
 from kzgraph.vocab import DCTERMS, FOAF, KZ, SCHEMA, SKOS
 
-#: site file extension -> kzgraph format name, in the order pages link them
-RDF_FILES: dict[str, str] = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples"}
-MEDIA_TYPES: dict[str, str] = {"ttl": "text/turtle", "jsonld": "application/ld+json",
-                               "nt": "application/n-triples"}
+#: the formats of a page's own RDF, in the order pages link them (names, extensions and media
+#: types all from the one format registry)
+PAGE_FORMATS = tuple(get_format(name) for name in ("turtle", "jsonld", "ntriples"))
+#: site file extension -> kzgraph format name
+RDF_FILES: dict[str, str] = {f.extension: f.name for f in PAGE_FORMATS}
+#: site file extension -> media type
+MEDIA_TYPES: dict[str, str] = {f.extension: f.media_type for f in PAGE_FORMATS}
 
 
 def rdf_files(triples: list[Triple]) -> dict[str, bytes]:
