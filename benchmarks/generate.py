@@ -34,6 +34,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pycountry
 
@@ -253,20 +254,8 @@ class _Generator:
             two = next(code for code in countries if len(guide_langs[code]) == 2)
             guide_langs[two] = ["en", "ru", "kk"]
             remaining = 0
-        per_country: dict[str, list[Source]] = {code: [] for code in countries}
-        offsets = {code: rng.randrange(len(C.CATEGORIES)) for code in countries}
-        regions = {code: _regions(code) for code in countries}
-        i = 0
-        while remaining >= 2:
-            code = countries[i % n_countries]
-            langs = _source_langs(rng, remaining)
-            remaining -= len(langs)
-            k = len(per_country[code])
-            category = C.CATEGORIES[(offsets[code] + k) % len(C.CATEGORIES)]
-            source = self.source(code, category, langs, rng.choice(regions[code]), countries)
-            per_country[code].append(source)
-            self.sources.append(source)
-            i += 1
+        per_country, regions = self._fill_sources(
+            countries, remaining, lambda left: _source_langs(rng, left), least=2)
         for source in self.sources:  # a source about two countries is in both guides
             if source.also is not None:
                 per_country[source.also].append(source)
@@ -277,7 +266,7 @@ class _Generator:
         """The heavy profile's plan: 1% of the pages are guides (one per country, then one per
         country and topic), each linking 50-300 sources; the rest are sources in one to four
         languages."""
-        rng, hrng = self.rng, self.hrng
+        hrng = self.hrng
         n_countries = len(countries)
         guide_pages = min(remaining - 1, max(1, round(self.pages * H.GUIDE_SHARE)))
         guides: list[tuple[str, list[str], int | None]] = []
@@ -289,20 +278,8 @@ class _Generator:
             guide_pages -= len(langs)
             remaining -= len(langs)
             i += 1
-        offsets = {code: rng.randrange(len(C.CATEGORIES)) for code in countries}
-        regions = {code: _regions(code) for code in countries}
-        per_country: dict[str, list[Source]] = {code: [] for code in countries}
-        i = 0
-        while remaining >= 1:
-            code = countries[i % n_countries]
-            langs = H.languages(hrng, remaining)
-            remaining -= len(langs)
-            k = len(per_country[code])
-            category = C.CATEGORIES[(offsets[code] + k) % len(C.CATEGORIES)]
-            source = self.source(code, category, langs, rng.choice(regions[code]), countries)
-            per_country[code].append(source)
-            self.sources.append(source)
-            i += 1
+        per_country, regions = self._fill_sources(
+            countries, remaining, lambda left: H.languages(hrng, left), least=1)
         for code, langs, topic in guides:
             lo, hi = H.GUIDE_LINKS
             wanted = min(len(self.sources), hrng.randint(lo, hi))
@@ -311,6 +288,28 @@ class _Generator:
             picked = own + hrng.sample(others, min(len(others), wanted - len(own)))
             self.mentions += len(picked)
             self.guide(code, langs, picked, regions[code], topic)
+
+    def _fill_sources(self, countries: list[str], remaining: int,
+                      languages: Callable[[int], list[str]], least: int
+                      ) -> tuple[dict[str, list[Source]], dict[str, list[str]]]:
+        """Sources, country by country in turn, each filed under the next category of its
+        country, until fewer than ``least`` pages remain (``languages(left)`` draws a source's
+        language versions). Returns each country's sources and its regions."""
+        rng = self.rng
+        offsets = {code: rng.randrange(len(C.CATEGORIES)) for code in countries}
+        regions = {code: _regions(code) for code in countries}
+        per_country: dict[str, list[Source]] = {code: [] for code in countries}
+        i = 0
+        while remaining >= least:
+            code = countries[i % len(countries)]
+            langs = languages(remaining)
+            remaining -= len(langs)
+            category = C.CATEGORIES[(offsets[code] + len(per_country[code])) % len(C.CATEGORIES)]
+            source = self.source(code, category, langs, rng.choice(regions[code]), countries)
+            per_country[code].append(source)
+            self.sources.append(source)
+            i += 1
+        return per_country, regions
 
     def _fields(self, spec: list[tuple[str, object, str]], style: H.Style
                 ) -> tuple[list[tuple[str, str]], dict[str, object]]:
