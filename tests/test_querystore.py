@@ -172,3 +172,56 @@ def test_queries_that_name_graphs_see_the_published_named_graphs(corpus, tmp_pat
     published = ox.Store()
     published.load(path=str(tmp_path / "public" / "kzgraph.nq"), format=ox.RdfFormat.N_QUADS)
     assert set(engine.dataset.named_graphs()) == set(published.named_graphs())
+
+
+def _changed(settings: Settings) -> list[str]:
+    opened = querystore.open_store(default_cache_dir(settings), Cache.fingerprint_of(settings),
+                                   settings)
+    assert opened is not None
+    return opened.changed
+
+
+def test_the_check_for_changes_finds_pages_added_removed_edited_and_moved(corpus, tmp_path):
+    """It lists again only the folders whose stamp changed, and stat-s every page file: each
+    kind of change is found, an edit in place (the folder's stamp unchanged) too."""
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    settings = Settings(base=BASE, content=root)
+    from_content(settings)
+    assert _changed(settings) == []
+    slugs = sorted(p.name for p in (root / "sources").iterdir())
+    edited = sorted((root / "sources" / slugs[2]).glob("index*.md"))[0]
+    folder_stamp = (root / "sources" / slugs[2]).stat().st_mtime_ns
+    with open(edited, "a", encoding="utf-8") as handle:
+        handle.write("\nEdited in place.\n")
+    assert (root / "sources" / slugs[2]).stat().st_mtime_ns == folder_stamp
+    assert _changed(settings) == [str(edited)]
+    removed = sorted((root / "sources" / slugs[4]).glob("index*.md"))
+    shutil.rmtree(root / "sources" / slugs[4])
+    moved = sorted((root / "sources" / slugs[6]).glob("index*.md"))
+    (root / "sources" / slugs[6]).rename(root / "sources" / "a-moved-source")
+    shutil.copytree(root / "sources" / slugs[8], root / "sources" / "a-new-source")
+    new = sorted(str(p) for p in (root / "sources").glob("a-*/index*.md"))
+    assert _changed(settings) == sorted([str(edited), *map(str, removed), *map(str, moved),
+                                         *new])
+    stray = root / "notes.md"  # in no page: the next build says where pages go
+    stray.write_text("A stray file.\n", encoding="utf-8")
+    assert str(stray) in _changed(settings)
+
+
+def test_a_query_repeats_the_first_warnings_of_the_build_and_counts_the_others(
+        corpus, tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    settings = Settings(base=BASE, content=root)
+    outcome = build(settings, tmp_path / "public")
+    warnings = [p for p in outcome.problems if p.severity == "warning"]
+    assert len(warnings) > querystore.PROBLEMS_KEPT
+    _, problems = from_content(settings)
+    assert problems[:-1] == outcome.problems[:querystore.PROBLEMS_KEPT]
+    assert problems[-1].message == (
+        f"... and {len(outcome.problems) - querystore.PROBLEMS_KEPT} more warning(s) from the "
+        "last build; 'kzgraph validate' lists them all.")
+    # a later query reads the same, from the small state file
+    _, again = from_content(settings)
+    assert again == problems

@@ -58,7 +58,6 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
     saved query by NAME. The usual prefixes are predeclared ('kzgraph prefixes')."""
     import shutil
 
-    from kzgraph.formats.writers import write_atomic
     from kzgraph.query.engines import labels as find_labels
     from kzgraph.query.engines import open_engine
     from kzgraph.query.results import iris_in, render, saved_list
@@ -93,6 +92,8 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
         sys.stdout.buffer.write(out)
         sys.stdout.buffer.flush()
     else:
+        from kzgraph.formats.writers import write_atomic
+
         write_atomic(output, out)
     if result.form == "SELECT" and not result.rows:
         click.echo("No match.", err=True)

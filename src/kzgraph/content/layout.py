@@ -23,6 +23,8 @@ KINDS = {
     "categories": "category",
     "perspectives": "perspective",
 }
+#: a page's slug (its folder's or file's name)
+SLUG = re.compile(r"[^\W_][\w-]*")
 #: the kind of a section page (``_index.md``); its slug is the kind of its pages, or ``home``
 COLLECTION = "collection"
 _NAME = re.compile(r"(?P<stem>[^.]+)(?:\.(?P<lang>[^.]+))?\.md")

@@ -22,12 +22,12 @@ import pycountry
 import yaml
 
 from kzgraph.content.hugofront import read_json, read_toml
-from kzgraph.content.layout import COLLECTION, KINDS, place  # noqa: F401 (KINDS: re-exported)
+from kzgraph.content.layout import (  # noqa: F401 (KINDS, SLUG: re-exported)
+    COLLECTION, KINDS, SLUG, place)
 from kzgraph.content.walk import Listing, _display, _walk
 from kzgraph.errors import WARNING, Message, Problem, msg
 
 FILE_NAME = re.compile(r"index(?:\.(?P<lang>[^.]+))?\.md")
-SLUG = re.compile(r"[^\W_][\w-]*")
 LANG_TAG = re.compile(r"(?P<primary>[a-z]{2})(?:-(?P<region>[a-z]{2}|[0-9]{3}))?")
 BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
 #: a page file larger than this is refused rather than read

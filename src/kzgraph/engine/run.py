@@ -214,6 +214,8 @@ class Run:
         #: the parts (in key order) and every page file's stamp, as :meth:`check` found them
         self.parts: list[Part] = []
         self.stamps: dict[str, str] = {}
+        #: the Markdown files in no part (paths as text), as :meth:`check` found them
+        self.stray: list[str] = []
 
     def __enter__(self) -> "Run":
         return self
@@ -302,6 +304,7 @@ class Run:
         self.cache.commit(known_digest)
         self.pieces = [(p.key, versions[p.key], found[p.key]) for p in parts]
         self.parts, self.stamps = parts, stamps
+        self.stray = [str(path) for path in stray]
 
         for path in stray:
             problems.extend(load_file(path, root, self.settings.default_language, dirs)[1])

@@ -417,16 +417,15 @@ def from_content(settings: Settings) -> tuple[LocalEngine, list[Problem]]:
     import pyoxigraph as ox
 
     from kzgraph.engine import querystore
-    from kzgraph.engine.cache import Cache
-    from kzgraph.engine.run import Run, default_cache_dir
-    from kzgraph.engine.pipeline import export_file
+    from kzgraph.engine.cachedirs import default_cache_dir, fingerprint_of
     from kzgraph.errors import WARNING, ContentError
-    from kzgraph.formats.registry import get_format
 
     folder = default_cache_dir(settings)
-    fingerprint = Cache.fingerprint_of(settings)
+    fingerprint = fingerprint_of(settings)
     opened = querystore.open_store(folder, fingerprint, settings)
     if opened is None:
+        from kzgraph.engine.run import Run
+
         with Run(settings, formats=[querystore.FORMAT], cache_dir=folder) as run:
             outcome = run.check()
             if not outcome.ok:
@@ -437,6 +436,11 @@ def from_content(settings: Settings) -> tuple[LocalEngine, list[Problem]]:
             raise QueryError(f"The query store in {folder} could not be opened.")
     problems = list(opened.problems)
     content = str(settings.content)
+    if opened.more_problems:
+        problems.append(Problem(
+            content, None, None,
+            f"... and {opened.more_problems} more warning(s) from the last build; "
+            "'kzgraph validate' lists them all.", severity=WARNING, stage="query"))
 
     def stale() -> list[Problem]:
         """Said after the answer (the check runs beside the query)."""
@@ -452,6 +456,9 @@ def from_content(settings: Settings) -> tuple[LocalEngine, list[Problem]]:
     union = opened.store
 
     def dataset() -> ox.Store:
+        from kzgraph.engine.pipeline import export_file
+        from kzgraph.formats.registry import get_format
+
         path = folder / "query" / "dataset.nq"
         try:
             export_file(settings, get_format("nquads"), path)

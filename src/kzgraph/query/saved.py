@@ -28,7 +28,7 @@ import yaml
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from kzgraph.content.load import SLUG
+from kzgraph.content.layout import SLUG
 from kzgraph.query.sparql import LANG_TAG, QueryError, analyse, check_iri, predeclared_prefixes
 from kzgraph.vocab import LANGUAGE_IRI, XSD
 
