@@ -225,3 +225,31 @@ def test_a_query_repeats_the_first_warnings_of_the_build_and_counts_the_others(
     # a later query reads the same, from the small state file
     _, again = from_content(settings)
     assert again == problems
+
+
+def test_a_later_query_imports_neither_the_build_engine_nor_the_writers(corpus, tmp_path):
+    """A query on a store that exists reads a small state file and imports only what it
+    runs on: not the build engine, the writers, the SHACL checks or the Markdown reader (at
+    100,000 pages these imports and a whole-state pickle made a later query 5 s of CPU)."""
+    import os
+    import subprocess
+    import sys
+
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    script = ("import sys\nfrom kzgraph.cli import cli\n"
+              "try:\n    cli(['query', 'category-source-counts', '-f', 'tsv', '--content', "
+              f"{str(root)!r}])\nexcept SystemExit:\n    pass\n"
+              "print('MODULES', ' '.join(sorted(sys.modules)), file=sys.stderr)\n")
+    for _ in range(2):  # the first one makes the store
+        done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    modules = set(done.stderr.split("MODULES ", 1)[1].split())
+    assert "kzgraph.query.engines" in modules and "pyoxigraph" in modules
+    heavy = {"kzgraph.engine.run", "kzgraph.engine.cache", "kzgraph.engine.pipeline",
+             "kzgraph.formats.writers", "kzgraph.check.validate", "kzgraph.graph.mapping",
+             "kzgraph.content.load", "markdown_it", "pyshacl"}
+    assert not heavy & modules, sorted(heavy & modules)
+    assert "category" in done.stdout.split("\n", 1)[0]

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
-from kzgraph.content.load import Page
+if TYPE_CHECKING:  # for the annotation only: a query mints IRIs without the content loader
+    from kzgraph.content.load import Page
 
 
 @lru_cache(maxsize=200_000)
