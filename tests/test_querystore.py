@@ -253,3 +253,16 @@ def test_a_later_query_imports_neither_the_build_engine_nor_the_writers(corpus, 
              "kzgraph.content.load", "markdown_it", "pyshacl"}
     assert not heavy & modules, sorted(heavy & modules)
     assert "category" in done.stdout.split("\n", 1)[0]
+
+
+def test_a_store_bulk_loaded_in_many_batches_holds_the_published_data(corpus, tmp_path,
+                                                                      monkeypatch):
+    """The bulk loader is given the pieces a batch at a time (its memory grows with what one
+    call loads): batches of a few pieces make the same store as one."""
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    settings = Settings(base=BASE, content=root)
+    monkeypatch.setattr(querystore, "BATCH", 20_000)
+    build(settings, tmp_path / "public")
+    from_content(settings)
+    assert _store_triples(settings) == _published(tmp_path / "public")
