@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from kzgraph.content.walk import Listing, _walk, stamp
+from kzgraph.content.walk import Listing, stamp
 from kzgraph.errors import Problem
 
 if TYPE_CHECKING:
@@ -47,8 +47,10 @@ if TYPE_CHECKING:
 
 FOLDER = "query-store"
 STATE = "state.pickle"
-#: what a query reads (:class:`Seen`)
+#: what a query reads before it runs (:class:`Seen`), and what the check for changed pages
+#: reads while it runs (:class:`Pages`)
 SEEN = "seen.marshal"
+PAGES = "pages.marshal"
 #: the warnings of the run a query repeats (the rest are counted)
 PROBLEMS_KEPT = 10
 #: the format whose pieces fill the store
@@ -75,17 +77,32 @@ class State:
 
 @dataclass
 class Seen:
-    """What the store was made from, as a query needs it: the ``fingerprint``, the stamp of
-    every page file in a part, the Markdown files in none, the content folders' listings (so
-    the check for changes lists again only the folders changed since), and the run's first
-    warnings with the number of the others."""
+    """What a query needs before it runs: the ``fingerprint`` the store was made with, and the
+    first warnings of that run with the number of the others."""
 
     fingerprint: str
-    stamps: dict[str, str] = field(default_factory=dict)
-    stray: list[str] = field(default_factory=list)
-    listings: dict[str, Listing] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     more_problems: int = 0
+
+
+@dataclass
+class Pages:
+    """What the store was made from, for the check for changed pages (paths relative to the
+    content folder): the stamp of every page file in a part, the Markdown files in none, and
+    each folder's stamp (modification time, change time, inode) and subfolders' names."""
+
+    stamps: dict[str, str] = field(default_factory=dict)
+    stray: list[str] = field(default_factory=list)
+    folders: dict[str, tuple[tuple[int, int, int], list[str]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, root: str, stamps: dict[str, str], stray: list[str],
+           listings: dict[str, Listing]) -> Pages:
+        cut = len(root.rstrip(os.sep)) + 1
+        return cls({name[cut:]: was for name, was in stamps.items()},
+                   [name[cut:] for name in stray],
+                   {folder[cut:]: (tuple(kept[0]), [sub[len(folder) + 1:] for sub in kept[2]])
+                    for folder, kept in listings.items()})  # type: ignore[misc]
 
 
 @dataclass
@@ -155,21 +172,26 @@ def _write_state(folder: Path, state: State) -> None:
     _write(folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _write_seen(folder: Path, seen: Seen) -> None:
+def _write_seen(folder: Path, seen: Seen, pages: Pages) -> None:
     """Marshalled (read three times faster than pickled), the problems pickled inside."""
+    _write(folder / PAGES, marshal.dumps((pages.stamps, pages.stray, pages.folders)))
     _write(folder / SEEN, marshal.dumps((
-        seen.fingerprint, seen.stamps, seen.stray, seen.listings,
-        pickle.dumps(seen.problems, protocol=pickle.HIGHEST_PROTOCOL), seen.more_problems)))
+        seen.fingerprint, pickle.dumps(seen.problems, protocol=pickle.HIGHEST_PROTOCOL),
+        seen.more_problems)))
 
 
 def _read_seen(folder: Path) -> Seen | None:
     try:
-        fingerprint, stamps, stray, listings, problems, more = marshal.loads(
-            (folder / SEEN).read_bytes())
-        return Seen(fingerprint, stamps, stray, listings, pickle.loads(problems), more)
+        fingerprint, problems, more = marshal.loads((folder / SEEN).read_bytes())
+        return Seen(fingerprint, pickle.loads(problems), more)
     except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError, AttributeError,
             ImportError):
         return None
+
+
+def _read_pages(folder: Path) -> Pages:
+    stamps, stray, folders = marshal.loads((folder / PAGES).read_bytes())
+    return Pages(stamps, stray, folders)
 
 
 def _pieces(run: Run, keys: set[str] | None) -> Iterator[bytes | None]:
@@ -214,12 +236,14 @@ def update(run: Run, problems: list[Problem], *, make: bool = False) -> bool:
                                 for subject in old.parts.get(key, ("", []))[1]))
     reference = chunk_texts({None: run.reference}, [FORMAT])[FORMAT].encode("utf-8")
     new = State(run.cache.fingerprint, {}, _subjects(reference))
-    seen = Seen(run.cache.fingerprint, dict(run.stamps), list(run.stray), run.cache.listings(),
+    pages = Pages.of(str(run.settings.content), run.stamps, run.stray, run.cache.listings())
+    seen = Seen(run.cache.fingerprint,
                 # without their SHACL details (their classes would cost a query 0.1 s to import)
                 [replace(p, detail=None) for p in problems[:PROBLEMS_KEPT]],
                 max(0, len(problems) - PROBLEMS_KEPT))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / SEEN).unlink(missing_ok=True)
+    (folder / PAGES).unlink(missing_ok=True)
     (folder / STATE).unlink(missing_ok=True)
     if old is None or many:
         _afresh(run, folder, reference, new)
@@ -231,7 +255,7 @@ def update(run: Run, problems: list[Problem], *, make: bool = False) -> bool:
             store.flush()
             del store
     _write_state(folder, new)
-    _write_seen(folder, seen)
+    _write_seen(folder, seen, pages)
     return True
 
 
@@ -305,7 +329,7 @@ def open_store(cache_folder: Path, fingerprint: str, settings: Settings) -> Open
     folder = store_folder(cache_folder)
     seen = _read_seen(folder)
     if seen is None or seen.fingerprint != fingerprint or not (folder / "store").is_dir() \
-            or not (folder / STATE).is_file():
+            or not (folder / STATE).is_file() or not (folder / PAGES).is_file():
         return None
     try:
         store = ox.Store.read_only(str(folder / "store"))
@@ -315,19 +339,38 @@ def open_store(cache_folder: Path, fingerprint: str, settings: Settings) -> Open
 
     def check() -> None:
         try:
-            changed.set_result(changed_files(seen, settings.content))
+            changed.set_result(changed_files(_read_pages(folder), settings.content))
         except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
             changed.set_exception(exc)
     threading.Thread(target=check, daemon=True, name="kzgraph-stale-check").start()
     return Opened(store, seen.problems, seen.more_problems, changed)
 
 
-def changed_files(seen: Seen, root: Path) -> list[str]:
-    """The page files added, changed or removed since ``seen`` was taken: every page file is
+def changed_files(pages: Pages, root: Path) -> list[str]:
+    """The page files added, changed or removed since ``pages`` was taken: every page file is
     stat-ed, but only the folders whose stamp changed (an entry added, removed or renamed in
-    them) are listed again."""
-    found, _ = _walk(root, dict(seen.listings))
-    known, stray = seen.stamps, set(seen.stray)
-    out = {name for name in found if name not in known and name not in stray}
-    out.update(name for name, was in known.items() if stamp(name) != was)
+    them; an edit in place changes only the file's) are listed again."""
+    top = str(root).rstrip(os.sep)
+    known, stray, folders = pages.stamps, set(pages.stray), pages.folders
+    out = {f"{top}/{name}" for name, was in known.items() if stamp(f"{top}/{name}") != was}
+
+    def visit(path: str, rel: str) -> None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return  # gone: its files' stamps say so
+        kept = folders.get(rel)
+        if kept is not None and tuple(kept[0]) == (st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
+            for name in kept[1]:
+                visit(f"{path}/{name}", f"{rel}/{name}" if rel else name)
+            return
+        with os.scandir(path) as listing:
+            for entry in listing:
+                inside = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    visit(entry.path, inside)
+                elif entry.name.endswith(".md") and inside not in known and inside not in stray:
+                    out.add(f"{top}/{inside}")
+
+    visit(top, "")
     return sorted(out)
