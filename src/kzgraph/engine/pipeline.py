@@ -153,8 +153,20 @@ def _tails(run: Run, settings: Settings, formats: Iterable[str]
             yield reference[fmt]
             if fmt in more:
                 yield more[fmt]
+                # settled a few megabytes at a time: at 100,000 pages one call a part cost
+                # a second of every rebuild
+                batch: list[str] = []
+                size = 0
                 for text in run.texts(f"prov_{fmt}"):
-                    yield settle(text, minter, digest)
+                    if text and not text.endswith("\n"):  # as the writer's piece() ends it
+                        text += "\n"
+                    batch.append(text)
+                    size += len(text)
+                    if size > 1 << 22:
+                        yield settle("".join(batch), minter, digest)
+                        batch, size = [], 0
+                if batch:
+                    yield settle("".join(batch), minter, digest)
         return walk
     return {fmt: tail(fmt) for fmt in formats}
 
