@@ -16,6 +16,7 @@ the same results.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
@@ -433,3 +434,84 @@ class _Tree:
             line = self._line(node)
             out.row([(_tree_events(cell.children), line) for cell in node.children])
         # code, HTML blocks, rules and link definitions hold no text of the guide's own
+
+
+def body_links(body: str, body_line: int = 1) -> tuple[Link, ...]:
+    """Every link of a body, as :attr:`GuideBody.all_links` gives them (address, text, line),
+    without the sections, paragraphs and words a guide needs: what a source, category or
+    perspective page's links are read with. Held to :func:`parse_guide_body` by a test."""
+    if "](" not in body and "<" not in body and "]:" not in body:
+        return ()  # no link can be written without one of these
+    if _rs is None:  # pragma: no cover - a platform with no wheel
+        return tuple(parse_with_tokens(body, body_line).all_links)
+    return _links_of(body, body_line)
+
+
+@functools.lru_cache(maxsize=64)
+def _links_of(body: str, body_line: int) -> tuple[Link, ...]:
+    # kept for the few bodies just read: a part with validation results is mapped again, with
+    # the origins of its statements, and its bodies' links are the same
+    return tuple(_LinkTree(refs_as_links(body), body_line).read())
+
+
+class _LinkTree(_Tree):
+    """:class:`_Tree`'s walk over the same blocks, keeping only the links and the lines
+    :func:`_collect` gives them (the line a link's text ends on)."""
+
+    def __init__(self, body: str, body_line: int) -> None:
+        super().__init__(body, body_line)
+        self.links: list[Link] = []
+
+    def read(self) -> list[Link]:  # type: ignore[override]
+        self._blocks(self.tree.children)
+        return self.links
+
+    def _block(self, node: Any) -> None:
+        name = node.name
+        if name in ("heading", "lheading", "paragraph"):
+            self._inline(node.children, self._line(node))
+        elif name in ("bullet_list", "ordered_list", "blockquote", "table", "thead", "tbody"):
+            self._blocks(node.children)
+        elif name == "list_item":
+            run: list[Any] = []
+            for child in node.children:
+                if child.name in _INLINE:
+                    run.append(child)
+                    continue
+                if run:
+                    self._inline(run, self._line(run[0]))
+                    run = []
+                self._block(child)
+            if run:
+                self._inline(run, self._line(run[0]))
+        elif name == "trow":
+            line = self._line(node)
+            for cell in node.children:
+                self._inline(cell.children, line)
+
+    def _inline(self, nodes: list[Any], line: int) -> None:
+        """One run of inline content, read as :func:`_collect` reads its events."""
+        state = [line, None, []]  # the line, the open link's address, its text
+        self._nodes(nodes, state)
+
+    def _nodes(self, nodes: list[Any], state: list) -> None:
+        for node in nodes:
+            name = node.name
+            if name == "text" or name == "text_special":
+                if state[1] is not None:
+                    state[2].append(node.meta.get("content", ""))
+            elif name == "softbreak" or name == "hardbreak":
+                state[0] += 1
+                if state[1] is not None:
+                    state[2].append(" " if name == "softbreak" else "\n")
+            elif name == "code_inline" or name == "image":
+                if state[1] is not None:
+                    state[2].append(_words(_tree_events(node.children)))
+            elif name == "link" or name == "autolink":
+                state[1], state[2] = str(node.meta.get("url") or ""), []
+                self._nodes(node.children, state)
+                if state[1] is not None:
+                    self.links.append(Link(state[1], "".join(state[2]).strip(), state[0]))
+                    state[1] = None
+            else:
+                self._nodes(node.children, state)
