@@ -137,8 +137,9 @@ def _links(found) -> list[tuple[str, str, int]]:
 def _same_links(body: str, line: int) -> None:
     full = parse_guide_body(body, line).all_links
     assert _links(guidebody.body_links(body, line)) == _links(full), body
-    assert _links(guidebody._LinkTree(guidebody.refs_as_links(body), line).read()) == \
-        _links(full), body
+    tree = guidebody._LinkTree.of(guidebody.refs_as_links(body), line)
+    if tree is not None:
+        assert _links(tree.read()) == _links(full), body
 
 
 def test_the_links_alone_are_the_links_of_the_full_reading():
@@ -183,3 +184,25 @@ def test_a_body_without_link_syntax_has_no_link(body):
     assert parse_guide_body(body, 1).all_links == []
     assert parse_with_tokens(body, 1).all_links == []
     assert guidebody.body_links(body, 1) == ()
+
+
+def test_each_reading_of_a_guide_has_sections_of_its_own():
+    """The reading is kept for the next call on the same body; the mapping drops a section's
+    ID it reports, and that must not reach the next reader (the mapping again, to locate
+    results), which reports it again."""
+    body = "## One {#one}\n\nText [a](/sources/sources/a/).\n\n## Two {#one}\n"
+    first = parse_guide_body(body, 3)
+    first.sections[1].anchor = None
+    again = parse_guide_body(body, 3)
+    assert [s.anchor for s in again.sections] == ["one", "one"]
+    assert again == parse_with_tokens(body, 3)
+
+
+def test_what_markdown_it_pyrs_cannot_read_is_read_by_markdown_it_py():
+    """markdown-it-pyrs 0.4 panics on an unclosed code span right after '[' (kzgraph stopped
+    with a Rust traceback on such a page with a link); markdown-it-py reads the body then."""
+    body = "use [` to open, see [x](https://x.example/)\n\n## S\n\n[c](/category/c)\n"
+    assert guidebody._Tree.of(body, 1) is None  # still so: else this test tests nothing
+    assert parse_guide_body(body, 2) == parse_with_tokens(body, 2)
+    assert _links(guidebody.body_links(body, 2)) == [
+        ("https://x.example/", "x", 2), ("/category/c", "c", 6)]

@@ -16,6 +16,7 @@ the same results.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -331,10 +332,29 @@ class _Body:
 
 
 def parse_guide_body(body: str, body_line: int = 1) -> GuideBody:
-    """Sections of a guide body; ``body_line`` is the file line the body starts on."""
-    if _rs is not None:
-        return _Tree(refs_as_links(body), body_line).read()
-    return parse_with_tokens(body, body_line)
+    """Sections of a guide body; ``body_line`` is the file line the body starts on. Each call
+    gets sections of its own (the mapping drops a section's ID it reports), the rest of the
+    reading shared with the calls before: a guide is read by its mapping and again by the
+    coverage figures."""
+    if _rs is None:  # pragma: no cover - a platform with no wheel
+        return parse_with_tokens(body, body_line)
+    read = _read_tree(body, body_line)
+    if read is None:
+        return parse_with_tokens(body, body_line)
+    return GuideBody(read.intro, [dataclasses.replace(s) for s in read.sections],
+                     read.intro_links)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_tree(body: str, body_line: int) -> GuideBody | None:
+    tree = _Tree.of(refs_as_links(body), body_line)
+    return None if tree is None else tree.read()
+
+
+def _panicked(exc: BaseException) -> bool:
+    """Whether markdown-it-pyrs's Rust code panicked: it does on some input (an unclosed
+    code span right after '[', as in "use [` to open"), which markdown-it-py reads."""
+    return type(exc).__name__ == "PanicException"
 
 
 def parse_with_tokens(body: str, body_line: int = 1) -> GuideBody:
@@ -384,12 +404,23 @@ class _Tree:
     """A guide body from markdown-it-pyrs's syntax tree, read as :func:`parse_with_tokens`
     reads markdown-it-py's tokens: the same sections, paragraphs, items, links and lines."""
 
-    def __init__(self, body: str, body_line: int) -> None:
+    def __init__(self, body: str, body_line: int, tree: Any) -> None:
         self.body_line = body_line
         data = body.encode("utf-8")  # the tree's source map counts bytes
         self.newlines = [m.start() for m in re.finditer(b"\n", data)]
-        self.tree = _rs.tree(body)  # type: ignore[union-attr]
+        self.tree = tree
         self.out = _Body()
+
+    @classmethod
+    def of(cls, body: str, body_line: int) -> "_Tree | None":
+        """The reader of ``body``'s tree; None where markdown-it-pyrs cannot read it."""
+        try:
+            tree = _rs.tree(body)  # type: ignore[union-attr]
+        except BaseException as exc:  # a Rust panic is no Exception
+            if not _panicked(exc):
+                raise
+            return None
+        return cls(body, body_line, tree)
 
     def read(self) -> GuideBody:
         self._blocks(self.tree.children)
@@ -444,22 +475,18 @@ def body_links(body: str, body_line: int = 1) -> tuple[Link, ...]:
         return ()  # no link can be written without one of these
     if _rs is None:  # pragma: no cover - a platform with no wheel
         return tuple(parse_with_tokens(body, body_line).all_links)
-    return _links_of(body, body_line)
-
-
-@functools.lru_cache(maxsize=64)
-def _links_of(body: str, body_line: int) -> tuple[Link, ...]:
-    # kept for the few bodies just read: a part with validation results is mapped again, with
-    # the origins of its statements, and its bodies' links are the same
-    return tuple(_LinkTree(refs_as_links(body), body_line).read())
+    tree = _LinkTree.of(refs_as_links(body), body_line)
+    if tree is None:
+        return tuple(parse_with_tokens(body, body_line).all_links)
+    return tuple(tree.read())
 
 
 class _LinkTree(_Tree):
     """:class:`_Tree`'s walk over the same blocks, keeping only the links and the lines
     :func:`_collect` gives them (the line a link's text ends on)."""
 
-    def __init__(self, body: str, body_line: int) -> None:
-        super().__init__(body, body_line)
+    def __init__(self, body: str, body_line: int, tree: Any) -> None:
+        super().__init__(body, body_line, tree)
         self.links: list[Link] = []
 
     def read(self) -> list[Link]:  # type: ignore[override]
