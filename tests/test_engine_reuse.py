@@ -262,3 +262,29 @@ def test_no_page_is_opened_for_its_key_when_no_translation_has_one(tmp_path):
     parts = plan(root, translation_key=key_of)[0]
     assert len(opened) > 10 and "source/alone" not in [p.key for p in parts]
     assert str(alone) in next(p.names for p in parts if str(owner) in p.names)
+
+
+def test_kept_problems_come_back_in_the_language_asked_for(tmp_path):
+    """The cache keeps each bucket's problems in every message language, and a run reads only
+    its own: validating in English and then in Russian from the same cache prints what a
+    fresh Russian run prints, in Russian."""
+    from click.testing import CliRunner
+
+    from conftest import CONTENT
+    from kzgraph.cli import cli
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "sources/batyr_jamal/index.ru.md").unlink()  # a language-coverage warning
+    replace_in(content / "sources/zakon_kz/index.md", "date: 2023-12-03", "date: 2023-13-45")
+
+    def run(lang: str, cache: Path) -> str:
+        result = CliRunner().invoke(cli, ["validate", "-c", str(content), "--lang", lang,
+                                          "--cache", str(cache)])
+        assert result.exit_code == 1, result.output
+        return result.output
+
+    english = run("en", tmp_path / "kept")
+    russian = run("ru", tmp_path / "kept")
+    assert russian == run("ru", tmp_path / "fresh")
+    assert russian != english and "ошибка" in russian and "error" in english

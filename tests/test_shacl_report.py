@@ -152,3 +152,29 @@ def test_jena_shacl_agrees(report_file, tmp_path):
         verdict = Graph().parse(data=run.stdout, format="turtle")
         [conforms] = verdict.objects(None, SH.conforms)
         assert conforms.toPython() is True, run.stdout[:3000]
+
+
+def test_a_report_read_back_from_the_cache_equals_a_fresh_one(tmp_path):
+    """A rebuild takes every result's detail (shape, component, path, value, the messages in
+    each language) from the cache, where it is kept as plain strings and made into RDF terms
+    only when a report asks for them: the report must come out the same, typed and
+    language-tagged values included."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from conftest import CONTENT
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    replace_in(content / "sources/zakon_kz/index.md", "date: 2023-12-03", "date: 2023-13-45")
+    replace_in(content / "sources/zakon_kz/index.md", 'homepage: "https://', 'homepage: "ftp://')
+    (content / "sources/batyr_jamal/index.ru.md").unlink()
+    args = ["validate", "-c", str(content), "--format", "turtle", "--cache", str(tmp_path / "c")]
+    fresh = CliRunner().invoke(cli, args)
+    again = CliRunner().invoke(cli, args)
+    assert fresh.exit_code == again.exit_code == 1, fresh.output
+    assert again.output == fresh.output
+    report = Graph().parse(data=again.output, format="turtle")
+    assert Literal("2023-13-45") in set(report.objects(None, SH.value))
+    assert {m.language for m in report.objects(None, SH.resultMessage)} >= {"en", "ru"}

@@ -7,11 +7,10 @@ front-matter key or body line, the language, and the shape's message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kzgraph.errors import ERROR, WARNING, Message, Problem, brief, msg, nearest, suggestion
@@ -25,19 +24,79 @@ _SEVERITY = {SH.Violation: ERROR, SH.Warning: WARNING, SH.Info: WARNING}
 _COVERAGE = SH.QualifiedMinCountConstraintComponent
 
 
-@dataclass(frozen=True)
 class ShaclDetail:
     """What a SHACL validation report says of a result besides its location: a
     :class:`~kzgraph.errors.Problem`'s ``detail``, written out by
-    :func:`kzgraph.check.report.as_turtle`."""
+    :func:`kzgraph.check.report.as_turtle`.
 
-    component: URIRef
-    shape: Node
-    path: Node | None
-    value: Node | None
-    severity: URIRef
+    It is pickled as plain strings and its RDF terms are made again only when asked for: a
+    rebuild reads every kept problem from the cache (31,000 warnings at 100,000 pages), and
+    making three language-tagged literals for each cost more than a second; only a report in
+    RDF looks at them."""
+
+    __slots__ = ("_plain", "_terms")
+
+    def __init__(self, component: URIRef, shape: Node, path: Node | None,
+                 value: Node | None, severity: URIRef, messages: tuple[Literal, ...]) -> None:
+        self._terms: tuple | None = (component, shape, path, value, severity, tuple(messages))
+        self._plain: tuple | None = None
+
+    def _all(self) -> tuple:
+        if self._terms is None:
+            *nodes, messages = self._plain  # type: ignore[misc]
+            self._terms = (*(_node(n) for n in nodes), tuple(_node(m) for m in messages))
+        return self._terms
+
+    component = property(lambda self: self._all()[0])
+    shape = property(lambda self: self._all()[1])
+    #: the result's path and value, or None
+    path = property(lambda self: self._all()[2])
+    value = property(lambda self: self._all()[3])
+    severity = property(lambda self: self._all()[4])
     #: the shape's messages, one per language, with the value found added
-    messages: tuple[Literal, ...]
+    messages = property(lambda self: self._all()[5])
+
+    def __reduce__(self) -> tuple:
+        if self._plain is None:
+            *nodes, messages = self._all()
+            self._plain = (*(_plain(n) for n in nodes), tuple(_plain(m) for m in messages))
+        return (_detail_from_plain, (self._plain,))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ShaclDetail) and self._all() == other._all()
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return "ShaclDetail({})".format(", ".join(map(repr, self._all())))
+
+
+def _plain(node: Node | None) -> tuple | None:
+    """A term as strings (what pickling an rdflib term keeps, without making it again)."""
+    if node is None:
+        return None
+    if isinstance(node, Literal):
+        return ("l", str(node), node.language,
+                None if node.datatype is None else str(node.datatype))
+    if isinstance(node, (BNode, URIRef)):
+        return ("b" if isinstance(node, BNode) else "u", str(node))
+    return ("raw", node)  # any other node is kept as it is
+
+
+def _node(plain: tuple | None) -> Node | None:
+    if plain is None:
+        return None
+    if plain[0] == "l":
+        return Literal(plain[1], lang=plain[2],
+                       datatype=None if plain[3] is None else URIRef(plain[3]))
+    return {"b": BNode, "u": URIRef, "raw": lambda node: node}[plain[0]](plain[1])
+
+
+def _detail_from_plain(plain: tuple) -> ShaclDetail:
+    detail = ShaclDetail.__new__(ShaclDetail)
+    detail._terms, detail._plain = None, plain
+    return detail
 
 
 def load_shapes() -> Graph:

@@ -88,8 +88,9 @@ def _print_problems(problems: list[Problem], lang: str | None = None) -> None:
     from kzgraph.errors import message_language
 
     lang = message_language(lang)
-    for p in problems:
-        click.echo(p.render(lang), err=True)
+    # one write, not one a line: a build of 100,000 pages can have 30,000 warnings
+    if problems:
+        click.echo("\n".join(p.render(lang) for p in problems), err=True)
 
 
 def handles_errors(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -16,7 +16,7 @@ import sqlite3
 import sys
 import zlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Container, Iterable, Iterator
@@ -36,6 +36,17 @@ from kzgraph.resources import context_file, ontology_file, shapes_file
 
 #: parts are summed by buckets (a part's bucket: a hash of its key)
 BUCKETS = 64
+
+
+def summary_from(data: bytes, lang: str) -> "Summary":
+    """A summary kept by :meth:`Cache.put_summary`, with the problems of one message language
+    (the others' lists are left empty: a rebuild at 100,000 pages spent 0.6 s unpickling the
+    30,000 warnings of two languages it would not print)."""
+    rest, problems = pickle.loads(data)
+    summary = pickle.loads(rest)
+    summary.problems = {code: pickle.loads(problems[code]) if code == lang else []
+                        for code in MESSAGE_LANGUAGES}
+    return summary
 
 
 def bucket_of(key: str) -> int:
@@ -321,9 +332,14 @@ class Cache:
                 self.db.execute("SELECT bucket, members, data FROM summaries")}
 
     def put_summary(self, bucket: int, members: str, summary: "Summary") -> None:
+        """Keep a bucket's summary: its problems pickled apart in each message language, so
+        that a run reads only those of its own (:func:`summary_from`)."""
+        high = pickle.HIGHEST_PROTOCOL
+        problems = {lang: pickle.dumps(found, protocol=high)
+                    for lang, found in summary.problems.items()}
+        rest = pickle.dumps(replace(summary, problems={}), protocol=high)
         self.db.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?)",
-                        (bucket, members, pickle.dumps(summary,
-                                                       protocol=pickle.HIGHEST_PROTOCOL)))
+                        (bucket, members, pickle.dumps((rest, problems), protocol=high)))
 
     def keep_summaries(self, buckets: set[int]) -> None:
         gone = [b for (b,) in self.db.execute("SELECT bucket FROM summaries") if b not in buckets]

@@ -41,6 +41,8 @@ class Part:
 
     key: str
     names: list[str]
+    #: the (kind, slug) each file's place gives, in the order of ``names``
+    places: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -96,18 +98,21 @@ def plan(root: Path, language_dirs: dict[str, str] | None = None, default_langua
     named: set[str] = set()  # the groups with a file in the default language
     stray: list[Path] = []
     prefix = len(str(root).rstrip(os.sep)) + 1
+    places: dict[str, tuple[str, str]] = {}
     for path in paths:
         where = place(path[prefix:].split(os.sep), language_dirs)
         if not isinstance(where, tuple):
             stray.append(Path(path))
         else:
+            places[path] = where[:2]
             key = f"{where[0]}/{where[1].casefold()}"
             groups[key].append(path)
             if where[2] in (None, default_language):
                 named.add(key)
     if len(named) < len(groups):
         _join_translations(groups, named, translation_key or read_translation_key)
-    return [Part(k, groups[k]) for k in sorted(groups)], stray, problems
+    return [Part(k, groups[k], [places[name] for name in groups[k]]) for k in sorted(groups)], \
+        stray, problems
 
 
 #: a top-level ``translationKey`` in YAML, TOML or JSON front matter
@@ -159,15 +164,12 @@ def known_slugs(parts: Iterable[Part], root: Path,
     category pages, the schema.org types each category gives its sources (see
     :func:`kzgraph.graph.mapping.schema_types`)."""
     known: dict[str, set[str]] = defaultdict(set)
-    prefix = len(str(root).rstrip(os.sep)) + 1
     categories: list[Path] = []
     for part in parts:
-        for path in part.names:
-            where = place(path[prefix:].split(os.sep), language_dirs)
-            if isinstance(where, tuple):
-                known[where[0]].add(where[1])
-                if where[0] == "category":
-                    categories.append(Path(path))
+        for path, (kind, slug) in zip(part.names, part.places):
+            known[kind].add(slug)
+            if kind == "category":
+                categories.append(Path(path))
     if categories:
         known.update(schema_types(load_files(categories, root, default_language,
                                              language_dirs).pages))

@@ -7,6 +7,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -152,8 +153,20 @@ def _tails(run: Run, settings: Settings, formats: Iterable[str]
             yield reference[fmt]
             if fmt in more:
                 yield more[fmt]
+                # settled a few megabytes at a time: at 100,000 pages one call a part cost
+                # a second of every rebuild
+                batch: list[str] = []
+                size = 0
                 for text in run.texts(f"prov_{fmt}"):
-                    yield settle(text, minter, digest)
+                    if text and not text.endswith("\n"):  # as the writer's piece() ends it
+                        text += "\n"
+                    batch.append(text)
+                    size += len(text)
+                    if size > 1 << 22:
+                        yield settle("".join(batch), minter, digest)
+                        batch, size = [], 0
+                if batch:
+                    yield settle("".join(batch), minter, digest)
         return walk
     return {fmt: tail(fmt) for fmt in formats}
 
@@ -272,17 +285,19 @@ def _file_name(fmt: str) -> str:
     return f"{DATA_STEM}.{get_format(fmt).extension}"
 
 
-def publish_dir(staging: Path, target: Path) -> None:
-    """Put the finished ``staging`` folder at ``target``, replacing what was there at once."""
+def publish_dir(staging: Path, target: Path) -> Path | None:
+    """Put the finished ``staging`` folder at ``target``, replacing what was there at once.
+    Returns the folder that was there (for the caller to remove: at 100,000 pages freeing its
+    2 GB takes most of a second, which can overlap other work), or None."""
     if target.exists():
         if not _exchange(staging, target):
             old = target.with_name(f".{target.name}.old-{os.getpid()}")
             os.rename(target, old)
             os.rename(staging, target)
             staging = old
-        shutil.rmtree(staging)
-    else:
-        os.rename(staging, target)
+        return staging
+    os.rename(staging, target)
+    return None
 
 
 def build(settings: Settings, output: Path, lang: str = "en", *,
@@ -307,20 +322,17 @@ def _sha256(path: Path) -> str:
     import hashlib
 
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
+    with open(path, "rb", buffering=0) as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            h.update(block)  # hashlib lets other threads run while it hashes a block
     return h.hexdigest()
 
 
-def _statements(folder: Path, wanted: list[str]) -> int | None:
-    """How many statements the N-Quads file holds (one a line), when it was written: what the
-    dataset formats' files hold, for their description."""
-    if "nquads" not in wanted:
-        return None
+def _lines(path: Path) -> int:
+    """How many lines a file has (the N-Quads file's statements, for its description)."""
     count = 0
-    with open(folder / _file_name("nquads"), "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
+    with open(path, "rb", buffering=0) as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
             count += block.count(b"\n")
     return count
 
@@ -342,25 +354,31 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
         try:
             tails = _tails(run, settings, wanted)
             written: dict[str, tuple[int, Layout]] = {}
+            quads = "nquads" if "nquads" in wanted else None
 
             def write(name: str) -> None:
                 written[name] = write_spliced(staging / _file_name(name), name,
                                               run.pieces_of(name), tails[name]())
 
             # the files are written side by side (the kernel copies, and syncs, while Python
-            # waits); the dataset formats' tails read the cache, so in this thread
-            with ThreadPoolExecutor(max_workers=4) as pool:
-                futures = [pool.submit(write, name) for name in wanted
-                           if name not in DATASET_FORMATS]
+            # waits), each hashed as soon as it is written (a rebuild at 100,000 pages writes
+            # and hashes 2.2 GB: one after another, that took longer than the rest of it); the
+            # dataset formats' tails read the cache, so they are written in this thread
+            with ThreadPoolExecutor(max_workers=6) as pool:
+                def written_and_hashed(name: str) -> str:
+                    write(name)
+                    return _sha256(staging / _file_name(name))
+                digests = {name: pool.submit(written_and_hashed, name) for name in wanted
+                           if name not in DATASET_FORMATS}
                 for name in wanted:
                     if name in DATASET_FORMATS:
                         write(name)
-                for future in futures:
-                    future.result()
+                        digests[name] = pool.submit(_sha256, staging / _file_name(name))
+                statements = pool.submit(_lines, staging / _file_name(quads)) if quads else None
+                checksums = {_file_name(name): digests[name].result() for name in sorted(wanted)}
             outcome.files = {_file_name(name): written[name][0] for name in wanted}
-            checksums = {name: _sha256(staging / name) for name in outcome.files}
             description = describe_statistics(outcome.stats, settings, outcome.files, checksums,
-                                              _statements(staging, wanted))
+                                              statements.result() if statements else None)
             # the languages covered: 'kzgraph status' totals, summed by the parts
             for triple in coverage_triples(outcome.coverage.totals(settings.default_language),
                                            Minter(settings.base)):
@@ -370,14 +388,24 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
             for name, source in EXTRA_FILES.items():
                 write_atomic(staging / name, source().read_bytes())
             os.chmod(staging, 0o755)
-            publish_dir(staging, output)
+            replaced = publish_dir(staging, output)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        for name, (_, layout) in written.items():
-            run.cache.remember_output(name, output / _file_name(name), layout)
-        if query_store:
-            from kzgraph.engine import querystore
+        # the folder replaced is removed while the cache and the query store are brought
+        # up to date (it is named so that a later build removes it if this one is killed)
+        remover = threading.Thread(target=shutil.rmtree, args=(replaced, True)) \
+            if replaced is not None else None
+        if remover is not None:
+            remover.start()
+        try:
+            for name, (_, layout) in written.items():
+                run.cache.remember_output(name, output / _file_name(name), layout)
+            if query_store:
+                from kzgraph.engine import querystore
 
-            querystore.update(run, outcome.problems)
+                querystore.update(run, outcome.problems)
+        finally:
+            if remover is not None:
+                remover.join()
     return outcome

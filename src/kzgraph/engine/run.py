@@ -39,6 +39,7 @@ from kzgraph.engine.cache import (
     _stamp,
     bucket_of,
     default_cache_dir,
+    summary_from,
 )
 from kzgraph.engine.parts import (
     MESSAGE_LANGUAGES,
@@ -310,7 +311,7 @@ class Run:
         files = []
         keys: set[tuple[str, str]] = set()
         coverage = Coverage()
-        for summary in self._summaries(parts, versions, fresh, summaries):
+        for summary in self._summaries(parts, versions, fresh, summaries, lang):
             coverage.add(summary.coverage)
             problems.extend(summary.problems[lang])
             results.extend(summary.results)
@@ -343,10 +344,10 @@ class Run:
                        coverage=coverage, rewritten=len(unwritten))
 
     def _summaries(self, parts: list[Part], versions: dict[str, str], fresh: set[str],
-                   made: dict[int, Summary]) -> Iterator[Summary]:
+                   made: dict[int, Summary], lang: str) -> Iterator[Summary]:
         """Every bucket's summary: kept from an earlier run when the bucket holds the same
-        versions of the same parts, else summed from the parts made in this run (``made``)
-        and the others' rows in the cache."""
+        versions of the same parts (with the problems in ``lang`` only), else summed from the
+        parts made in this run (``made``) and the others' rows in the cache."""
         members: dict[int, list[str]] = defaultdict(list)
         for part in parts:
             members[bucket_of(part.key)].append(part.key)
@@ -356,7 +357,7 @@ class Run:
             digest = hashlib.sha256("\n".join(f"{k} {versions[k]}" for k in keys).encode()
                                     ).hexdigest()
             if bucket in kept and kept[bucket][0] == digest:
-                yield pickle.loads(kept[bucket][1])
+                yield summary_from(kept[bucket][1], lang)
                 continue
             summary = made.get(bucket) or Summary()
             for info, refs in self.cache.rows_of([k for k in keys if k not in fresh]):
