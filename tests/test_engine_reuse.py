@@ -234,6 +234,36 @@ def test_a_linked_folder_is_reported_by_every_walk(tmp_path):
     assert str(root / "sources") not in listings and str(root / "sources/a") in listings
 
 
+def test_no_page_is_opened_for_its_key_when_no_translation_has_one(tmp_path):
+    """A translation named on its own (no file in the default language) makes ``plan`` read
+    ``translationKey``s; when none of those translations has one, nothing can join it, and
+    the pages in the default language (nearly every file) are not opened."""
+    from kzgraph.engine.parts import read_translation_key
+
+    root = tmp_path / "content"
+    generate(root, 60, seed=3)
+    alone = root / "sources/alone/index.ru.md"
+    alone.parent.mkdir()
+    alone.write_text('---\ntitle: "Одна"\n---\n', encoding="utf-8")
+    opened: list[str] = []
+
+    def key_of(path: str):
+        opened.append(path)
+        return read_translation_key(path)
+
+    keys = [p.key for p in plan(root, translation_key=key_of)[0]]
+    assert opened == [str(alone)] and "source/alone" in keys
+    # with a key, the pages of its kind are read, and it joins the page that has it
+    alone.write_text('---\ntitle: "Одна"\ntranslationKey: "k1"\n---\n', encoding="utf-8")
+    owner = sorted(p for p in (root / "sources").iterdir() if p.name != "alone")[0] / "index.md"
+    owner.write_text(owner.read_text(encoding="utf-8").replace(
+        "---\n", '---\ntranslationKey: "k1"\n', 1), encoding="utf-8")
+    opened.clear()
+    parts = plan(root, translation_key=key_of)[0]
+    assert len(opened) > 10 and "source/alone" not in [p.key for p in parts]
+    assert str(alone) in next(p.names for p in parts if str(owner) in p.names)
+
+
 def test_kept_problems_come_back_in_the_language_asked_for(tmp_path):
     """The cache keeps each bucket's problems in every message language, and a run reads only
     its own: validating in English and then in Russian from the same cache prints what a

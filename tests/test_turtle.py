@@ -98,3 +98,17 @@ def test_terms_pyoxigraph_writes_its_own_way_are_left_to_it():
         assert chunk([line for line, _ in encoded([(s, p, o)])]) is None
     assert chunk([line for line, _ in encoded([(BNode("b1"), p, s)])]) is None
     assert chunk([]) == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(['\\', '"', "\n", "\r", "a", "Ж", "\t", "'", " "]),
+               max_size=30), st.sampled_from([None, "ru"]))
+def test_a_literal_term_reads_back_as_written(text, lang):
+    """term() escapes a literal's backslashes, quotes and line ends as N-Triples asks:
+    pyoxigraph reads the line back to the same text."""
+    from kzgraph.formats.ntriples import term
+
+    line = f"<http://example.org/s> <http://example.org/p> {term(Literal(text, lang=lang))} .\n"
+    [quad] = ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    assert quad.object.value == text
+    assert quad.object.language == lang

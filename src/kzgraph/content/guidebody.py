@@ -16,6 +16,8 @@ the same results.
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
@@ -330,10 +332,29 @@ class _Body:
 
 
 def parse_guide_body(body: str, body_line: int = 1) -> GuideBody:
-    """Sections of a guide body; ``body_line`` is the file line the body starts on."""
-    if _rs is not None:
-        return _Tree(refs_as_links(body), body_line).read()
-    return parse_with_tokens(body, body_line)
+    """Sections of a guide body; ``body_line`` is the file line the body starts on. Each call
+    gets sections of its own (the mapping drops a section's ID it reports), the rest of the
+    reading shared with the calls before: a guide is read by its mapping and again by the
+    coverage figures."""
+    if _rs is None:  # pragma: no cover - a platform with no wheel
+        return parse_with_tokens(body, body_line)
+    read = _read_tree(body, body_line)
+    if read is None:
+        return parse_with_tokens(body, body_line)
+    return GuideBody(read.intro, [dataclasses.replace(s) for s in read.sections],
+                     read.intro_links)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_tree(body: str, body_line: int) -> GuideBody | None:
+    tree = _Tree.of(refs_as_links(body), body_line)
+    return None if tree is None else tree.read()
+
+
+def _panicked(exc: BaseException) -> bool:
+    """Whether markdown-it-pyrs's Rust code panicked: it does on some input (an unclosed
+    code span right after '[', as in "use [` to open"), which markdown-it-py reads."""
+    return type(exc).__name__ == "PanicException"
 
 
 def parse_with_tokens(body: str, body_line: int = 1) -> GuideBody:
@@ -383,12 +404,23 @@ class _Tree:
     """A guide body from markdown-it-pyrs's syntax tree, read as :func:`parse_with_tokens`
     reads markdown-it-py's tokens: the same sections, paragraphs, items, links and lines."""
 
-    def __init__(self, body: str, body_line: int) -> None:
+    def __init__(self, body: str, body_line: int, tree: Any) -> None:
         self.body_line = body_line
         data = body.encode("utf-8")  # the tree's source map counts bytes
         self.newlines = [m.start() for m in re.finditer(b"\n", data)]
-        self.tree = _rs.tree(body)  # type: ignore[union-attr]
+        self.tree = tree
         self.out = _Body()
+
+    @classmethod
+    def of(cls, body: str, body_line: int) -> "_Tree | None":
+        """The reader of ``body``'s tree; None where markdown-it-pyrs cannot read it."""
+        try:
+            tree = _rs.tree(body)  # type: ignore[union-attr]
+        except BaseException as exc:  # a Rust panic is no Exception
+            if not _panicked(exc):
+                raise
+            return None
+        return cls(body, body_line, tree)
 
     def read(self) -> GuideBody:
         self._blocks(self.tree.children)
@@ -433,3 +465,80 @@ class _Tree:
             line = self._line(node)
             out.row([(_tree_events(cell.children), line) for cell in node.children])
         # code, HTML blocks, rules and link definitions hold no text of the guide's own
+
+
+def body_links(body: str, body_line: int = 1) -> tuple[Link, ...]:
+    """Every link of a body, as :attr:`GuideBody.all_links` gives them (address, text, line),
+    without the sections, paragraphs and words a guide needs: what a source, category or
+    perspective page's links are read with. Held to :func:`parse_guide_body` by a test."""
+    if "](" not in body and "<" not in body and "]:" not in body:
+        return ()  # no link can be written without one of these
+    if _rs is None:  # pragma: no cover - a platform with no wheel
+        return tuple(parse_with_tokens(body, body_line).all_links)
+    tree = _LinkTree.of(refs_as_links(body), body_line)
+    if tree is None:
+        return tuple(parse_with_tokens(body, body_line).all_links)
+    return tuple(tree.read())
+
+
+class _LinkTree(_Tree):
+    """:class:`_Tree`'s walk over the same blocks, keeping only the links and the lines
+    :func:`_collect` gives them (the line a link's text ends on)."""
+
+    def __init__(self, body: str, body_line: int, tree: Any) -> None:
+        super().__init__(body, body_line, tree)
+        self.links: list[Link] = []
+
+    def read(self) -> list[Link]:  # type: ignore[override]
+        self._blocks(self.tree.children)
+        return self.links
+
+    def _block(self, node: Any) -> None:
+        name = node.name
+        if name in ("heading", "lheading", "paragraph"):
+            self._inline(node.children, self._line(node))
+        elif name in ("bullet_list", "ordered_list", "blockquote", "table", "thead", "tbody"):
+            self._blocks(node.children)
+        elif name == "list_item":
+            run: list[Any] = []
+            for child in node.children:
+                if child.name in _INLINE:
+                    run.append(child)
+                    continue
+                if run:
+                    self._inline(run, self._line(run[0]))
+                    run = []
+                self._block(child)
+            if run:
+                self._inline(run, self._line(run[0]))
+        elif name == "trow":
+            line = self._line(node)
+            for cell in node.children:
+                self._inline(cell.children, line)
+
+    def _inline(self, nodes: list[Any], line: int) -> None:
+        """One run of inline content, read as :func:`_collect` reads its events."""
+        state = [line, None, []]  # the line, the open link's address, its text
+        self._nodes(nodes, state)
+
+    def _nodes(self, nodes: list[Any], state: list) -> None:
+        for node in nodes:
+            name = node.name
+            if name == "text" or name == "text_special":
+                if state[1] is not None:
+                    state[2].append(node.meta.get("content", ""))
+            elif name == "softbreak" or name == "hardbreak":
+                state[0] += 1
+                if state[1] is not None:
+                    state[2].append(" " if name == "softbreak" else "\n")
+            elif name == "code_inline" or name == "image":
+                if state[1] is not None:
+                    state[2].append(_words(_tree_events(node.children)))
+            elif name == "link" or name == "autolink":
+                state[1], state[2] = str(node.meta.get("url") or ""), []
+                self._nodes(node.children, state)
+                if state[1] is not None:
+                    self.links.append(Link(state[1], "".join(state[2]).strip(), state[0]))
+                    state[1] = None
+            else:
+                self._nodes(node.children, state)

@@ -137,7 +137,12 @@ def _join_translations(groups: dict[str, list[str]], named: set[str],
     """Hugo's ``translationKey``: a translation whose name has no file in the default language
     joins the page of its kind in the default language with the same key (one resource, one
     part). Read only when there is such a translation, and only for its kind."""
-    kinds = {key.split("/", 1)[0] for key in groups if key not in named}
+    # the translations' own keys first: a kind none of whose translations has a key joins
+    # nothing, and its pages in the default language (nearly all files) are not opened
+    wanting = {key: {key_of(path) for path in groups[key]} for key in sorted(groups)
+               if key not in named}
+    kinds = {key.split("/", 1)[0] for key, found in wanting.items()
+             if len(found) == 1 and None not in found}
     owners: dict[tuple[str, str], str] = {}
     for key in sorted(named):
         kind = key.split("/", 1)[0]
@@ -146,8 +151,7 @@ def _join_translations(groups: dict[str, list[str]], named: set[str],
                 found = key_of(path)
                 if found is not None:
                     owners.setdefault((kind, found), key)
-    for key in sorted(k for k in groups if k not in named):
-        found = {key_of(path) for path in groups[key]}
+    for key, found in wanting.items():
         owner = owners.get((key.split("/", 1)[0], found.pop())) if len(found) == 1 else None
         if owner is not None:
             groups[owner].extend(groups.pop(key))
@@ -173,15 +177,15 @@ def known_slugs(parts: Iterable[Part], root: Path,
 
 
 def _written(part: Part, root: Path, settings: Settings, known: dict[str, set[str]],
-             formats: Iterable[str]) -> tuple[Chunk, Content, Mapped, Encoded]:
+             formats: Iterable[str], origins: bool = False
+             ) -> tuple[Chunk, Content, Mapped, Encoded]:
     """A part loaded, mapped and written in ``formats`` (its texts, and its provenance in
-    the dataset formats among them): a chunk with texts only, and what it was made from."""
+    the dataset formats among them): a chunk with texts only, and what it was made from.
+    ``origins``: record where each statement came from (to locate validation results)."""
     from kzgraph.graph.provenance import BUILD_PLACEHOLDER, page_sources, source_triples
 
     content = load_files(part.files, root, settings.default_language, settings.language_dirs)
-    # mapped without recording each statement's origin: only results need one, and they
-    # are rare (the part is mapped again, with origins, to locate them)
-    mapped: Mapped = map_content(content, settings, known, origins=False)
+    mapped: Mapped = map_content(content, settings, known, origins=origins)
     minter = mapped.minter
     reference_graph = minter.reference_graph()
     enc = Encoded({g: t for g, t in mapped.quads.items() if g != reference_graph})
@@ -211,7 +215,10 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     from kzgraph.check.validate import compiled_shapes, locate
     from kzgraph.graph.provenance import file_digest
 
-    chunk, content, mapped, enc = _written(part, root, settings, known, formats)
+    # mapped with each statement's origin (an append a statement, 6% of mapping): results
+    # are located in it, and a part with one (a page without a translation is one) is not
+    # mapped a second time for them (which cost more on content where 44% of parts have one)
+    chunk, content, mapped, enc = _written(part, root, settings, known, formats, origins=True)
     union = enc.triples
     # what the part says of the reference data: each block once, as made once a process
     reference = mapped.quads.get(mapped.minter.reference_graph(), [])
@@ -232,10 +239,8 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     results = shapes.validate(index, focus=subjects, types=types, deferred=deferred)
     chunk.results = [r.key() for r in results]
     found = content.problems + mapped.problems
-    located = map_content(content, settings, known) if results else mapped
-    chunk.problems = {lang: found + locate(located, results, lang, known)
+    chunk.problems = {lang: found + locate(mapped, results, lang, known)
                       for lang in MESSAGE_LANGUAGES}
-    # located only if they fail, which is rare: the part is mapped again then
     # strings interned: the same few classes, shapes and paths recur in every row, and a
     # batch's pickle then holds each once (so does the parent's memory)
     intern = sys.intern

@@ -17,6 +17,7 @@ import os
 import tempfile
 from collections import defaultdict
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Mapping
 
@@ -78,16 +79,23 @@ class Encoded:
     line, statement) pairs in file order."""
 
     def __init__(self, graphs: Mapping[URIRef | None, Iterable[Triple]]) -> None:
-        keyed = {g: _keyed(triples) for g, triples in graphs.items()}
-        self.graphs = {g: _in_order(seen) for g, seen in keyed.items()}
+        self._keyed = keyed = {g: _keyed(triples) for g, triples in graphs.items()}
         if len(keyed) == 1:
-            self.union = next(iter(self.graphs.values()))
+            self.union = _in_order(next(iter(keyed.values())))
             return
         merged: dict[str, tuple[tuple[str, bool, str, str], Triple]] = {}
         for seen in keyed.values():
             for line, value in seen.items():
                 merged.setdefault(line, value)
         self.union = _in_order(merged)
+
+    @cached_property
+    def graphs(self) -> dict[URIRef | None, list[tuple[str, Triple]]]:
+        """Each graph's own, in file order: put in order only for the dataset formats (a
+        ``validate`` writes none)."""
+        if len(self._keyed) == 1:
+            return {next(iter(self._keyed)): self.union}
+        return {g: _in_order(seen) for g, seen in self._keyed.items()}
 
     @property
     def triples(self) -> list[Triple]:

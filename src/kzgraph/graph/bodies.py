@@ -26,7 +26,8 @@ import pycountry
 from rdflib import Literal, URIRef
 
 from kzgraph.content.countries import language_name
-from kzgraph.content.guidebody import REF_SCHEME, GuideBody, Link, Section, parse_guide_body
+from kzgraph.content.guidebody import (REF_SCHEME, GuideBody, Link, Section, body_links,
+                                      parse_guide_body)
 from kzgraph.content.links import LinkReader, Target, Unclear
 from kzgraph.content.load import Page
 from kzgraph.errors import WARNING, Message, msg
@@ -138,10 +139,11 @@ def map_body_links(mapper: "_Mapper", page: Page, subject: URIRef,
                    graph: list) -> None:
     """The links of a source, category or perspective page's body: each page it links to is
     ``dcterms:references``; the others are reported."""
-    if "](" not in page.body and "<" not in page.body and "]:" not in page.body:
-        return  # no link can be written without one of these
+    found = body_links(page.body, page.body_line)
+    if not found:
+        return
     links = reader(mapper)
-    for link in parse_guide_body(page.body, page.body_line).all_links:
+    for link in found:
         target = resolve(mapper, links, page, link)
         if target is not None:
             mapper.emit(graph, (subject, _REFERENCES, _iri(mapper, target)), page, None,

@@ -136,22 +136,37 @@ class Origins:
     """
 
     def __init__(self) -> None:
-        self._records: dict[Node, list[tuple[Triple, Page, str | None, int | None]]] = \
+        #: every record in the order made (one append a statement: mapping makes millions),
+        #: grouped by subject on the first lookup
+        self.records: list[tuple[Triple, Page, str | None, int | None]] = []
+        self._grouped = 0  # how many records _by_subject holds
+        self._by_subject: dict[Node, list[tuple[Triple, Page, str | None, int | None]]] = \
             defaultdict(list)
         self.pages: dict[Node, list[Page]] = defaultdict(list)
         self.kinds: dict[Node, str] = {}
         self._index: dict[Node, dict] = {}
 
     def add(self, triple: Triple, page: Page, key: str | None, line: int | None) -> None:
-        self._records[triple[0]].append((triple, page, key, line))
-        self._index.pop(triple[0], None)
+        self.records.append((triple, page, key, line))
+
+    @property
+    def _records(self) -> dict[Node, list[tuple[Triple, Page, str | None, int | None]]]:
+        """The records by subject, brought up to date with those added since."""
+        if self._grouped < len(self.records):
+            by_subject = self._by_subject
+            for record in self.records[self._grouped:]:
+                by_subject[record[0][0]].append(record)
+                self._index.pop(record[0][0], None)
+            self._grouped = len(self.records)
+        return self._by_subject
 
     def _indexed(self, subject: Node) -> dict[tuple[Node, Node], dict[Node, list[Origin]]]:
         """The subject's records by predicate and object, built on first use."""
+        records = self._records
         index = self._index.get(subject)
         if index is None:
             index = defaultdict(lambda: defaultdict(list))
-            for (_, p, o), page, key, line in self._records.get(subject, ()):
+            for (_, p, o), page, key, line in records.get(subject, ()):
                 index[p][o].append(Origin(page.rel, page.lang, key, line))
             self._index[subject] = index
         return index
@@ -224,6 +239,7 @@ class _Mapper:
         self.mint = Minter(settings.base)
         self.quads: dict[URIRef, list[Triple]] = defaultdict(list)
         self.origins = Origins()
+        self._record = self.origins.records.append
         self.problems: list[Problem] = []
         if known is None:
             known = defaultdict(set)
@@ -245,7 +261,7 @@ class _Mapper:
              key: str | None = None, line: int | None = None) -> None:
         graph.append(triple)
         if page is not None and self._track:
-            self.origins.add(triple, page, key, line)
+            self._record((triple, page, key, line))
 
     # -- the pages ----------------------------------------------------------------------------
     def run(self) -> Mapped:

@@ -1,6 +1,5 @@
-"""The literals every page makes by the thousand, made once a process and as cheaply as rdflib
-allows: text literals without ``Literal()``'s checks (held to rdflib's constructor by a check
-when this module loads), dates and integers cached.
+"""The literals every page makes by the thousand: text literals, and keywords, names, dates and
+integers made once a process (they repeat across pages).
 """
 
 from __future__ import annotations
@@ -14,23 +13,8 @@ from kzgraph.vocab import XSD
 
 
 def text_literal(text: str, lang: str | None = None) -> Literal:
-    """``Literal(text, lang=lang)`` for a string and a valid language tag (or None), made as
-    rdflib's constructor makes it, without its ~10 µs of checks and conversions."""
-    made = str.__new__(Literal, text)
-    made._language, made._datatype, made._value, made._ill_typed = lang, None, text, None
-    return made
-
-
-def _same_literal(a: Literal, b: Literal) -> bool:
-    return type(a) is type(b) and str(a) == str(b) and all(
-        getattr(a, slot) == getattr(b, slot) and type(getattr(a, slot)) is
-        type(getattr(b, slot)) for slot in Literal.__slots__)
-
-
-if not (Literal.__slots__ == ("_language", "_datatype", "_value", "_ill_typed") and all(
-        _same_literal(text_literal(t, lang), Literal(t, lang=lang))
-        for t, lang in (("Ж x\n", "ru"), ("x", None), ("", "en-us")))):
-    text_literal = Literal  # an rdflib that makes literals otherwise: use its constructor
+    """A text literal, in a language or none."""
+    return Literal(text, lang=lang)
 
 
 @lru_cache(maxsize=100_000)
