@@ -418,6 +418,10 @@ def issue_table(summary: dict[str, Any]) -> list[dict[str, Any]]:
     rows.append({"what": "peak memory (process tree), builds and validate", "stage": "build*",
                  "peak_mb": max(peaks) if peaks else None, "target": "<= 1 GB",
                  "met": None if not peaks else max(peaks) <= ISSUE_PEAK_MB})
+    first = (summary.get("query_first") or {}).get("peak_rss_mb")
+    rows.append({"what": "peak memory (process tree), the first query (makes the store)",
+                 "stage": "query_first", "peak_mb": first, "target": "<= 1 GB",
+                 "met": None if not first else first <= ISSUE_PEAK_MB})
     return rows
 
 
