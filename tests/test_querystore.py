@@ -14,7 +14,7 @@ from benchmarks.generate import generate
 from conftest import BASE, replace_in
 from kzgraph.engine import querystore
 from kzgraph.engine.cache import Cache
-from kzgraph.engine.run import default_cache_dir
+from kzgraph.engine.cachedirs import default_cache_dir
 from kzgraph.engine.pipeline import build
 from kzgraph.cli import cli
 from kzgraph.config import Settings

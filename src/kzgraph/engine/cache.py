@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Container, Iterable, Iterator
 
-from kzgraph.engine.cachedirs import default_cache_dir, fingerprint_of  # noqa: F401
+from kzgraph.engine.cachedirs import fingerprint_of
 from kzgraph.engine.parts import MESSAGE_LANGUAGES, Chunk, Part, read_translation_key
 from kzgraph.config import Settings
 from kzgraph.content.status import Coverage

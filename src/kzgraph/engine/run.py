@@ -31,14 +31,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from kzgraph.content.walk import stamp as _stamp
+from kzgraph.engine.cachedirs import default_cache_dir
 from kzgraph.engine.cache import (
     _COLUMNS,
     Cache,
     KeptKeys,
     Summary,
-    _stamp,
     bucket_of,
-    default_cache_dir,
     summary_from,
 )
 from kzgraph.engine.parts import (

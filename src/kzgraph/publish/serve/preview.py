@@ -34,7 +34,7 @@ def default_site_builder(settings: Settings, output: Path, first: bool = True) -
     at every switch between the two. The search index is made by the first build only: a
     rebuild after an edit keeps it (a new title is found by search after a restart), so the
     editor waits for the pages alone."""
-    from kzgraph.engine.cache import default_cache_dir
+    from kzgraph.engine.cachedirs import default_cache_dir
     from kzgraph.publish.site import build_site
 
     return build_site(settings, output, base=settings.base, search=first,

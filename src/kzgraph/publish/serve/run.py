@@ -70,7 +70,7 @@ def site_folder(settings: Settings, base: str) -> Path:
     server on another port publishes under another base, so its pages differ)."""
     import hashlib
 
-    from kzgraph.engine.cache import default_cache_dir
+    from kzgraph.engine.cachedirs import default_cache_dir
 
     digest = hashlib.sha256(base.encode()).hexdigest()[:12]
     return default_cache_dir(settings) / "serve" / f"site-{digest}"
