@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from kzgraph.query.sparql import predeclared_prefixes
 from kzgraph.resources import context, context_file, ontology_file
 from kzgraph.vocab import KZ, ONTOLOGY_IRI, PREFIXES
-from conftest import BASE, ROOT
+from conftest import BASE
 from tools import need, pyld_available, pyld_read
 
 DCAT_RESOURCE = URIRef("http://www.w3.org/ns/dcat#Resource")
