@@ -17,7 +17,8 @@ import rfc3987
 from kzgraph.config import Settings
 from kzgraph.formats.writers import serialize
 from kzgraph.formats.registry import FORMATS
-from kzgraph.content.load import SLUG, Content, parse_page
+from kzgraph.content.layout import SLUG
+from kzgraph.content.load import Content, parse_page
 from kzgraph.graph.iris import Minter
 from kzgraph.graph.mapping import KEYS, map_content
 from kzgraph.vocab import DCTERMS

@@ -17,14 +17,13 @@ from pathlib import Path
 from rdflib import Literal
 
 from kzgraph.content.countries import language_name
-from kzgraph.content.layout import place
-from kzgraph.content.load import KINDS, LANG_TAG, SLUG, find_file_names
+from kzgraph.content.layout import FOLDERS, SLUG, place
+from kzgraph.content.load import LANG_TAG, find_file_names
 from kzgraph.errors import KzgraphError, nearest, quoted
 from kzgraph.formats.writers import write_atomic
 from kzgraph.graph.mapping import CLASSES, KEYS, key_for
 from kzgraph.vocab import SH
 
-FOLDERS = {kind: folder for folder, kind in KINDS.items()}
 #: keys whose value is the same in every language version: written in the default one only
 SHARED = ("countries", "categories", "languages", "homepage", "contributor", "created", "date",
           "weight", "perspectives", "blind_spots", "broader")

@@ -13,6 +13,7 @@ from typing import Iterable
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kzgraph.content.layout import FOLDERS
 from kzgraph.errors import ERROR, WARNING, Message, Problem, brief, msg, nearest, suggestion
 from kzgraph.graph.mapping import KIND, Mapped, Origin, key_for
 from kzgraph.resources import ontology_file, shapes_file
@@ -237,7 +238,6 @@ def run_engine(graph: Graph) -> list[Result]:
 #: the keys whose values are slugs of pages: the property, and the kind of page it points to
 SLUG_PATHS = {KZ.category: "category", KZ.offersPerspective: "perspective",
               KZ.missesPerspective: "perspective", SKOS.broader: "perspective"}
-_FOLDERS = {"category": "categories", "perspective": "perspectives"}
 
 
 def _missing(page: str, key: str, target: str, folder: str) -> Message:
@@ -294,7 +294,7 @@ def slug_message(r: Result, mapped: Mapped, known: dict[str, set[str]] | None,
     key = key_for(kind, r.path) if kind else None
     if key is None:
         return None
-    folder = _FOLDERS[target]
+    folder = FOLDERS[target]
     if r.value is None:
         if r.component != SH.MinCountConstraintComponent:
             return None

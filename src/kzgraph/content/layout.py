@@ -23,6 +23,8 @@ KINDS = {
     "categories": "category",
     "perspectives": "perspective",
 }
+#: kind of page -> its content folder (a page's path on a Hugo site built from it)
+FOLDERS = {kind: folder for folder, kind in KINDS.items()}
 #: a page's slug (its folder's or file's name)
 SLUG = re.compile(r"[^\W_][\w-]*")
 #: the kind of a section page (``_index.md``); its slug is the kind of its pages, or ``home``

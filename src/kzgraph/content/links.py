@@ -22,6 +22,7 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from kzgraph.content.guidebody import REF_SCHEME
+from kzgraph.content.layout import KINDS
 from kzgraph.errors import Message, msg
 
 #: a path on the site (no leading slash) -> the kind of page; the published IRI's form first
@@ -35,9 +36,6 @@ _SITE_PATHS = (
     ("scheme", re.compile(r"(?P<slug>category|perspective)/?")),
     ("list", re.compile(r"(?P<slug>categories|perspectives|sources|guides|country)/?")),
 )
-#: content folders -> kind of page (as in :data:`kzgraph.content.load.KINDS`)
-_FOLDERS = {"guides": "guide", "sources": "source", "categories": "category",
-            "perspectives": "perspective"}
 _PAGE_FILE = re.compile(r"(?:_?index|(?P<name>[^/]+?))(?:\.[a-z]{2}(?:-[a-z0-9]+)?)?\.md")
 #: what makes a path starting with '/' need the general reading
 _SPECIAL = re.compile(r"[?#%\s]|/\.\.?(?:/|$)")
@@ -121,7 +119,7 @@ class LinkReader:
 
     def _site_path(self, path: str) -> Target | Unclear | None:
         first, _, rest = path.partition("/")
-        if first and rest and first not in _FOLDERS and self.is_language(first):
+        if first and rest and first not in KINDS and self.is_language(first):
             path = rest
         if not path:
             return None  # the home page
@@ -155,8 +153,8 @@ def _content_target(path: str) -> Target | None:
     segments = [s for s in path.split("/") if s]
     if segments and (m := _PAGE_FILE.fullmatch(segments[-1])):
         segments = segments[:-1] + ([m.group("name")] if m.group("name") else [])
-    if len(segments) == 2 and segments[0] in _FOLDERS:
-        return Target(_FOLDERS[segments[0]], segments[1])
+    if len(segments) == 2 and segments[0] in KINDS:
+        return Target(KINDS[segments[0]], segments[1])
     if len(segments) == 3 and segments[:2] == ["sources", "sources"]:
         return Target("source", segments[2])
     return None

@@ -22,8 +22,7 @@ import pycountry
 import yaml
 
 from kzgraph.content.hugofront import read_json, read_toml
-from kzgraph.content.layout import (  # noqa: F401 (KINDS, SLUG: re-exported)
-    COLLECTION, KINDS, SLUG, place)
+from kzgraph.content.layout import COLLECTION, SLUG, place
 from kzgraph.content.walk import Listing, _display, _walk
 from kzgraph.errors import WARNING, Message, Problem, msg
 

@@ -21,8 +21,6 @@ from kzgraph.content.load import Content, Page
 
 PRESENT, MISSING, OUTDATED = "present", "missing", "outdated"
 STATES = (PRESENT, MISSING, OUTDATED)
-FOLDERS = {"guide": "guides", "source": "sources", "category": "categories",
-           "perspective": "perspectives"}
 
 
 @dataclass(frozen=True, order=True)

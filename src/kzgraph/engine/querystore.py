@@ -61,8 +61,6 @@ FORMAT = "ntriples"
 BATCH = 64 << 20
 #: past this share of parts changed, the store is made afresh (bulk loading is faster)
 AFRESH = 0.25
-_FOLDERS = {"guide": "guides", "source": "sources", "category": "categories",
-            "perspective": "perspectives"}
 
 
 @dataclass

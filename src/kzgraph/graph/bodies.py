@@ -28,6 +28,7 @@ from rdflib import Literal, URIRef
 from kzgraph.content.countries import language_name
 from kzgraph.content.guidebody import (REF_SCHEME, GuideBody, Link, Section, body_links,
                                       parse_guide_body)
+from kzgraph.content.layout import FOLDERS
 from kzgraph.content.links import LinkReader, Target, Unclear
 from kzgraph.content.load import Page
 from kzgraph.errors import WARNING, Message, msg
@@ -53,9 +54,6 @@ _NOTE = SKOS.note
 _REFERENCES = DCTERMS.references
 _INTEGER = XSD.integer
 BODY = SCHEMA.text
-#: the content folder of each kind of page: a page's path on a Hugo site built from it
-FOLDERS = {"guide": "guides", "source": "sources", "category": "categories",
-           "perspective": "perspectives"}
 #: section IDs that would take the IRI of a numbered section or a mention
 _RESERVED = ("section-", "mention-")
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
+from kzgraph.content.layout import COLLECTION, FOLDERS
+
 if TYPE_CHECKING:  # for the annotation only: a query mints IRIs without the content loader
     from kzgraph.content.load import Page
 
@@ -67,8 +69,7 @@ class Minter:
         return _page_iri(self.base, kind, slug)
 
     def page_graph(self, page: Page) -> URIRef:
-        folder = {"guide": "guides", "source": "sources", "category": "categories",
-                  "perspective": "perspectives", "collection": "collections"}[page.kind]
+        folder = "collections" if page.kind == COLLECTION else FOLDERS[page.kind]
         return URIRef(f"{self.base}graph/{folder}/{page.slug}/{page.lang}")
 
     def file(self, rel: str) -> URIRef:

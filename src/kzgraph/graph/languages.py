@@ -16,6 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kzgraph.content.hugo import site_paths
+from kzgraph.content.layout import FOLDERS
 from kzgraph.content.load import Page
 from kzgraph.errors import msg
 from kzgraph.vocab import KZ, XSD
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 
 #: the value kinds of keys that are text (translated, so they may differ)
 TEXT_VALUES = frozenset({"text", "texts", "people"})
-_FOLDERS = {"guide": "guides", "source": "sources", "category": "categories",
-            "perspective": "perspectives"}
 
 
 def _valid(mapper: "_Mapper", node: Node, key: str) -> bool:
@@ -88,7 +87,7 @@ def map_site_paths(mapper: "_Mapper", page: Page, subject: URIRef, graph: list) 
     slug = page.fields.get("slug")
     if slug is not None and "url" not in page.fields and isinstance(slug.value, str) \
             and slug.value.strip() and "/" not in slug.value:
-        folder = "" if page.kind == "collection" else f"/{_FOLDERS[page.kind]}"
+        folder = "" if page.kind == "collection" else f"/{FOLDERS[page.kind]}"
         path = f"{folder}/{slug.value.strip()}/"
         mapper.emit(graph, (subject, KZ.sitePath, Literal(path)), page, "slug", slug.line)
     key = page.fields.get("translationKey")

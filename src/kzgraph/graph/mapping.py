@@ -25,7 +25,8 @@ from rdflib.term import Node
 from kzgraph.config import Settings
 from kzgraph.content.countries import (did_you_mean_country, did_you_mean_language,
                                       language_name, resolve_country)
-from kzgraph.content.load import SLUG, Content, Page
+from kzgraph.content.layout import SLUG
+from kzgraph.content.load import Content, Page
 from kzgraph.errors import WARNING, Problem, brief, msg, nearest, suggestion
 from kzgraph.content.hugo import HANDLED, IGNORED, not_published, publication
 from kzgraph.graph.bodies import map_body_links, map_guide
