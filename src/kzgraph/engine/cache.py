@@ -194,7 +194,7 @@ class Cache:
         """A chunk as rows of the cache's tables (made in the worker: the parent only stores
         them): its ``parts`` row (with the keys of the reference data it uses, marshalled:
         their statements are made again from the keys), its types and deferred checks. Its
-        pieces in each format are written elsewhere (:func:`_write_pieces`)."""
+        pieces in each format are written elsewhere (:class:`kzgraph.engine.run._Pieces`)."""
         info = pickle.dumps((c.problems, c.results, c.stats, c.files, c.coverage),
                             protocol=pickle.HIGHEST_PROTOCOL)
         made_for = ",".join(formats) + (f"@{c.until}" if c.until else "")
