@@ -229,7 +229,7 @@ def run_stages(stages: list[Stage], content: Path, *, repeat: int, isolation: st
                 runs[record["stage"]].append(record)
                 got[record["stage"]] += 1
                 if progress:
-                    what = (f"{record['wall_s']:.2f} s, {record['peak_rss_mb']:.0f} MB"
+                    what = (f"{record['wall_s']:.2f} s, {run_peak_mb(record):.0f} MB"
                             if record["status"] == "ok" else
                             f"{record['status']}: {record.get('error')}")
                     print(f"    {record['stage']}: {what}", file=sys.stderr, flush=True)
@@ -245,6 +245,13 @@ def run_stages(stages: list[Stage], content: Path, *, repeat: int, isolation: st
 
 # -- summarising ---------------------------------------------------------------------------------
 
+def run_peak_mb(record: dict[str, Any]) -> float:
+    """A run's memory: its process's peak RSS, or the sampled sum over the processes it
+    started when that is larger (a stage that runs ``kzgraph query`` in a new process peaks
+    in that process: its own peak is only the small process that waited for it)."""
+    return max(record["peak_rss_mb"], record.get("tree_peak_pss_mb") or 0.0)
+
+
 def summarise(stage: Stage, runs: list[dict[str, Any]]) -> dict[str, Any]:
     ok = [r for r in runs if r.get("status") == "ok"]
     out: dict[str, Any] = {"family": stage.family, "group": stage.group, "doc": stage.doc,
@@ -258,9 +265,7 @@ def summarise(stage: Stage, runs: list[dict[str, Any]]) -> dict[str, Any]:
             out["traceback"] = tb
         return out
     walls = [r["wall_s"] for r in ok]
-    # the stage's memory: its process's peak RSS, or the sampled sum over the processes it
-    # started when that is larger
-    peaks = [max(r["peak_rss_mb"], r.get("tree_peak_pss_mb") or 0.0) for r in ok]
+    peaks = [run_peak_mb(r) for r in ok]
     out.update(
         status="ok" if len(ok) == len(runs) else "partial",
         median_s=statistics.median(walls), min_s=min(walls), max_s=max(walls),

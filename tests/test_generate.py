@@ -159,6 +159,33 @@ def test_runner_times_stages_and_reports_a_failing_one(tmp_path):
                                            / summary["base_ntriples"]["median_s"])
 
 
+def test_runner_reports_a_runs_memory_as_its_summary_counts_it(capsys, monkeypatch):
+    """The progress line of a run and the summary give the same memory: the largest sum over
+    the process tree when the stage starts processes (``kzgraph query`` in a new process
+    peaks there, not in the small process that waits for it: the progress line used to show
+    44 MB for a first query the summary counted at 729 MB)."""
+    from benchmarks import run as runner
+    from benchmarks.stages import STAGES
+
+    record = {"type": "run", "stage": "query_first", "status": "ok", "wall_s": 18.2,
+              "cpu_s": 0.1, "children_cpu_s": 22.0, "peak_rss_mb": 44.0,
+              "tree_peak_pss_mb": 729.0, "start_rss_mb": 40.0, "extra": {}}
+    alone = {**record, "stage": "floor", "peak_rss_mb": 300.0}
+    del alone["tree_peak_pss_mb"]
+    assert runner.run_peak_mb(record) == 729.0
+    assert runner.run_peak_mb(alone) == 300.0
+    assert runner.summarise(STAGES["query_first"], [record])["peak_rss_mb"] == 729.0
+
+    def worker(args, timeout, on_record):
+        on_record(record)
+        return [record], ""
+
+    monkeypatch.setattr(runner, "_worker", worker)
+    runner.run_stages([STAGES["query_first"]], Path("content"), repeat=1, isolation="fork",
+                      base=BASE, timeout=10, scratch=Path("."))
+    assert "query_first: 18.20 s, 729 MB" in capsys.readouterr().err
+
+
 # -- the heavy profile ---------------------------------------------------------------------------
 
 def _front(text: str) -> str:
