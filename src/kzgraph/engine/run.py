@@ -174,7 +174,6 @@ def _work(batch: list[Part]) -> list[tuple]:
             rows.append((*Cache.row(chunk, formats), where))
     finally:
         pieces.close()
-    _give_back()
     return rows
 
 
@@ -192,34 +191,7 @@ def _work_texts(batch: list[Part]) -> list[tuple]:
             rows.append((chunk.key, *provenance, pieces.add(chunk)))
     finally:
         pieces.close()
-    _give_back()
     return rows
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    """The C library's ``malloc_trim`` (glibc), or None where there is none."""
-    try:
-        import ctypes
-
-        return getattr(ctypes.CDLL(None), "malloc_trim", None)
-    except (OSError, AttributeError):  # no C library to load (not Linux)
-        return None
-
-
-_TRIM: list = []
-
-
-def _give_back() -> None:
-    """Return the memory a batch freed to the system. A batch of 64 guides (a thousand
-    statements each, in every format, and pyoxigraph's own allocations for RDF/XML and TriG)
-    takes a worker from 110 MB to 340 MB; freed, it stayed with the C library's allocator
-    (fragmented among the small objects that live on), so each worker kept it for the rest
-    of the run: 1 to 12 ms a batch brings it back to about 140 MB (measured at 100,000
-    heavy pages)."""
-    if not _TRIM:
-        _TRIM.append(_malloc_trim())
-    if _TRIM[0] is not None:
-        _TRIM[0](0)
 
 
 def _worker_started() -> None:
@@ -244,16 +216,8 @@ def _rows(parts: list[Part], root: Path, settings: Settings, known: dict[str, se
             for batch in batches:
                 yield work(batch)
             return
-        # what the parent holds when it forks is shared with the workers until one side
-        # writes to its page: the collector of either side, visiting every object, would
-        # copy them all (a worker grew by 100 MB over a 100,000-page run); frozen, the
-        # objects made before the fork are left out of both sides' collections
-        gc.freeze()
-        try:
-            with mp.get_context("fork").Pool(jobs, initializer=_worker_started) as pool:
-                yield from pool.imap_unordered(work, batches)
-        finally:
-            gc.unfreeze()
+        with mp.get_context("fork").Pool(jobs, initializer=_worker_started) as pool:
+            yield from pool.imap_unordered(work, batches)
     finally:
         _WORK = None
 
