@@ -47,6 +47,27 @@ def test_parallel_equals_single_process(corpus, tmp_path):
     assert _files(tmp_path / "one") == _files(tmp_path / "two")
 
 
+def test_pieces_appended_part_by_part_equal_one_write_a_batch(corpus, tmp_path, monkeypatch):
+    """A worker appends each part's pieces as soon as the part is made (holding a batch's
+    texts cost a worker 300 MB on a batch of guides), in writes of about a megabyte: where a
+    write ends must not matter. Pieces written one at a time, by a cold build and by the
+    texts-only path (a build after ``validate``), give the bytes of a build that writes each
+    batch's pieces at once."""
+    from kzgraph.engine import run as engine_run
+    from kzgraph.engine.pipeline import check
+
+    settings = Settings(base=BASE, content=corpus)
+    monkeypatch.setattr(engine_run._Pieces, "_FLUSH", 1 << 30)
+    batch = build(settings, tmp_path / "batch", cache=False, jobs=2)
+    monkeypatch.setattr(engine_run._Pieces, "_FLUSH", 1)
+    each = build(settings, tmp_path / "each", cache=False, jobs=2)
+    assert check(settings, cache=tmp_path / "cache", jobs=2).ok
+    texts = build(settings, tmp_path / "texts", cache=tmp_path / "cache", jobs=2)
+    assert batch.ok and batch.rebuilt == each.rebuilt == batch.parts > 100
+    assert texts.rebuilt == 0 and texts.rewritten == batch.parts
+    assert _files(tmp_path / "batch") == _files(tmp_path / "each") == _files(tmp_path / "texts")
+
+
 def test_rebuild_after_one_edit_redoes_one_part_and_matches_a_cold_build(corpus, tmp_path):
     root = _copy(corpus, tmp_path)
     settings = Settings(base=BASE, content=root)
