@@ -58,9 +58,11 @@ def test_a_snapshot_gives_back_the_parts_and_the_index_it_was_made_of():
                        failed=[("source/a", "v", "c", "s", "f", None)])
     again = Snapshot.loads(made.dumps())
     assert again is not None and again.parts() == parts
-    files, kept_again = again.index()
-    assert files == {name: (stamps[name], p.key) for p in parts for name in p.names}
-    assert kept_again == kept
+    assert again.files() == {name: (stamps[name], p.key) for p in parts for name in p.names}
+    assert again.kept() == kept
+    assert again.changed(parts, dict(stamps)) == []
+    edited = {**stamps, "/c/sources/a/index.ru.md": "4:5:7"}
+    assert again.changed(parts, edited) == [parts[0]]
     assert (again.stray, again.keys_read, again.known, again.failed) == \
         (["/c/x.md"], True, {"source": ["a", "B"]}, [("source/a", "v", "c", "s", "f", None)])
     assert Snapshot.loads(b"not marshal") is None
@@ -84,6 +86,7 @@ def test_unchanged_content_is_not_planned_again(tmp_path, monkeypatch):
     monkeypatch.setattr(run_module, "plan_paths", refuse)
     monkeypatch.setattr(run_module, "known_slugs", refuse)
     monkeypatch.setattr(Cache, "failed_checks", refuse)
+    monkeypatch.setattr("kzgraph.check.validate.compiled_shapes", refuse)
     _same(_check(settings, cache), first)
     # an edited page: still the same plan, and no category changed
     page = sorted(root.glob("sources/*/index.md"))[0]

@@ -97,7 +97,9 @@ class Cache:
         #: versions (key -> (formats, version)), held in memory once read (from the tables or
         #: a snapshot) and kept up to date with them
         self._files: dict[str, tuple[str, str]] | None = None
-        self._kept: dict[str, tuple[str, str]] = {}
+        self._kept: dict[str, tuple[str, str]] | None = None
+        #: the snapshot taken, whose ``files`` index holds until a part is stored
+        self._snapshot: Snapshot | None = None
         try:
             self._open()
         except sqlite3.DatabaseError:
@@ -173,23 +175,30 @@ class Cache:
         if row is None:
             return None
         self.db.execute("DELETE FROM snapshot")
-        snapshot = Snapshot.loads(row[0])
-        if snapshot is not None:
-            self._files, self._kept = snapshot.index()
-        return snapshot
+        self._snapshot = Snapshot.loads(row[0])
+        if self._snapshot is not None:
+            self._kept = self._snapshot.kept()
+        return self._snapshot
 
     def put_snapshot(self, snapshot: Snapshot) -> None:
         """Keep what this run saw (committed by the caller, with the rest of the run)."""
         self.db.execute("INSERT OR REPLACE INTO snapshot VALUES (0, ?)", (snapshot.dumps(),))
 
-    def index(self) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
-        """The ``files`` table and the ``parts`` table's formats and versions, read once."""
+    def files_index(self) -> dict[str, tuple[str, str]]:
+        """The ``files`` table (path -> (stamp, part key)), read once (from the snapshot
+        taken, while no part was stored since)."""
         if self._files is None:
-            self._files = {path: (stamp, part) for path, stamp, part in
-                           self.db.execute("SELECT path, stamp, part FROM files")}
+            self._files = self._snapshot.files() if self._snapshot is not None else {
+                path: (stamp, part) for path, stamp, part in
+                self.db.execute("SELECT path, stamp, part FROM files")}
+        return self._files
+
+    def kept_index(self) -> dict[str, tuple[str, str]]:
+        """The ``parts`` table's formats and versions (key -> (formats, version)), read once."""
+        if self._kept is None:
             self._kept = {key: (have, version) for key, have, version in
                           self.db.execute("SELECT key, formats, version FROM parts")}
-        return self._files, self._kept
+        return self._kept
 
     def stale(self, parts: list[Part], formats: tuple[str, ...], changed: set[str]
               ) -> tuple[list[Part], list[Part]]:
@@ -197,7 +206,7 @@ class Cache:
         (``changed``: see :meth:`changed` and :meth:`relinked`); and the parts whose chunk is
         current but was made for fewer formats (by ``validate``, or an ``export``): only their
         texts are made again (:func:`~kzgraph.engine.parts.make_texts`)."""
-        _, kept = self.index()
+        kept = self.kept_index()
         # the formats a chunk was made for, and '@' the date its publication changes on
         cached_formats = {}
         for key, (have, _) in kept.items():
@@ -236,13 +245,13 @@ class Cache:
             return
         for table in ("parts", "types", "deferred", "lookups", "files"):
             self.db.execute(f"DELETE FROM {table}")
-        self._files, self._kept = {}, {}
+        self._files, self._kept, self._snapshot = {}, {}, None
         self._set_meta("known", digest)
 
     def changed(self, parts: list[Part], stamps: dict[str, str]) -> list[Part]:
         """The parts whose files are not those the cache keeps for them, with the stamps they
         had (added, removed, edited or moved from another part)."""
-        files, _ = self.index()
+        files = self.files_index()
         counts: dict[str, int] = defaultdict(int)
         for _, part in files.values():
             counts[part] += 1
@@ -276,11 +285,13 @@ class Cache:
         # every chunk stored gets a new version: a file's layout records which version of
         # each part it holds, so a piece is copied from an older file only if still current
         versions = [os.urandom(8).hex() for _ in rows]
-        files, kept = self.index()
+        kept = self.kept_index()
+        self._snapshot = None  # its files no longer those of the table
         for r, version in zip(rows, versions):
             kept[r[0][0]] = (r[0][1], version)
-            for name in parts[r[0][0]].names:
-                files[name] = (stamps[name], r[0][0])
+            if self._files is not None:
+                for name in parts[r[0][0]].names:
+                    self._files[name] = (stamps[name], r[0][0])
         self.db.executemany(f"INSERT INTO parts VALUES (?, ?, ?, "
                             f"{', '.join('?' for _ in _COLUMNS)}, ?, ?)",
                             [(*r[0], v) for r, v in zip(rows, versions)])
@@ -300,7 +311,7 @@ class Cache:
         """Parts' texts made again (:func:`~kzgraph.engine.parts.make_texts`): their
         provenance, when made, and the formats their chunk now serves. Their version stays:
         the same files, the same statements."""
-        _, kept = self.index()
+        kept = self.kept_index()
         for key, *provenance in rows:
             have, version = kept[key]
             have, at, until = have.partition("@")
@@ -313,7 +324,7 @@ class Cache:
 
     def keep_only(self, parts: list[Part]) -> None:
         """Forget the parts and files that are no longer in the content."""
-        files, kept = self.index()
+        files, kept = self.files_index(), self.kept_index()
         keys = {p.key for p in parts}
         paths = {name for p in parts for name in p.names}
         gone = [k for k in kept if k not in keys]
@@ -327,7 +338,7 @@ class Cache:
 
     def versions(self) -> dict[str, str]:
         """Every part's key and the version of its chunk."""
-        return {key: version for key, (_, version) in self.index()[1].items()}
+        return {key: version for key, (_, version) in self.kept_index().items()}
 
     def written_pieces(self, fmt: str) -> tuple[str, dict[str, tuple[str, Piece]]] | None:
         """The file of this format written last that is still exactly as written (same size,

@@ -232,7 +232,12 @@ class Run:
         self.progress = progress
         self.scratch = Path(tempfile.mkdtemp(prefix="kzgraph-pieces-", dir=scratch)) \
             if self.formats else None
-        self.reference: list = []
+        #: the reference data's keys (by buckets), and its statements once asked for
+        #: (:attr:`reference`)
+        self._reference_keys: list[set[tuple[str, str]]] = []
+        self._reference: list | None = []
+        #: how many buckets' summaries the last check summed again
+        self._resummed = 0
         self.files: list[tuple[str, str]] = []
         #: every part's key and version, in key order, and where its piece in each format
         #: lies: in a file written before, or in ``scratch``
@@ -286,7 +291,7 @@ class Run:
             parts = snapshot.parts()
             stray = [Path(name) for name in snapshot.stray]
             stamps = _stamps(parts, taken)
-            changed = self.cache.changed(parts, stamps)
+            changed = snapshot.changed(parts, stamps)
             if snapshot.keys_read and changed:
                 same_plan = False
         if not same_plan:
@@ -352,9 +357,11 @@ class Run:
             done += sum(len(by_key[row[0][0]].names) for row in rows)
             if self.progress:
                 self.progress(done, total)
-        self.cache.keep_only(parts)
+        if not same_plan:  # else no part and no file is gone
+            self.cache.keep_only(parts)
         self.cache.commit()
-        self.pieces = [(p.key, versions[p.key], found.get(p.key, _NO_PIECES)) for p in parts]
+        self.pieces = [(p.key, versions[p.key], found.get(p.key, _NO_PIECES)) for p in parts] \
+            if self.formats else []
         self.parts, self.stamps = parts, stamps
         self.stray = [str(path) for path in stray]
 
@@ -363,7 +370,7 @@ class Run:
         results: list[tuple[str, str, str, str]] = []
         stats = Statistics()
         files = []
-        keys: set[tuple[str, str]] = set()
+        keys: list[set[tuple[str, str]]] = []
         coverage = Coverage()
         for summary in self._summaries(parts, versions, fresh, summaries, lang):
             coverage.add(summary.coverage)
@@ -371,18 +378,21 @@ class Run:
             results.extend(summary.results)
             stats.add(summary.stats)
             files.extend(summary.files)
-            keys |= summary.refs
+            keys.append(summary.refs)
 
-        self.reference = ordered(t for kind, code in sorted(keys) for t in
-                                 reference_triples(self.settings.base, kind, code))
+        self._reference, self._reference_keys = None, keys
         self.files = sorted(files)
-        shapes, hierarchy = compiled_shapes()
-        index = Index(self.reference, hierarchy)
-        reference_types = sorted({(str(node), str(cls)) for node in index.spo
-                                  for cls in index.classes_of(node)})
-        # no part made again and none gone: the same types and checks, the same failures
-        failed_rows = snapshot.failed if same_plan and snapshot is not None and not stale \
-            else self.cache.failed_checks(reference_types)
+        # no part made again and none gone: the same types, checks and reference data, the
+        # same failures, and the same results of the reference data's own validation
+        unchanged = snapshot is not None and same_plan and not stale and not self._resummed
+        if unchanged:
+            assert snapshot is not None
+            failed_rows = snapshot.failed
+        else:
+            shapes, hierarchy = compiled_shapes()
+            index = Index(self.reference, hierarchy)
+            failed_rows = self.cache.failed_checks(sorted(
+                {(str(node), str(cls)) for node in index.spo for cls in index.classes_of(node)}))
         failed: dict[str, list[tuple]] = defaultdict(list)
         for part, *check in failed_rows:
             failed[part].append(tuple(check))
@@ -390,21 +400,39 @@ class Run:
             for key, found in _settled(checks, by_key[part], root, self.settings, known, lang):
                 results.append(key)
                 problems.extend(found)
+        # the reference data is validated as a whole: it is no one page's
+        if unchanged and snapshot is not None and snapshot.reference:
+            ref_keys, ref_stats = pickle.loads(snapshot.reference)
+        else:
+            shapes, hierarchy = compiled_shapes()
+            ref_results = shapes.validate(Index(self.reference, hierarchy))
+            nobody = Mapped({}, Origins(), [], Minter(self.settings.base))
+            problems.extend(locate(nobody, ref_results, lang))
+            ref_keys = [r.key() for r in ref_results]
+            ref_stats = Statistics.of(self.reference, self.settings.base)
+        results.extend(ref_keys)
+        stats.add(ref_stats)
         # the cache's files are now the parts' files, each with the stamp it has now
         self.cache.put_snapshot(Snapshot.of(
-            setting, parts, stamps, self.cache.index()[1], stray=[str(s) for s in stray],
+            setting, parts, stamps, self.cache.kept_index(), stray=[str(s) for s in stray],
             keys_read=kept_keys.used,
             known={kind: sorted(values) for kind, values in known.items()},
-            failed=[tuple(row) for row in failed_rows]))
+            failed=[tuple(row) for row in failed_rows],
+            # kept only when it found nothing (its problems are said in a run's language)
+            reference=b"" if ref_keys else pickle.dumps((ref_keys, ref_stats))))
         self.cache.db.commit()
-        # the reference data is validated as a whole: it is no one page's
-        ref_results = shapes.validate(index)
-        results.extend(r.key() for r in ref_results)
-        nobody = Mapped({}, Origins(), [], Minter(self.settings.base))
-        problems.extend(locate(nobody, ref_results, lang))
-        stats.add(Statistics.of(self.reference, self.settings.base))
         return Outcome(sort_problems(problems), sorted(results), stats, len(parts), len(stale),
                        coverage=coverage, rewritten=len(unwritten))
+
+    @property
+    def reference(self) -> list:
+        """The reference statements (countries, languages, people, concept schemes) the parts
+        use, once :meth:`check` has run."""
+        if self._reference is None:
+            self._reference = ordered(
+                t for kind, code in sorted(set().union(*self._reference_keys))
+                for t in reference_triples(self.settings.base, kind, code))
+        return self._reference
 
     def _summaries(self, parts: list[Part], versions: dict[str, str], fresh: set[str],
                    made: dict[int, Summary], lang: str) -> Iterator[Summary]:
@@ -415,6 +443,7 @@ class Run:
         for part in parts:
             members[bucket_of(part.key)].append(part.key)
         kept = self.cache.summaries()
+        self._resummed = 0
         for bucket in sorted(members):
             keys = members[bucket]
             digest = hashlib.sha256("\n".join(f"{k} {versions[k]}" for k in keys).encode()
@@ -423,6 +452,7 @@ class Run:
                 yield summary_from(kept[bucket][1], lang)
                 continue
             summary = made.get(bucket) or Summary()
+            self._resummed += 1
             for info, refs in self.cache.rows_of([k for k in keys if k not in fresh]):
                 summary.add(info, refs)
             self.cache.put_summary(bucket, digest, summary)

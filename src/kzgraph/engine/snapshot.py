@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, fields
 from kzgraph.engine.parts import Part
 
 #: changes whenever the fields below change: a snapshot of another shape is not read
-_SHAPE = 3
+_SHAPE = 4
 #: what joins many strings into one (no path, slug, key or stamp holds it): one string
 #: unmarshals in a few milliseconds, 100,000 small tuples and lists in a fifth of a second
 _SEP = "\0"
@@ -68,6 +68,9 @@ class Snapshot:
     known: dict[str, list[str]] = field(default_factory=dict)
     #: the class checks that failed (see :meth:`~kzgraph.engine.cache.Cache.failed_checks`)
     failed: list[tuple] = field(default_factory=list)
+    #: what validating the reference data found (result keys, statistics), pickled; empty
+    #: when it found something (its problems are said in each run's language)
+    reference: bytes = b""
 
     @classmethod
     def of(cls, setting: str, parts: list[Part], stamps: dict[str, str],
@@ -93,15 +96,30 @@ class Snapshot:
             at += count
         return out
 
-    def index(self) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
-        """The cache's index as the run left it: path -> (stamp, part key); part key ->
-        (formats made for, version)."""
-        keys = _split(self.keys)
-        owners = [key for key, count in zip(keys, array("I", self.counts))
+    def files(self) -> dict[str, tuple[str, str]]:
+        """The cache's files as the run left them: path -> (stamp, part key)."""
+        owners = [key for key, count in zip(_split(self.keys), array("I", self.counts))
                   for _ in range(count)]
-        files = dict(zip(_split(self.names), zip(_split(self.stamps), owners)))
-        kept = dict(zip(keys, zip(_split(self.made_for), _split(self.versions))))
-        return files, kept
+        return dict(zip(_split(self.names), zip(_split(self.stamps), owners)))
+
+    def kept(self) -> dict[str, tuple[str, str]]:
+        """The cache's parts as the run left them: key -> (formats made for, version)."""
+        return dict(zip(_split(self.keys), zip(_split(self.made_for), _split(self.versions))))
+
+    def changed(self, parts: list[Part], stamps: dict[str, str]) -> list[Part]:
+        """Of the parts of this snapshot (:meth:`parts`), those with a file whose stamp is
+        not the one it had (the files and the parts are those of the snapshot, and ``stamps``
+        lists them in their order)."""
+        old = _split(self.stamps)
+        if old == list(stamps.values()):
+            return []
+        out, at = [], 0
+        for part in parts:
+            end = at + len(part.names)
+            if old[at:end] != [stamps[name] for name in part.names]:
+                out.append(part)
+            at = end
+        return out
 
     def dumps(self) -> bytes:
         # not dataclasses.astuple: it copies every list and dict
