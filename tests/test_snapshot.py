@@ -168,7 +168,9 @@ def test_every_check_with_a_snapshot_equals_a_check_without(corpus, tmp_path):
     _check(settings, cache)
     for step in _edits(root, errors=True):
         assert _snapshot(cache) is not None, step
-        _same(_check(settings, cache, "ru"), _check(settings, False, "ru"))
+        cold = _check(settings, False, "ru")
+        _same(_check(settings, cache, "ru"), cold)
+        _same(_check(settings, cache, "ru"), cold)  # and again, with nothing changed
 
 
 def test_every_build_with_a_snapshot_equals_a_cold_build(tmp_path):

@@ -461,6 +461,21 @@ class KeptKeys:
         self.new[path] = (stamp, key)
         return key
 
+    def same_keys(self, paths: Iterable[str], stamps: dict[str, str]) -> bool:
+        """Whether these files (changed since the last run) give the ``translationKey`` they
+        gave when a plan last asked (a file no plan asked for its key is not asked now: the
+        same paths ask for the same files' keys). The keys read are kept."""
+        same = True
+        for path in paths:
+            row = self.cache.db.execute("SELECT tkey FROM heads WHERE path = ?",
+                                        (path,)).fetchone()
+            if row is None:
+                continue
+            key = read_translation_key(path)
+            self.new[path] = (stamps[path], key)
+            same = same and key == row[0]
+        return same
+
     def save(self, paths: Container[str]) -> None:
         """Keep the keys read in this run, and forget the files no longer in the content."""
         self.cache.db.executemany("INSERT OR REPLACE INTO heads VALUES (?, ?, ?)",

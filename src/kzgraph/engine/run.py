@@ -292,7 +292,8 @@ class Run:
             stray = [Path(name) for name in snapshot.stray]
             stamps = _stamps(parts, taken)
             changed = snapshot.changed(parts, stamps)
-            if snapshot.keys_read and changed:
+            if snapshot.keys_read and not kept_keys.same_keys(
+                    [name for part in changed for name in part.names], stamps):
                 same_plan = False
         if not same_plan:
             parts, stray = plan_paths(paths, root, dirs, default, kept_keys)
@@ -415,7 +416,8 @@ class Run:
         # the cache's files are now the parts' files, each with the stamp it has now
         self.cache.put_snapshot(Snapshot.of(
             setting, parts, stamps, self.cache.kept_index(), stray=[str(s) for s in stray],
-            keys_read=kept_keys.used,
+            keys_read=kept_keys.used or (same_plan and snapshot is not None and
+                                         snapshot.keys_read),
             known={kind: sorted(values) for kind, values in known.items()},
             failed=[tuple(row) for row in failed_rows],
             # kept only when it found nothing (its problems are said in a run's language)
