@@ -454,7 +454,7 @@ class KeptKeys:
             # taken before the file is read: a file changed while it is read has another
             # stamp by the next run, which reads it again
             stamp = self.stamps[path] = _stamp(path)
-        was = self.kept.get(path)
+        was = self.new.get(path) or self.kept.get(path)
         if was is not None and was[0] == stamp:
             return was[1]
         key = read_translation_key(path)
@@ -467,13 +467,13 @@ class KeptKeys:
         same paths ask for the same files' keys). The keys read are kept."""
         same = True
         for path in paths:
-            row = self.cache.db.execute("SELECT tkey FROM heads WHERE path = ?",
+            row = self.cache.db.execute("SELECT stamp, tkey FROM heads WHERE path = ?",
                                         (path,)).fetchone()
-            if row is None:
-                continue
+            if row is None or row[0] == stamps[path]:
+                continue  # never asked, or asked since it last changed
             key = read_translation_key(path)
             self.new[path] = (stamps[path], key)
-            same = same and key == row[0]
+            same = same and key == row[1]
         return same
 
     def save(self, paths: Container[str]) -> None:
