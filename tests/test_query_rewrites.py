@@ -32,6 +32,16 @@ PLAIN = {
 }
 ORDER BY ?resource
 """,
+    "sources-by-category": """SELECT DISTINCT ?category ?source ?title ?country WHERE {
+  ?source a kz:Source ;
+          kz:category ?category ;
+          kz:country ?country .
+  OPTIONAL { ?source dcterms:title ?inLang FILTER(langMatches(lang(?inLang), ?lang)) }
+  OPTIONAL { ?source dcterms:title ?inEnglish FILTER(langMatches(lang(?inEnglish), "en")) }
+  BIND(COALESCE(?inLang, ?inEnglish) AS ?title)
+}
+ORDER BY ?category ?title ?source ?country
+""",
     "sources-without-description": """SELECT DISTINCT ?source ?title WHERE {
   ?source a kz:Source .
   FILTER NOT EXISTS {
@@ -50,12 +60,26 @@ VARIANTS = {
                {"type": "kz:Category"}, {"type": "dcterms:LinguisticSystem"},
                {"type": "foaf:Person", "lang": "kk"}],
     "sources-without-description": [{}, {"lang": "en"}, {"lang": "kk"}, {"lang": "ru-RU"}],
+    "sources-by-category": [{}, {"lang": "ru"}, {"lang": "kk"}, {"category": "government"},
+                            {"country": "KZ", "lang": "ru"}],
 }
 
 #: the odd cases, in Turtle
 EX = "https://kzgraph.example/x/"
 ODD = f"""
 <{EX}a> a <https://kzgraph.example/ontology#Source> .
+<{EX}a> <https://kzgraph.example/ontology#category> <https://kzgraph.example/category/government> .
+<{EX}a> <https://kzgraph.example/ontology#category> <https://kzgraph.example/category/ngo> .
+<{EX}a> <https://kzgraph.example/ontology#country> <https://kzgraph.example/country/KZ> .
+<{EX}b> <https://kzgraph.example/ontology#category> <https://kzgraph.example/category/government> .
+<{EX}b> <https://kzgraph.example/ontology#country> <https://kzgraph.example/country/KZ> .
+<{EX}b> <https://kzgraph.example/ontology#country> <https://kzgraph.example/country/KG> .
+<{EX}f> <https://kzgraph.example/ontology#category> <https://kzgraph.example/category/government> .
+<{EX}f> <https://kzgraph.example/ontology#country> <https://kzgraph.example/country/KZ> .
+<{EX}f2> a <https://kzgraph.example/ontology#Source> .
+<{EX}f2> <http://purl.org/dc/terms/title> "A one"@en .
+<{EX}f2> <https://kzgraph.example/ontology#category> <https://kzgraph.example/category/government> .
+<{EX}f2> <https://kzgraph.example/ontology#country> <https://kzgraph.example/country/KZ> .
 <{EX}a> a <https://schema.org/NGO> .
 <{EX}a> <http://purl.org/dc/terms/title> "A one"@ru .
 <{EX}a> <http://purl.org/dc/terms/title> "A two"@ru .
@@ -93,7 +117,7 @@ def _runs(engine: LocalEngine, name: str):
 
 #: the columns each plain text orders by (rows equal in them came in no particular order; the
 #: rewrite of ``labels`` orders them by label)
-KEYS = {"labels": 1, "sources-without-description": 2}
+KEYS = {"labels": 1, "sources-without-description": 2, "sources-by-category": 4}
 
 
 def _check(engine: LocalEngine, name: str, at_least: int) -> None:
@@ -158,7 +182,8 @@ def test_the_odd_cases_are_answered_as_intended(odd):
     got = {(str(r).rsplit("/", 1)[-1], str(label), str(lang)) for r, label, lang in rows}
     # Oxigraph writes language tags in lower case
     assert got == {("a", "A pref", "ru-ru"), ("b", "B en", "en-gb"), ("c", "C name", ""),
-                   ("d", "D one", ""), ("d", "D two", "kk"), ("g", "G ru", "ru")}
+                   ("d", "D one", ""), ("d", "D two", "kk"), ("g", "G ru", "ru"),
+                   ("f2", "A one", "en")}
     assert [str(r[1]) for r in rows if str(r[0]).endswith("/d")] == ["D one", "D two"]
 
 

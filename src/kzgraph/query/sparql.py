@@ -233,6 +233,9 @@ def _subgroups(toks: Sequence[Token], start: int, bound_at: int
     return tuple(out)
 
 
+#: a character :func:`_escape` writes otherwise (most values have none)
+_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f]')
+
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
           "\f": "\\f"}
 
@@ -246,6 +249,8 @@ def _escape(value: str) -> str:
     19.2, as rdflib does) could read differently from one that expands them inside strings
     (Oxigraph): every reading gives back ``value``.
     """
+    if not _SPECIAL.search(value):
+        return value
     out = []
     for i, ch in enumerate(value):
         if ch == "\\":
