@@ -42,6 +42,16 @@ ORDER BY ?resource
 }
 ORDER BY ?category ?title ?source ?country
 """,
+    "sources-by-keyword": """SELECT DISTINCT ?source ?title ?keyword WHERE {
+  ?source a kz:Source ;
+          schema:keywords ?keyword .
+  FILTER(CONTAINS(LCASE(STR(?keyword)), LCASE(?text)))
+  OPTIONAL { ?source dcterms:title ?inLang FILTER(langMatches(lang(?inLang), ?lang)) }
+  OPTIONAL { ?source dcterms:title ?inEnglish FILTER(langMatches(lang(?inEnglish), "en")) }
+  BIND(COALESCE(?inLang, ?inEnglish) AS ?title)
+}
+ORDER BY ?title ?source ?keyword
+""",
     "sources-without-description": """SELECT DISTINCT ?source ?title WHERE {
   ?source a kz:Source .
   FILTER NOT EXISTS {
@@ -60,6 +70,8 @@ VARIANTS = {
                {"type": "kz:Category"}, {"type": "dcterms:LinguisticSystem"},
                {"type": "foaf:Person", "lang": "kk"}],
     "sources-without-description": [{}, {"lang": "en"}, {"lang": "kk"}, {"lang": "ru-RU"}],
+    "sources-by-keyword": [{"text": "e"}, {"text": "FEMIN"}, {"text": "права", "lang": "ru"},
+                           {"text": "2024"}, {"text": "zzz"}],
     "sources-by-category": [{}, {"lang": "ru"}, {"lang": "kk"}, {"category": "government"},
                             {"country": "KZ", "lang": "ru"}],
 }
@@ -68,6 +80,9 @@ VARIANTS = {
 EX = "https://kzgraph.example/x/"
 ODD = f"""
 <{EX}a> a <https://kzgraph.example/ontology#Source> .
+<{EX}a> <https://schema.org/keywords> "Feminism"@en, "ПРАВА"@ru, "2024"^^<http://www.w3.org/2001/XMLSchema#gYear> .
+<{EX}b> <https://schema.org/keywords> "feminist", "Права человека"@ru .
+<{EX}e> <https://schema.org/keywords> "feminism"@en .
 <{EX}a> <https://kzgraph.example/ontology#category> <https://kzgraph.example/category/government> .
 <{EX}a> <https://kzgraph.example/ontology#category> <https://kzgraph.example/category/ngo> .
 <{EX}a> <https://kzgraph.example/ontology#country> <https://kzgraph.example/country/KZ> .
@@ -117,7 +132,8 @@ def _runs(engine: LocalEngine, name: str):
 
 #: the columns each plain text orders by (rows equal in them came in no particular order; the
 #: rewrite of ``labels`` orders them by label)
-KEYS = {"labels": 1, "sources-without-description": 2, "sources-by-category": 4}
+KEYS = {"labels": 1, "sources-without-description": 2, "sources-by-category": 4,
+        "sources-by-keyword": 3}
 
 
 def _check(engine: LocalEngine, name: str, at_least: int) -> None:
