@@ -6,6 +6,8 @@ parameter is bound inside sub-SELECTs, which the rewrites rely on."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import BASE
 from rdflib import Literal
 
@@ -220,3 +222,12 @@ def test_a_sub_select_sees_the_value_a_plain_group_sees(odd):
         a = odd.run(prepare(inside, BASE, {"lang": Literal(lang)})).rows
         b = odd.run(prepare(outside, BASE, {"lang": Literal(lang)})).rows
         assert sorted(a) == sorted(b) and a
+
+
+@given(st.text(alphabet=st.sampled_from(list('ab"\\uUЖ\n\r\t\b\f\x00\x07\x1b\x7f \u2028')),
+               max_size=20))
+@settings(max_examples=2000, deadline=None)
+def test_escaping_skips_only_values_with_nothing_to_escape(value):
+    from kzgraph.query.sparql import _escape, _escape_each
+
+    assert _escape(value) == _escape_each(value)

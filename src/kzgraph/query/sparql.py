@@ -250,7 +250,12 @@ def _escape(value: str) -> str:
     (Oxigraph): every reading gives back ``value``.
     """
     if not _SPECIAL.search(value):
-        return value
+        return value  # nothing to escape (most values): what _escape_each gives back
+    return _escape_each(value)
+
+
+def _escape_each(value: str) -> str:
+    """:func:`_escape`, character by character."""
     out = []
     for i, ch in enumerate(value):
         if ch == "\\":
