@@ -1,7 +1,8 @@
 """Saved queries rewritten for speed give the rows of their plain texts, in the same order: on
 the real content, on a generated heavy corpus and on a small graph of the odd cases (several
 labels in one language, regional tags, labels of untyped resources, several types). Also how a
-parameter is bound inside sub-SELECTs, which the rewrites rely on."""
+parameter is bound inside sub-SELECTs, which the rewrites rely on, and that a value is escaped
+the same with or without the shortcut for values with nothing to escape."""
 
 from __future__ import annotations
 
