@@ -53,7 +53,7 @@ def load_and_map(settings: Settings) -> Result:
     if not settings.content.is_dir():
         from kzgraph.errors import ConfigError
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
-    from kzgraph.engine.run import known_slugs, plan
+    from kzgraph.engine.parts import known_slugs, plan
 
     dirs = settings.language_dirs
     content = load_content(settings.content, settings.default_language, dirs)
