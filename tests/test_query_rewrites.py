@@ -83,7 +83,8 @@ VARIANTS = {
 EX = "https://kzgraph.example/x/"
 ODD = f"""
 <{EX}a> a <https://kzgraph.example/ontology#Source> .
-<{EX}a> <https://schema.org/keywords> "Feminism"@en, "ПРАВА"@ru, "2024"^^<http://www.w3.org/2001/XMLSchema#gYear> .
+<{EX}a> <https://schema.org/keywords> "Feminism"@en, "ПРАВА"@ru,
+    "2024"^^<http://www.w3.org/2001/XMLSchema#gYear> .
 <{EX}b> <https://schema.org/keywords> "feminist", "Права человека"@ru .
 <{EX}e> <https://schema.org/keywords> "feminism"@en .
 <{EX}a> <https://kzgraph.example/ontology#category> <https://kzgraph.example/category/government> .
