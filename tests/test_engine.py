@@ -245,3 +245,33 @@ def test_files_deleted_after_they_were_written_do_not_crowd_out_the_build(corpus
         temporary.unlink()
     with Run(settings, formats=["ntriples"], cache_dir=cache) as run:
         assert run.check().rebuilt == 0
+
+
+def test_a_file_is_hashed_while_it_is_written(corpus, tmp_path, monkeypatch):
+    """write_spliced's checksum reads each stretch back as it is written: with stretches of a
+    few bytes (many of them, pieces copied and text written in turn) the digest is the file's
+    SHA-256; and a write that fails stops the reader and leaves no file."""
+    import hashlib
+
+    import kzgraph.formats.writers as writers
+
+    monkeypatch.setattr(writers, "_STRETCH", 997)
+    settings = Settings(base=BASE, content=corpus)
+    with Run(settings, formats=["nquads"], cache_dir=False) as run:
+        run.check()
+        pieces = run.pieces_of("nquads")
+        checksum = hashlib.sha256()
+        size, _ = write_spliced(tmp_path / "out.nq", "nquads", pieces, ["<a:s> <a:p> <a:o> .\n"],
+                                checksum)
+        data = (tmp_path / "out.nq").read_bytes()
+        assert size == len(data) > 100 * 997
+        assert checksum.hexdigest() == hashlib.sha256(data).hexdigest()
+
+        def failing_tail():
+            yield "<a:s> <a:p> <a:o> .\n"
+            raise RuntimeError("the tail failed")
+
+        with pytest.raises(RuntimeError, match="the tail failed"):
+            write_spliced(tmp_path / "failed.nq", "nquads", pieces, failing_tail(),
+                          hashlib.sha256())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.nq"]

@@ -9,6 +9,8 @@ import re
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import BASE
 from rdfcheck import OX_FORMATS, rdflib_triples
 from rdflib import BNode, Literal, URIRef
@@ -155,3 +157,30 @@ def test_graph_aliases_and_refusals(mapped):
         render(result, "csv", PREFIXES)
     with pytest.raises(QueryError, match="gives a table"):
         render(TRICKY, "turtle", PREFIXES)
+
+
+# --------------------------------------------------------------------------- wrapping cells
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(
+    list("ab-Жx.") + [" ", "\t", "\xa0", "\u3000", "\u2009", "\x0b", "\x85", "\u2028"]),
+    max_size=24)
+
+
+@given(_CELL_TEXT, st.integers(min_value=1, max_value=30))
+@settings(max_examples=3000, deadline=None)
+def test_wrap_is_textwrap(text, width):
+    """The shortcut for a line that fits gives what textwrap gives, on any mix of spaces,
+    Unicode white space, tabs and breaks."""
+    import textwrap
+
+    from kzgraph.query.results import wrap
+
+    assert wrap(text, width) == (textwrap.wrap(text, width, break_long_words=True,
+                                               break_on_hyphens=False) or [""])
+
+
+def test_wrap_takes_the_shortcut_for_usual_cells():
+    from kzgraph.query.results import wrap
+
+    for text in ("sources:feminita", "Феминита", "  leading", "a  b", ""):
+        assert wrap(text, 20) == [text]

@@ -20,6 +20,7 @@ from typing import Container, Iterable, Iterator
 
 from kzgraph.engine.cachedirs import fingerprint_of
 from kzgraph.engine.parts import MESSAGE_LANGUAGES, Chunk, Part, read_translation_key
+from kzgraph.engine.snapshot import Snapshot
 from kzgraph.config import Settings
 from kzgraph.content.status import Coverage
 from kzgraph.content.walk import Listing
@@ -92,6 +93,13 @@ class Cache:
         #: the build date: a part whose publication changes by then is made again
         self.today = (settings.build_date or dt.date.today()).isoformat()
         self.path = None if folder is None else folder / "chunks.sqlite"
+        #: the ``files`` table (path -> (stamp, part)) and the ``parts`` table's formats and
+        #: versions (key -> (formats, version)), held in memory once read (from the tables or
+        #: a snapshot) and kept up to date with them
+        self._files: dict[str, tuple[str, str]] | None = None
+        self._kept: dict[str, tuple[str, str]] | None = None
+        #: the snapshot taken, whose ``files`` index holds until a part is stored
+        self._snapshot: Snapshot | None = None
         try:
             self._open()
         except sqlite3.DatabaseError:
@@ -141,12 +149,15 @@ class Cache:
             CREATE TABLE IF NOT EXISTS deferred(part TEXT, value TEXT, class TEXT, shape TEXT,
                 focus TEXT, path TEXT);
             CREATE INDEX IF NOT EXISTS deferred_part ON deferred(part);
+            CREATE TABLE IF NOT EXISTS lookups(part TEXT, target TEXT, present INTEGER);
+            CREATE INDEX IF NOT EXISTS lookups_part ON lookups(part);
             CREATE TABLE IF NOT EXISTS summaries(bucket INTEGER PRIMARY KEY, members TEXT,
                 data BLOB);
             CREATE TABLE IF NOT EXISTS outputs(file TEXT PRIMARY KEY, fmt TEXT,
                 identity TEXT, written INTEGER, layout BLOB);
             CREATE TABLE IF NOT EXISTS heads(path TEXT PRIMARY KEY, stamp TEXT, tkey TEXT);
             CREATE TABLE IF NOT EXISTS listings(id INTEGER PRIMARY KEY, data BLOB);
+            CREATE TABLE IF NOT EXISTS snapshot(id INTEGER PRIMARY KEY, data BLOB);
         """)
         self.db.commit()
 
@@ -157,37 +168,95 @@ class Cache:
     def _set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def stale(self, parts: list[Part], formats: tuple[str, ...],
-              stamps: dict[str, str], known_digest: str) -> tuple[list[Part], list[Part]]:
-        """The parts whose chunk is missing, was made from other files, or is a guide made
-        when other pages existed (its links may have changed meaning); and the parts whose
-        chunk is current but was made for fewer formats (by ``validate``, or an ``export``):
-        only their texts are made again (:func:`~kzgraph.engine.parts.make_texts`)."""
-        cached_files = {path: (stamp, part) for path, stamp, part in
-                        self.db.execute("SELECT path, stamp, part FROM files")}
-        counts: dict[str, int] = defaultdict(int)
-        for _, part in cached_files.values():
-            counts[part] += 1
+    def take_snapshot(self) -> Snapshot | None:
+        """What the last run saw (see :mod:`kzgraph.engine.snapshot`), taken out of the cache:
+        removed by this run's first commit, written again by its last."""
+        row = self.db.execute("SELECT data FROM snapshot WHERE id = 0").fetchone()
+        if row is None:
+            return None
+        self.db.execute("DELETE FROM snapshot")
+        self._snapshot = Snapshot.loads(row[0])
+        if self._snapshot is not None:
+            self._kept = self._snapshot.kept()
+        return self._snapshot
+
+    def put_snapshot(self, snapshot: Snapshot) -> None:
+        """Keep what this run saw (committed by the caller, with the rest of the run)."""
+        self.db.execute("INSERT OR REPLACE INTO snapshot VALUES (0, ?)", (snapshot.dumps(),))
+
+    def files_index(self) -> dict[str, tuple[str, str]]:
+        """The ``files`` table (path -> (stamp, part key)), read once (from the snapshot
+        taken, while no part was stored since)."""
+        if self._files is None:
+            self._files = self._snapshot.files() if self._snapshot is not None else {
+                path: (stamp, part) for path, stamp, part in
+                self.db.execute("SELECT path, stamp, part FROM files")}
+        return self._files
+
+    def kept_index(self) -> dict[str, tuple[str, str]]:
+        """The ``parts`` table's formats and versions (key -> (formats, version)), read once."""
+        if self._kept is None:
+            self._kept = {key: (have, version) for key, have, version in
+                          self.db.execute("SELECT key, formats, version FROM parts")}
+        return self._kept
+
+    def stale(self, parts: list[Part], formats: tuple[str, ...], changed: set[str]
+              ) -> tuple[list[Part], list[Part]]:
+        """The parts whose chunk is missing or was made from other files or other pages
+        (``changed``: see :meth:`changed` and :meth:`relinked`); and the parts whose chunk is
+        current but was made for fewer formats (by ``validate``, or an ``export``): only their
+        texts are made again (:func:`~kzgraph.engine.parts.make_texts`)."""
+        kept = self.kept_index()
         # the formats a chunk was made for, and '@' the date its publication changes on
         cached_formats = {}
-        for key, have in self.db.execute("SELECT key, formats FROM parts"):
+        for key, (have, _) in kept.items():
             have, _, until = have.partition("@")
             cached_formats[key] = None if until and until <= self.today else have
         wanted = set(formats)
         made_with = {have: wanted <= set(have.split(","))
                      for have in set(cached_formats.values()) if have is not None}
-        links_changed = self._meta("known") != known_digest
         out, unwritten = [], []
         for part in parts:
             have = cached_formats.get(part.key)
-            if have is None or counts[part.key] != len(part.names) or \
-                    any(cached_files.get(name) != (stamps[name], part.key)
-                        for name in part.names) or \
-                    (links_changed and part.kind == "guide"):
+            if have is None or part.key in changed:
                 out.append(part)
             elif not made_with[have]:
                 unwritten.append(part)
         return out, unwritten
+
+    def relinked(self, known: dict[str, set[str]]) -> set[str]:
+        """The parts that looked up a page (to link to it) that has since appeared or gone."""
+        out = set()
+        for part, target, present in self.db.execute("SELECT part, target, present "
+                                                      "FROM lookups"):
+            if part not in out:
+                kind, _, slug = target.partition("/")
+                if (slug in known.get(kind, ())) != bool(present):
+                    out.add(part)
+        return out
+
+    def settle_context(self, digest: str) -> None:
+        """What every part depends on besides its files and its links (the categories and
+        perspectives there are, and the schema.org types the categories give; see
+        :func:`~kzgraph.engine.run.context_digest`): when it changed, every part is made
+        again. Forgotten at once, so that a run stopped half-way leaves no part made with the
+        old one that the next run would keep."""
+        if self._meta("known") == digest:
+            return
+        for table in ("parts", "types", "deferred", "lookups", "files"):
+            self.db.execute(f"DELETE FROM {table}")
+        self._files, self._kept, self._snapshot = {}, {}, None
+        self._set_meta("known", digest)
+
+    def changed(self, parts: list[Part], stamps: dict[str, str]) -> list[Part]:
+        """The parts whose files are not those the cache keeps for them, with the stamps they
+        had (added, removed, edited or moved from another part)."""
+        files = self.files_index()
+        counts: dict[str, int] = defaultdict(int)
+        for _, part in files.values():
+            counts[part] += 1
+        return [p for p in parts if counts[p.key] != len(p.names) or
+                any(files.get(name) != (stamps[name], p.key) for name in p.names)]
 
     @staticmethod
     def row(c: Chunk, formats: tuple[str, ...]) -> tuple:
@@ -201,11 +270,12 @@ class Cache:
         return ((c.key, made_for, info, *(c.texts.get(f) for f in _COLUMNS),
                  marshal.dumps(c.reference)),
                 [(c.key, subject, cls) for subject, cls in c.types],
-                [(c.key, *d) for d in c.deferred])
+                [(c.key, *d) for d in c.deferred],
+                [(c.key, target, present) for target, present in sorted(c.lookups.items())])
 
     def _forget(self, keys: list[str]) -> None:
         for table, column in (("parts", "key"), ("types", "part"),
-                              ("deferred", "part")):
+                              ("deferred", "part"), ("lookups", "part")):
             self.db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(k,) for k in keys])
 
     def put(self, rows: list[tuple], parts: dict[str, Part], stamps: dict[str, str]
@@ -215,6 +285,13 @@ class Cache:
         # every chunk stored gets a new version: a file's layout records which version of
         # each part it holds, so a piece is copied from an older file only if still current
         versions = [os.urandom(8).hex() for _ in rows]
+        kept = self.kept_index()
+        self._snapshot = None  # its files no longer those of the table
+        for r, version in zip(rows, versions):
+            kept[r[0][0]] = (r[0][1], version)
+            if self._files is not None:
+                for name in parts[r[0][0]].names:
+                    self._files[name] = (stamps[name], r[0][0])
         self.db.executemany(f"INSERT INTO parts VALUES (?, ?, ?, "
                             f"{', '.join('?' for _ in _COLUMNS)}, ?, ?)",
                             [(*r[0], v) for r, v in zip(rows, versions)])
@@ -222,6 +299,8 @@ class Cache:
                             [x for r in rows for x in r[1]])
         self.db.executemany("INSERT INTO deferred VALUES (?, ?, ?, ?, ?, ?)",
                             [x for r in rows for x in r[2]])
+        self.db.executemany("INSERT INTO lookups VALUES (?, ?, ?)",
+                            [x for r in rows for x in r[3]])
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
                             [(name, stamps[name], r[0][0]) for r in rows
                              for name in parts[r[0][0]].names])
@@ -232,11 +311,12 @@ class Cache:
         """Parts' texts made again (:func:`~kzgraph.engine.parts.make_texts`): their
         provenance, when made, and the formats their chunk now serves. Their version stays:
         the same files, the same statements."""
+        kept = self.kept_index()
         for key, *provenance in rows:
-            (have,) = self.db.execute("SELECT formats FROM parts WHERE key = ?",
-                                      (key,)).fetchone()
+            have, version = kept[key]
             have, at, until = have.partition("@")
             made_for = ",".join(sorted({*filter(None, have.split(",")), *formats})) + at + until
+            kept[key] = (made_for, version)
             self.db.execute(
                 f"UPDATE parts SET formats = ?, "
                 f"{', '.join(f'{c} = coalesce(?, {c})' for c in _COLUMNS)} WHERE key = ?",
@@ -244,15 +324,21 @@ class Cache:
 
     def keep_only(self, parts: list[Part]) -> None:
         """Forget the parts and files that are no longer in the content."""
+        files, kept = self.files_index(), self.kept_index()
         keys = {p.key for p in parts}
         paths = {name for p in parts for name in p.names}
-        self._forget([k for (k,) in self.db.execute("SELECT key FROM parts") if k not in keys])
-        old = [p for (p,) in self.db.execute("SELECT path FROM files") if p not in paths]
+        gone = [k for k in kept if k not in keys]
+        self._forget(gone)
+        for key in gone:
+            del kept[key]
+        old = [p for p in files if p not in paths]
         self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in old])
+        for path in old:
+            del files[path]
 
-    def versions(self) -> list[tuple[str, str]]:
-        """Every part's key and the version of its chunk, in key order."""
-        return self.db.execute("SELECT key, version FROM parts ORDER BY key").fetchall()
+    def versions(self) -> dict[str, str]:
+        """Every part's key and the version of its chunk."""
+        return {key: version for key, (_, version) in self.kept_index().items()}
 
     def written_pieces(self, fmt: str) -> tuple[str, dict[str, tuple[str, Piece]]] | None:
         """The file of this format written last that is still exactly as written (same size,
@@ -339,8 +425,7 @@ class Cache:
         self.db.execute("INSERT OR REPLACE INTO listings VALUES (0, ?)",
                         (marshal.dumps(listings),))
 
-    def commit(self, known_digest: str) -> None:
-        self._set_meta("known", known_digest)
+    def commit(self) -> None:
         self.db.commit()
 
     def close(self) -> None:
@@ -356,8 +441,11 @@ class KeptKeys:
         self.cache, self.stamps = cache, stamps
         self.kept: dict[str, tuple[str, str | None]] | None = None
         self.new: dict[str, tuple[str, str | None]] = {}
+        #: whether a plan asked for a key (then the keys of changed files may change it)
+        self.used = False
 
     def __call__(self, path: str) -> str | None:
+        self.used = True
         if self.kept is None:  # read only when some translation has a name of its own
             self.kept = {p: (stamp, key) for p, stamp, key in
                          self.cache.db.execute("SELECT path, stamp, tkey FROM heads")}
@@ -366,12 +454,27 @@ class KeptKeys:
             # taken before the file is read: a file changed while it is read has another
             # stamp by the next run, which reads it again
             stamp = self.stamps[path] = _stamp(path)
-        was = self.kept.get(path)
+        was = self.new.get(path) or self.kept.get(path)
         if was is not None and was[0] == stamp:
             return was[1]
         key = read_translation_key(path)
         self.new[path] = (stamp, key)
         return key
+
+    def same_keys(self, paths: Iterable[str], stamps: dict[str, str]) -> bool:
+        """Whether these files (changed since the last run) give the ``translationKey`` they
+        gave when a plan last asked (a file no plan asked for its key is not asked now: the
+        same paths ask for the same files' keys). The keys read are kept."""
+        same = True
+        for path in paths:
+            row = self.cache.db.execute("SELECT stamp, tkey FROM heads WHERE path = ?",
+                                        (path,)).fetchone()
+            if row is None or row[0] == stamps[path]:
+                continue  # never asked, or asked since it last changed
+            key = read_translation_key(path)
+            self.new[path] = (stamps[path], key)
+            same = same and key == row[1]
+        return same
 
     def save(self, paths: Container[str]) -> None:
         """Keep the keys read in this run, and forget the files no longer in the content."""

@@ -35,7 +35,7 @@ from kzgraph.graph.mapping import Mapped, map_content, schema_types
 from kzgraph.vocab import SH
 
 
-@dataclass
+@dataclass(slots=True)
 class Part:
     """One resource's files (their paths as text)."""
 
@@ -79,6 +79,8 @@ class Chunk:
     until: str | None = None
     #: the part's texts per language (``kzgraph status``'s figures, for the dataset description)
     coverage: Coverage = field(default_factory=Coverage)
+    #: the pages its links were looked up ("kind/slug"), and whether each was there
+    lookups: dict[str, bool] = field(default_factory=dict)
 
 
 def plan(root: Path, language_dirs: dict[str, str] | None = None, default_language: str = "en",
@@ -94,6 +96,15 @@ def plan(root: Path, language_dirs: dict[str, str] | None = None, default_langua
     ``translationKey`` is found (by default, read from the file; the build takes it from its
     cache for a file not changed since)."""
     paths, problems = find_file_names(root, listings)
+    parts, stray = plan_paths(paths, root, language_dirs, default_language, translation_key)
+    return parts, stray, problems
+
+
+def plan_paths(paths: list[str], root: Path, language_dirs: dict[str, str] | None = None,
+               default_language: str = "en",
+               translation_key: Callable[[str], str | None] | None = None
+               ) -> tuple[list[Part], list[Path]]:
+    """:func:`plan` of the paths a walk found: the parts, and the files outside any part."""
     groups: dict[str, list[str]] = defaultdict(list)
     named: set[str] = set()  # the groups with a file in the default language
     stray: list[Path] = []
@@ -112,7 +123,7 @@ def plan(root: Path, language_dirs: dict[str, str] | None = None, default_langua
     if len(named) < len(groups):
         _join_translations(groups, named, translation_key or read_translation_key)
     return [Part(k, groups[k], [places[name] for name in groups[k]]) for k in sorted(groups)], \
-        stray, problems
+        stray
 
 
 #: a top-level ``translationKey`` in YAML, TOML or JSON front matter
@@ -224,6 +235,7 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     reference = mapped.quads.get(mapped.minter.reference_graph(), [])
     chunk.reference = sorted(mapped.referenced)
     chunk.until = mapped.until
+    chunk.lookups = mapped.lookups
 
     shapes, hierarchy = compiled_shapes()
     index = Index((), hierarchy)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 import tempfile
@@ -53,7 +54,7 @@ def load_and_map(settings: Settings) -> Result:
     if not settings.content.is_dir():
         from kzgraph.errors import ConfigError
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
-    from kzgraph.engine.run import known_slugs, plan
+    from kzgraph.engine.parts import known_slugs, plan
 
     dirs = settings.language_dirs
     content = load_content(settings.content, settings.default_language, dirs)
@@ -318,16 +319,6 @@ def build(settings: Settings, output: Path, lang: str = "en", *,
                       query_store)
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb", buffering=0) as f:
-        for block in iter(lambda: f.read(1 << 22), b""):
-            h.update(block)  # hashlib lets other threads run while it hashes a block
-    return h.hexdigest()
-
-
 def _lines(path: Path) -> int:
     """How many lines a file has (the N-Quads file's statements, for its description)."""
     count = 0
@@ -356,26 +347,24 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
             written: dict[str, tuple[int, Layout]] = {}
             quads = "nquads" if "nquads" in wanted else None
 
-            def write(name: str) -> None:
+            def written_and_hashed(name: str) -> str:
+                checksum = hashlib.sha256()
                 written[name] = write_spliced(staging / _file_name(name), name,
-                                              run.pieces_of(name), tails[name]())
+                                              run.pieces_of(name), tails[name](), checksum)
+                return checksum.hexdigest()
 
             # the files are written side by side (the kernel copies, and syncs, while Python
-            # waits), each hashed as soon as it is written (a rebuild at 100,000 pages writes
-            # and hashes 2.2 GB: one after another, that took longer than the rest of it); the
+            # waits), each hashed while it is written (a rebuild at 100,000 pages writes and
+            # hashes 2.2 GB: one after another, that took longer than the rest of it); the
             # dataset formats' tails read the cache, so they are written in this thread
             with ThreadPoolExecutor(max_workers=6) as pool:
-                def written_and_hashed(name: str) -> str:
-                    write(name)
-                    return _sha256(staging / _file_name(name))
-                digests = {name: pool.submit(written_and_hashed, name) for name in wanted
-                           if name not in DATASET_FORMATS}
-                for name in wanted:
-                    if name in DATASET_FORMATS:
-                        write(name)
-                        digests[name] = pool.submit(_sha256, staging / _file_name(name))
+                elsewhere = {name: pool.submit(written_and_hashed, name) for name in wanted
+                             if name not in DATASET_FORMATS}
+                digests = {name: written_and_hashed(name) for name in wanted
+                           if name in DATASET_FORMATS}
                 statements = pool.submit(_lines, staging / _file_name(quads)) if quads else None
-                checksums = {_file_name(name): digests[name].result() for name in sorted(wanted)}
+                digests.update((name, done.result()) for name, done in elsewhere.items())
+                checksums = {_file_name(name): digests[name] for name in sorted(wanted)}
             outcome.files = {_file_name(name): written[name][0] for name in wanted}
             description = describe_statistics(outcome.stats, settings, outcome.files, checksums,
                                               statements.result() if statements else None)

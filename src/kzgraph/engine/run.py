@@ -23,12 +23,14 @@ import gc
 import hashlib
 import multiprocessing as mp
 import os
+import pickle
 import shutil
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from types import MappingProxyType
+from typing import Callable, Iterable, Iterator, Mapping
 
 from kzgraph.content.walk import stamp as _stamp
 from kzgraph.engine.cachedirs import default_cache_dir
@@ -48,11 +50,13 @@ from kzgraph.engine.parts import (
     known_slugs,
     make_chunk,
     make_texts,
-    plan,
+    plan_paths,
 )
+from kzgraph.engine.snapshot import Snapshot
 from kzgraph.check.shacl import Index
 from kzgraph.config import Settings
 from kzgraph.content.load import (
+    find_file_names,
     load_file,
 )
 from kzgraph.content.status import Coverage
@@ -69,6 +73,8 @@ from kzgraph.graph.mapping import Mapped
 from kzgraph.graph.reference import reference_triples
 
 ALL_FORMATS = tuple(f.name for f in FORMATS)
+#: where the pieces of a part made in no format lie
+_NO_PIECES: Mapping[str, Piece] = MappingProxyType({})
 _BATCH = 64
 
 
@@ -228,6 +234,26 @@ def _rows(parts: list[Part], root: Path, settings: Settings, known: dict[str, se
 # -- the whole run ------------------------------------------------------------------------------
 
 
+#: the kinds of page linked to by slug one by one (a part records each one it looked up):
+#: every other entry of ``known`` is part of every part's context
+LINKED_ONE_BY_ONE = ("source", "guide")
+
+
+def context_digest(known: dict[str, set[str]]) -> str:
+    """A digest of what in ``known`` a part may depend on as a whole: the categories and
+    perspectives there are (messages suggest the nearest slug; a source's categories must
+    exist) and the schema.org types each category gives its sources. Sources and guides are
+    looked up one by one, and each part records those it looked up (see
+    :meth:`~kzgraph.engine.cache.Cache.relinked`)."""
+    return hashlib.sha256(repr(sorted((kind, sorted(values)) for kind, values in known.items()
+                                      if kind not in LINKED_ONE_BY_ONE)).encode()).hexdigest()
+
+
+def _stamps(parts: list[Part], taken: dict[str, str]) -> dict[str, str]:
+    """Every page file's stamp (those taken while planning, as taken)."""
+    return {name: taken.get(name) or _stamp(name) for part in parts for name in part.names}
+
+
 Progress = Callable[[int, int], None]
 
 
@@ -249,11 +275,16 @@ class Run:
         self.progress = progress
         self.scratch = Path(tempfile.mkdtemp(prefix="kzgraph-pieces-", dir=scratch)) \
             if self.formats else None
-        self.reference: list = []
+        #: the reference data's keys (by buckets), and its statements once asked for
+        #: (:attr:`reference`)
+        self._reference_keys: list[set[tuple[str, str]]] = []
+        self._reference: list | None = []
+        #: how many buckets' summaries the last check summed again
+        self._resummed = 0
         self.files: list[tuple[str, str]] = []
         #: every part's key and version, in key order, and where its piece in each format
         #: lies: in a file written before, or in ``scratch``
-        self.pieces: list[tuple[str, str, dict[str, Piece]]] = []
+        self.pieces: list[tuple[str, str, Mapping[str, Piece]]] = []
         #: the parts (in key order) and every page file's stamp, as :meth:`check` found them
         self.parts: list[Part] = []
         self.stamps: dict[str, str] = {}
@@ -279,30 +310,57 @@ class Run:
         lang = lang if lang in MESSAGE_LANGUAGES else "en"
         root = self.settings.content
         dirs = self.settings.language_dirs
+        default = self.settings.default_language
+        snapshot = self.cache.take_snapshot()
         # the walk lists again only the folders changed since the last run, and the
         # translation keys are read again only from the files changed since
         listings = self.cache.listings()
         walked = dict(listings)
-        taken: dict[str, str] = {}
-        keys = KeptKeys(self.cache, taken)
-        parts, stray, problems = plan(root, dirs, self.settings.default_language, listings,
-                                      keys)
+        paths, problems = find_file_names(root, listings)
         if listings != walked:
             self.cache.put_listings(listings)
+        # what the plan is made of: the paths found, the content folder, the language folders
+        # and the default language
+        setting = hashlib.sha256("\n".join(
+            [repr((str(root), sorted((dirs or {}).items()), default)), *paths]).encode()
+            ).hexdigest()
+        taken: dict[str, str] = {}
+        kept_keys = KeptKeys(self.cache, taken)
+        # no file added, moved or removed since the last run: its plan holds, unless it read
+        # the translation keys of files changed since
+        same_plan = snapshot is not None and snapshot.setting == setting
+        if same_plan:
+            assert snapshot is not None
+            parts = snapshot.parts()
+            stray = [Path(name) for name in snapshot.stray]
+            stamps = _stamps(parts, taken)
+            changed = snapshot.changed(parts, stamps)
+            if snapshot.keys_read and not kept_keys.same_keys(
+                    [name for part in changed for name in part.names], stamps):
+                same_plan = False
+        if not same_plan:
+            parts, stray = plan_paths(paths, root, dirs, default, kept_keys)
+            stamps = _stamps(parts, taken)
+            changed = self.cache.changed(parts, stamps)
         by_key = {p.key: p for p in parts}
-        stamps = {name: taken.get(name) or _stamp(name) for part in parts
-                  for name in part.names}
-        keys.save(stamps.keys())
-        known = known_slugs(parts, root, dirs, self.settings.default_language)
-        known_digest = hashlib.sha256(repr(sorted(
-            (k, sorted(v)) for k, v in known.items())).encode()).hexdigest()
-
-        stale, unwritten = self.cache.stale(parts, self.formats, stamps, known_digest)
+        kept_keys.save(stamps.keys())
+        # the same paths: the same pages to link to; and the categories give their sources'
+        # schema.org types, read again when one changed
+        if same_plan and not any(p.kind == "category" for p in changed):
+            assert snapshot is not None
+            known = {kind: set(values) for kind, values in snapshot.known.items()}
+            relinked: set[str] = set()
+        else:
+            known = known_slugs(parts, root, dirs, default)
+            relinked = self.cache.relinked(known)
+        self.cache.settle_context(context_digest(known))
+        stale, unwritten = self.cache.stale(parts, self.formats,
+                                            {p.key for p in changed} | relinked)
         # a part's texts are made again, too, when its piece in a format wanted lies in no
         # file written before that is still as written (its other rows are current)
         fresh = {p.key for p in stale}
         rewrite = {p.key for p in unwritten}
-        versions = dict(self.cache.versions())
+        versions = self.cache.versions()
         found: dict[str, dict[str, Piece]] = defaultdict(dict)
         for fmt in self.formats:
             written = self.cache.written_pieces(fmt)
@@ -332,15 +390,17 @@ class Run:
                                            self.jobs, self.scratch)):
             for row, version in zip(rows, self.cache.put(rows, by_key, stamps)):
                 versions[row[0][0]] = version
-                found[row[0][0]] = row[3]
+                found[row[0][0]] = row[-1]
             if batch % 32 == 31:  # nor is all of it committed at the end
                 self.cache.db.commit()
             done += sum(len(by_key[row[0][0]].names) for row in rows)
             if self.progress:
                 self.progress(done, total)
-        self.cache.keep_only(parts)
-        self.cache.commit(known_digest)
-        self.pieces = [(p.key, versions[p.key], found[p.key]) for p in parts]
+        if not same_plan:  # else no part and no file is gone
+            self.cache.keep_only(parts)
+        self.cache.commit()
+        self.pieces = [(p.key, versions[p.key], found.get(p.key, _NO_PIECES)) for p in parts] \
+            if self.formats else []
         self.parts, self.stamps = parts, stamps
         self.stray = [str(path) for path in stray]
 
@@ -349,7 +409,7 @@ class Run:
         results: list[tuple[str, str, str, str]] = []
         stats = Statistics()
         files = []
-        keys: set[tuple[str, str]] = set()
+        keys: list[set[tuple[str, str]]] = []
         coverage = Coverage()
         # what the parts add up to is kept by buckets of parts: a rebuild sums again only
         # the buckets whose parts changed (one of 64 after an edit), not 41,668 parts
@@ -359,31 +419,62 @@ class Run:
             results.extend(summary.results)
             stats.add(summary.stats)
             files.extend(summary.files)
-            keys |= summary.refs
+            keys.append(summary.refs)
 
-        self.reference = ordered(t for kind, code in sorted(keys) for t in
-                                 reference_triples(self.settings.base, kind, code))
+        self._reference, self._reference_keys = None, keys
         self.files = sorted(files)
-        shapes, hierarchy = compiled_shapes()
-        index = Index(self.reference, hierarchy)
-        reference_types = sorted({(str(node), str(cls)) for node in index.spo
-                                  for cls in index.classes_of(node)})
+        # no part made again and none gone: the same types, checks and reference data, the
+        # same failures, and the same results of the reference data's own validation
+        unchanged = snapshot is not None and same_plan and not stale and not self._resummed
+        if unchanged:
+            assert snapshot is not None
+            failed_rows = snapshot.failed
+        else:
+            shapes, hierarchy = compiled_shapes()
+            index = Index(self.reference, hierarchy)
+            failed_rows = self.cache.failed_checks(sorted(
+                {(str(node), str(cls)) for node in index.spo for cls in index.classes_of(node)}))
         failed: dict[str, list[tuple]] = defaultdict(list)
-        for part, *check in self.cache.failed_checks(reference_types):
+        for part, *check in failed_rows:
             failed[part].append(tuple(check))
         for part, checks in failed.items():
             for key, found in _settled(checks, by_key[part], root, self.settings, known, lang):
                 results.append(key)
                 problems.extend(found)
-        self.cache.db.commit()
         # the reference data is validated as a whole: it is no one page's
-        ref_results = shapes.validate(index)
-        results.extend(r.key() for r in ref_results)
-        nobody = Mapped({}, Origins(), [], Minter(self.settings.base))
-        problems.extend(locate(nobody, ref_results, lang))
-        stats.add(Statistics.of(self.reference, self.settings.base))
+        if unchanged and snapshot is not None and snapshot.reference:
+            ref_keys, ref_stats = pickle.loads(snapshot.reference)
+        else:
+            shapes, hierarchy = compiled_shapes()
+            ref_results = shapes.validate(Index(self.reference, hierarchy))
+            nobody = Mapped({}, Origins(), [], Minter(self.settings.base))
+            problems.extend(locate(nobody, ref_results, lang))
+            ref_keys = [r.key() for r in ref_results]
+            ref_stats = Statistics.of(self.reference, self.settings.base)
+        results.extend(ref_keys)
+        stats.add(ref_stats)
+        # the cache's files are now the parts' files, each with the stamp it has now
+        self.cache.put_snapshot(Snapshot.of(
+            setting, parts, stamps, self.cache.kept_index(), stray=[str(s) for s in stray],
+            keys_read=kept_keys.used or (same_plan and snapshot is not None and
+                                         snapshot.keys_read),
+            known={kind: sorted(values) for kind, values in known.items()},
+            failed=[tuple(row) for row in failed_rows],
+            # kept only when it found nothing (its problems are said in a run's language)
+            reference=b"" if ref_keys else pickle.dumps((ref_keys, ref_stats))))
+        self.cache.db.commit()
         return Outcome(sort_problems(problems), sorted(results), stats, len(parts), len(stale),
                        coverage=coverage, rewritten=len(unwritten))
+
+    @property
+    def reference(self) -> list:
+        """The reference statements (countries, languages, people, concept schemes) the parts
+        use, once :meth:`check` has run."""
+        if self._reference is None:
+            self._reference = ordered(
+                t for kind, code in sorted(set().union(*self._reference_keys))
+                for t in reference_triples(self.settings.base, kind, code))
+        return self._reference
 
     def _summaries(self, parts: list[Part], versions: dict[str, str], lang: str
                    ) -> Iterator[Summary]:
@@ -398,6 +489,7 @@ class Run:
         for part in parts:
             members[bucket_of(part.key)].append(part.key)
         kept = self.cache.summaries()
+        self._resummed = 0
         for bucket in sorted(members):
             keys = members[bucket]
             digest = hashlib.sha256("\n".join(f"{k} {versions[k]}" for k in keys).encode()
@@ -406,6 +498,7 @@ class Run:
                 yield summary_from(kept[bucket][1], lang)
                 continue
             summary = Summary()
+            self._resummed += 1
             for info, refs in self.cache.rows_of(keys):
                 summary.add(info, refs)
             self.cache.put_summary(bucket, digest, summary)

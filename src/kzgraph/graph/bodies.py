@@ -110,7 +110,9 @@ def resolve(mapper: "_Mapper", links: LinkReader, page: Page, link: Link
         return found
     if found.kind == "scheme":
         return found
-    if found.slug not in mapper.known.get(found.kind, ()):
+    present = found.slug in mapper.known.get(found.kind, ())
+    mapper.lookups[f"{found.kind}/{found.slug}"] = present
+    if not present:
         mapper.problems.append(page.problem(
             msg("The link to '{href}' leads nowhere: there is no {kind} '{slug}' (no "
                 "{folder}/{slug}/ page). Fix the link or add the {kind}.",

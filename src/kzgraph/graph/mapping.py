@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterable
 from urllib.parse import urlsplit
@@ -211,6 +211,8 @@ class Mapped:
     referenced: frozenset[tuple[str, str]] = frozenset()
     #: the first date after the build date on which what is published changes (ISO text)
     until: str | None = None
+    #: the pages links were looked up ("kind/slug"), and whether each was there
+    lookups: dict[str, bool] = field(default_factory=dict)
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -248,6 +250,9 @@ class _Mapper:
                 known[page.kind].add(page.slug)
             known.update(schema_types(content.pages))
         self.known = known
+        #: the pages links were looked up ("kind/slug") and whether each was there: the part
+        #: is made again when one appears or goes (see :mod:`kzgraph.engine.cache`)
+        self.lookups: dict[str, bool] = {}
         self.reference = self.quads[self.mint.reference_graph()]
         self._referenced: set[tuple[str, str]] = set()
         self.build_date = settings.build_date or dt.date.today()
@@ -289,7 +294,7 @@ class _Mapper:
             map_guide(self, pages, self.mint.page("guide", slug))
         disagreements(self, self._data)
         return Mapped(dict(self.quads), self.origins, self.problems, self.mint,
-                      frozenset(self._referenced), self.until)
+                      frozenset(self._referenced), self.until, self.lookups)
 
     def _scheme(self, kind: str) -> None:
         self._reference_node("scheme", kind)

@@ -6,9 +6,14 @@ Parameters are RDF terms, never text: each one becomes a ``VALUES ?name { term }
 at the start of the query's top-level WHERE group, with the term written in strict N-Triples
 syntax (every quote, backslash and line break escaped; IRIs refused when they hold a character an
 IRI may not). A value such as ``x" } UNION { ?s ?p ?o }`` therefore stays one string literal.
-(When the WHERE group holds only a sub-SELECT, the values go into the sub-SELECT's group.) The
-same bound text runs locally and on an endpoint, so both give the same answers; the tests also
-check them against rdflib's own term binding.
+(When the WHERE group holds only a sub-SELECT, the values go into the sub-SELECT's group.) A
+sub-SELECT sees only its own variables, so a parameter is also bound at the start of the WHERE
+group of every sub-SELECT that mentions it: the value is the same wherever the variable is
+written, as rdflib's ``initBindings`` and Oxigraph's substitutions have it. (The saved queries
+group and join in sub-SELECTs because Oxigraph joins those by hashing, several times faster on
+large answers than probing its indexes row by row.) The same bound text runs locally and on an
+endpoint, so both give the same answers; the tests also check them against rdflib's own term
+binding.
 """
 
 from __future__ import annotations
@@ -127,6 +132,8 @@ class QueryShape:
     :param where: offsets of the ``{`` and the matching ``}`` of the WHERE group parameters are
         bound in: the top-level one, or when that holds only a sub-SELECT, the sub-SELECT's
     :param short_construct: ``CONSTRUCT WHERE { ... }``, whose group takes triples only
+    :param subgroups: the WHERE groups of the other sub-SELECTs: the offset of each ``{`` and
+        the variables written inside the group
     """
 
     form: str | None
@@ -137,6 +144,7 @@ class QueryShape:
     has_base: bool = False
     used: frozenset[str] = frozenset()
     relative: bool = False
+    subgroups: tuple[tuple[int, frozenset[str]], ...] = ()
 
 
 def _matching(toks: Sequence[Token], i: int) -> int:
@@ -204,8 +212,29 @@ def analyse(text: str) -> QueryShape:
         return QueryShape(form, frozenset(declared), variables, None, short_construct=short,
                           has_base=has_base, **extra)
     return QueryShape(form, frozenset(declared), variables,
-                      (toks[open_i].start, toks[close_i].start), short, has_base, **extra)
+                      (toks[open_i].start, toks[close_i].start), short, has_base, **extra,
+                      subgroups=_subgroups(toks, i + 1, open_i))
 
+
+def _subgroups(toks: Sequence[Token], start: int, bound_at: int
+               ) -> tuple[tuple[int, frozenset[str]], ...]:
+    """The WHERE group of every sub-SELECT from ``toks[start]`` on, but the one at index
+    ``bound_at``: where its ``{`` is and the variables written inside."""
+    out = []
+    for k in range(start, len(toks)):
+        if toks[k].keyword != "SELECT":
+            continue
+        open_k = _group_at_depth0(toks, k + 1)
+        close_k = _matching(toks, open_k) if open_k >= 0 else -1
+        if open_k < 0 or close_k < 0 or open_k == bound_at:
+            continue
+        names = frozenset(t.text[1:] for t in toks[open_k:close_k] if t.kind == "var")
+        out.append((toks[open_k].start, names))
+    return tuple(out)
+
+
+#: a character :func:`_escape` writes otherwise (most values have none)
+_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f]')
 
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
           "\f": "\\f"}
@@ -220,6 +249,13 @@ def _escape(value: str) -> str:
     19.2, as rdflib does) could read differently from one that expands them inside strings
     (Oxigraph): every reading gives back ``value``.
     """
+    if not _SPECIAL.search(value):
+        return value  # nothing to escape (most values): what _escape_each gives back
+    return _escape_each(value)
+
+
+def _escape_each(value: str) -> str:
+    """:func:`_escape`, character by character."""
     out = []
     for i, ch in enumerate(value):
         if ch == "\\":
@@ -296,7 +332,8 @@ class PreparedQuery:
 
     @property
     def bound_text(self) -> str:
-        """The text with one VALUES block per parameter at the start of its WHERE group."""
+        """The text with one VALUES block per parameter at the start of its WHERE group, and
+        at the start of the WHERE group of each sub-SELECT that mentions it."""
         if not self.bindings:
             return self.text
         if self.shape.short_construct:
@@ -305,10 +342,16 @@ class PreparedQuery:
         if self.shape.where is None:
             raise QueryError("Parameters need a WHERE clause to be bound in; this query has "
                              "none.")
-        blocks = " ".join(values_block(name, [t] if isinstance(t, Node) else t)
-                          for name, t in self.bindings.items())
-        open_at = self.shape.where[0]
-        return self.text[:open_at + 1] + f" {blocks} " + self.text[open_at + 1:]
+        blocks = {name: values_block(name, [t] if isinstance(t, Node) else t)
+                  for name, t in self.bindings.items()}
+        at = [(self.shape.where[0], " ".join(blocks.values()))]
+        at += [(open_at, " ".join(block for name, block in blocks.items() if name in names))
+               for open_at, names in self.shape.subgroups]
+        text = self.text
+        for open_at, block in sorted(at, reverse=True):
+            if block:
+                text = text[:open_at + 1] + f" {block} " + text[open_at + 1:]
+        return text
 
     @property
     def prologue(self) -> str:
