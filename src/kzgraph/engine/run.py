@@ -426,12 +426,14 @@ class Run:
         # no part made again and none gone: the same types, checks and reference data, the
         # same failures, and the same results of the reference data's own validation
         unchanged = snapshot is not None and same_plan and not stale and not self._resummed
+        kept_reference = unchanged and snapshot is not None and bool(snapshot.reference)
+        if not kept_reference:  # one index of the reference data, for both uses below
+            shapes, hierarchy = compiled_shapes()
+            index = Index(self.reference, hierarchy)
         if unchanged:
             assert snapshot is not None
             failed_rows = snapshot.failed
         else:
-            shapes, hierarchy = compiled_shapes()
-            index = Index(self.reference, hierarchy)
             failed_rows = self.cache.failed_checks(sorted(
                 {(str(node), str(cls)) for node in index.spo for cls in index.classes_of(node)}))
         failed: dict[str, list[tuple]] = defaultdict(list)
@@ -442,11 +444,11 @@ class Run:
                 results.append(key)
                 problems.extend(found)
         # the reference data is validated as a whole: it is no one page's
-        if unchanged and snapshot is not None and snapshot.reference:
+        if kept_reference:
+            assert snapshot is not None
             ref_keys, ref_stats = pickle.loads(snapshot.reference)
         else:
-            shapes, hierarchy = compiled_shapes()
-            ref_results = shapes.validate(Index(self.reference, hierarchy))
+            ref_results = shapes.validate(index)
             nobody = Mapped({}, Origins(), [], Minter(self.settings.base))
             problems.extend(locate(nobody, ref_results, lang))
             ref_keys = [r.key() for r in ref_results]
