@@ -319,13 +319,20 @@ def build(settings: Settings, output: Path, lang: str = "en", *,
                       query_store)
 
 
-def _lines(path: Path) -> int:
-    """How many lines a file has (the N-Quads file's statements, for its description)."""
-    count = 0
-    with open(path, "rb", buffering=0) as f:
-        for block in iter(lambda: f.read(1 << 22), b""):
-            count += block.count(b"\n")
-    return count
+class _Counted:
+    """A checksum that also counts the lines it is given (the N-Quads file's statements, for
+    its description), so the file is read back once, not twice."""
+
+    def __init__(self) -> None:
+        self.checksum = hashlib.sha256()
+        self.lines = 0
+
+    def update(self, data: bytes) -> None:
+        self.checksum.update(data)
+        self.lines += data.count(b"\n")
+
+    def hexdigest(self) -> str:
+        return self.checksum.hexdigest()
 
 
 def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
@@ -345,12 +352,15 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
         try:
             tails = _tails(run, settings, wanted)
             written: dict[str, tuple[int, Layout]] = {}
-            quads = "nquads" if "nquads" in wanted else None
+            statements: int | None = None  # the N-Quads file's lines, counted as it is hashed
 
             def written_and_hashed(name: str) -> str:
-                checksum = hashlib.sha256()
+                nonlocal statements
+                checksum = _Counted() if name == "nquads" else hashlib.sha256()
                 written[name] = write_spliced(staging / _file_name(name), name,
                                               run.pieces_of(name), tails[name](), checksum)
+                if isinstance(checksum, _Counted):
+                    statements = checksum.lines
                 return checksum.hexdigest()
 
             # the files are written side by side (the kernel copies, and syncs, while Python
@@ -362,12 +372,11 @@ def _build(settings: Settings, output: Path, lang: str, wanted: list[str],
                              if name not in DATASET_FORMATS}
                 digests = {name: written_and_hashed(name) for name in wanted
                            if name in DATASET_FORMATS}
-                statements = pool.submit(_lines, staging / _file_name(quads)) if quads else None
                 digests.update((name, done.result()) for name, done in elsewhere.items())
                 checksums = {_file_name(name): digests[name] for name in sorted(wanted)}
             outcome.files = {_file_name(name): written[name][0] for name in wanted}
             description = describe_statistics(outcome.stats, settings, outcome.files, checksums,
-                                              statements.result() if statements else None)
+                                              statements)
             # the languages covered: 'kzgraph status' totals, summed by the parts
             for triple in coverage_triples(outcome.coverage.totals(settings.default_language),
                                            Minter(settings.base)):
