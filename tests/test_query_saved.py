@@ -20,6 +20,7 @@ from kzgraph.query.engines import LocalEngine, QueryResult
 from kzgraph.query.saved import bind, catalog
 from kzgraph.query.sparql import prepare
 from kzgraph.vocab import KZ
+from plain_queries import PLAIN
 
 
 def iri(kind: str, slug: str) -> URIRef:
@@ -386,25 +387,6 @@ def test_country_identifiers(engine, mapped):
     assert all(r["name"] == Literal("Казахстан", lang="ru") for r in rows)
 
 
-#: labels.rq as it was written before it was made distinct inside and sorted outside (twice as
-#: fast on the on-disk store): the rewrite must give the same rows in the same order
-LABELS_AS_WRITTEN = """SELECT DISTINCT ?resource ?label ?labelLang WHERE {
-  ?resource a ?type .
-  OPTIONAL { ?resource skos:prefLabel ?p1 FILTER(langMatches(lang(?p1), ?lang)) }
-  OPTIONAL { ?resource dcterms:title ?t1 FILTER(langMatches(lang(?t1), ?lang)) }
-  OPTIONAL { ?resource rdfs:label ?r1 FILTER(langMatches(lang(?r1), ?lang)) }
-  OPTIONAL { ?resource skos:prefLabel ?p2 FILTER(langMatches(lang(?p2), "en")) }
-  OPTIONAL { ?resource dcterms:title ?t2 FILTER(langMatches(lang(?t2), "en")) }
-  OPTIONAL { ?resource rdfs:label ?r2 FILTER(langMatches(lang(?r2), "en")) }
-  OPTIONAL { ?resource foaf:name ?n }
-  BIND(COALESCE(?p1, ?t1, ?r1, ?p2, ?t2, ?r2, ?n) AS ?label)
-  BIND(LANG(?label) AS ?labelLang)
-  FILTER(BOUND(?label))
-}
-ORDER BY ?resource
-"""
-
-
 @pytest.fixture(scope="module")
 def heavy_store(tmp_path_factory):
     """The query store of a generated heavy corpus (several labels per resource, gaps in the
@@ -426,6 +408,6 @@ def test_labels_gives_the_rows_of_the_query_as_written_before(engine, heavy_stor
     for on in (engine, heavy_store):
         bindings = bind(saved.params, params, BASE)
         now = on.run(prepare(saved.text, BASE, bindings, saved.name))
-        before = on.run(prepare(LABELS_AS_WRITTEN, BASE, bindings))
+        before = on.run(prepare(PLAIN["labels"], BASE, bindings))
         assert now.variables == before.variables
         assert len(now.rows) > 10 and now.rows == before.rows
