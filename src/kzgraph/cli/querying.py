@@ -64,9 +64,9 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
         # first of all: the check for pages changed since the query store was made runs on
         # the other core while the query is read and answered (see kzgraph.engine.stale)
         from kzgraph.engine.cachedirs import default_cache_dir
-        from kzgraph.engine.querystore import start_check
+        from kzgraph.engine.stale import start_in_cache
 
-        check = start_check(default_cache_dir(settings), settings.content, fork=True)
+        check = start_in_cache(default_cache_dir(settings), settings.content)
     from kzgraph.query.engines import labels as find_labels
     from kzgraph.query.engines import open_engine
     from kzgraph.query.results import iris_in, render, saved_list

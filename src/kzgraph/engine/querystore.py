@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from kzgraph.engine.run import Run
 
-FOLDER = "query-store"
+FOLDER = stale.STORE
 STATE = "state.pickle"
 #: what a query reads before it runs (:class:`Seen`), and what the check for changed pages
 #: reads while it runs (:class:`Pages`)

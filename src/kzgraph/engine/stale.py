@@ -25,19 +25,19 @@ import os
 import threading
 import weakref
 from array import array
-from concurrent.futures import Future
-from dataclasses import dataclass, field
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from kzgraph.content.walk import stamp
 
 if TYPE_CHECKING:
     from kzgraph.content.walk import Listing
 
-#: the file beside the query store that says what it was made from
+#: the query store's folder in a cache folder (:mod:`kzgraph.engine.querystore`), and the
+#: file in it that says what the store was made from
+STORE = "query-store"
 PAGES = "pages.marshal"
 #: what :func:`read_pages` knows how to read
 _LAYOUT = "pages-2"
@@ -50,15 +50,17 @@ _FILE_TYPES, _FOLDER_TYPES = "QqQ", "qqQ"
 SLICE = 1000
 
 
-@dataclass
 class Pages:
     """What the store was made from (paths relative to the content folder): the stamp of every
     page file in a part, the Markdown files in none, and each folder's stamp (modification
-    time, change time, inode) and subfolders' names."""
+    time, change time, inode) and subfolders' names. (A plain class: a dataclass would cost
+    the command a millisecond to import before it starts the check.)"""
 
-    stamps: dict[str, str] = field(default_factory=dict)
-    stray: list[str] = field(default_factory=list)
-    folders: dict[str, tuple[tuple[int, int, int], list[str]]] = field(default_factory=dict)
+    __slots__ = ("stamps", "stray", "folders")
+
+    def __init__(self, stamps: dict[str, str], stray: list[str],
+                 folders: dict[str, tuple[tuple[int, int, int], list[str]]]) -> None:
+        self.stamps, self.stray, self.folders = stamps, stray, folders
 
     @classmethod
     def of(cls, root: str, stamps: dict[str, str], stray: list[str],
@@ -169,26 +171,43 @@ class _Stamps:
             out.extend((kind, at, min(at + SLICE, count)) for at in range(0, count, SLICE))
         return [*out, (2, 0, 0)]
 
-    def same(self, kind: int, start: int, end: int) -> bool:
-        """Whether the slice of the work is as recorded."""
+    def compare(self, kind: int, start: int, end: int) -> Found:
+        """What differs in a slice of the work: the page files whose stamp changed (or that
+        are gone), the folders whose stamp changed (or that are gone), whether anything
+        did (the folders listed every time: whether they hold what they held)."""
         if kind == 2:
-            return self._listed_as_before()
+            return [], [], not self._listed_as_before()
         folders = kind == 1
         types, getters = (_FOLDER_TYPES, _FOLDER_STAMP) if folders else (_FILE_TYPES,
                                                                         _FILE_STAMP)
         numbers = self.folder_numbers if folders else self.file_numbers
+        names = self.paths(folders)[start:end]
+        fd = os.open(self.top, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            fd = os.open(self.top, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:
-            return False
-        try:
-            stats = list(map(partial(os.stat, dir_fd=fd), self.paths(folders)[start:end]))
-            return all(array(kind, map(get, stats)).tobytes() == packed[start * 8:end * 8]
-                       for kind, get, packed in zip(types, getters, numbers))
-        except (OSError, OverflowError):
-            return False
+            try:
+                stats = list(map(partial(os.stat, dir_fd=fd), names))
+                if all(array(kind, map(get, stats)).tobytes() == packed[start * 8:end * 8]
+                       for kind, get, packed in zip(types, getters, numbers)):
+                    return [], [], False
+            except OSError:
+                pass
+            # one by one: what differs
+            recorded = list(zip(*(array(kind, packed[start * 8:end * 8])
+                                  for kind, packed in zip(types, numbers))))
+            differ = []
+            for name, was in zip(names, recorded):
+                try:
+                    st = os.stat(name, dir_fd=fd)
+                except OSError:
+                    differ.append(name)
+                    continue
+                if tuple(get(st) for get in getters) != was:
+                    differ.append(name)
         finally:
             os.close(fd)
+        if folders:
+            return [], ["" if name == "." else name for name in differ], True
+        return differ, [], True
 
     def _listed_as_before(self) -> bool:
         """Whether the folders without a recorded listing hold the same subfolders as then,
@@ -212,34 +231,69 @@ class _Stamps:
                 return False
         return True
 
-    def changed(self) -> list[str]:
-        """The general code's answer."""
-        return changed_files(Pages(*marshal.loads(self.whole)), Path(self.top))
+    def changed(self, found: Found | None = None) -> list[str]:
+        """The page files added, changed or removed: from what differs in every slice
+        (``found``), else the general code's answer."""
+        if found is not None and self.fast and not found[2]:
+            return []
+        pages = Pages(*marshal.loads(self.whole))
+        if found is None or not self.fast:
+            return changed_files(pages, Path(self.top))
+        files, folders, _ = found
+        same = {"" if name == "." else name for name in self.paths(True)} - set(folders)
+        return changed_files(pages, Path(self.top), changed=files, unchanged_folders=same)
+
+
+#: what differs in slices of the work: see :meth:`_Stamps.compare`
+Found = tuple[list[str], list[str], bool]
+
+
+def _merge(found: Iterable[Found]) -> Found:
+    files: list[str] = []
+    folders: list[str] = []
+    differ = False
+    for more_files, more_folders, more in found:
+        files += more_files
+        folders += more_folders
+        differ = differ or more
+    return files, folders, differ
 
 
 def check_pages(path: Path, root: Path) -> list[str]:
     """The page files added, changed or removed since ``path`` (:data:`PAGES`) was written:
-    the comparison in order when it finds nothing, else :func:`changed_files`."""
+    the comparison in order finds what differs, :func:`changed_files` the rest."""
     stamps = _Stamps(path, root)
-    if stamps.fast and all(stamps.same(*work) for work in stamps.slices()):
-        return []
-    return stamps.changed()
+    if not stamps.fast:
+        return stamps.changed()
+    return stamps.changed(_merge(stamps.compare(*work) for work in stamps.slices()))
 
 
-def changed_files(pages: Pages, root: Path) -> list[str]:
+def changed_files(pages: Pages, root: Path, *, changed: list[str] | None = None,
+                  unchanged_folders: set[str] | None = None) -> list[str]:
     """The page files added, changed or removed since ``pages`` was taken: every page file is
     stat-ed, but only the folders whose stamp changed (an entry added, removed or renamed in
-    them; an edit in place changes only the file's) are listed again."""
+    them; an edit in place changes only the file's) are listed again. ``changed``: the page
+    files (relative paths) whose stamp is known to differ, so none is stat-ed again;
+    ``unchanged_folders``: the folders known to be as recorded (the others are stat-ed)."""
     top = str(root).rstrip(os.sep)
     known, stray, folders = pages.stamps, set(pages.stray), pages.folders
-    out = {f"{top}/{name}" for name, was in known.items() if stamp(f"{top}/{name}") != was}
+    if changed is None:
+        out = {f"{top}/{name}" for name, was in known.items()
+               if stamp(f"{top}/{name}") != was}
+    else:
+        out = {f"{top}/{name}" for name in changed}
+    same = unchanged_folders or set()
 
     def visit(path: str, rel: str) -> None:
+        kept = folders.get(rel)
+        if kept is not None and rel in same:
+            for name in kept[1]:
+                visit(f"{path}/{name}", f"{rel}/{name}" if rel else name)
+            return
         try:
             st = os.stat(path)
         except OSError:
             return  # gone: its files' stamps say so
-        kept = folders.get(rel)
         if kept is not None and tuple(kept[0]) == (st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
             for name in kept[1]:
                 visit(f"{path}/{name}", f"{rel}/{name}" if rel else name)
@@ -256,13 +310,40 @@ def changed_files(pages: Pages, root: Path) -> list[str]:
     return sorted(out)
 
 
+class _Answer:
+    """An answer to wait for, or the error that came instead (what a Future is, without
+    the 4 ms concurrent.futures costs to import)."""
+
+    def __init__(self) -> None:
+        self._ready = threading.Event()
+        self._value: list[str] = []
+        self._error: BaseException | None = None
+
+    def done(self) -> bool:
+        return self._ready.is_set()
+
+    def set_result(self, value: list[str]) -> None:
+        self._value = value
+        self._ready.set()
+
+    def set_exception(self, error: BaseException) -> None:
+        self._error = error
+        self._ready.set()
+
+    def result(self) -> list[str]:
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 class Check:
     """The check running (:func:`start`): :meth:`result` waits for its answer; a check never
     asked is stopped when the object goes (or the process ends)."""
 
     def __init__(self, path: Path, root: Path, fork: bool) -> None:
         self._path, self._root = path, root
-        self._future: Future[list[str]] = Future()
+        self._future = _Answer()
         self._pid: int | None = None
         if fork and hasattr(os, "fork"):
             self._fork()
@@ -306,20 +387,21 @@ class Check:
         return self._future.result()
 
     def _share(self) -> list[str]:
-        """Take the slices left, then the child's answer: [] when every slice was as
-        recorded, else the general code's (the child's, when it ran it)."""
+        """Take the slices left, then the child's answer: what differs in its slices and
+        in the command's, or the general code's answer (when the stamps cannot be compared
+        in order), or nothing (it failed: the command runs the check itself)."""
         assert self._pid is not None
         stamps: _Stamps | None = None
-        same = True
+        found: Found | None = ([], [], False)
         try:
             token = os.read(self._work, 2)  # waits until the child has put the work there
             if len(token) == 2:
                 stamps = _Stamps(self._path, self._root)
                 slices = stamps.slices()
-                same = stamps.fast and stamps.same(*slices[int.from_bytes(token, "big")]) \
-                    and all(stamps.same(*slices[n]) for n in _taken(self._work))
-        except Exception:  # noqa: BLE001 - the general code answers
-            same = False
+                found = _merge(stamps.compare(*slices[n]) for n in
+                               [int.from_bytes(token, "big"), *_taken(self._work)])
+        except Exception:  # noqa: BLE001 - the check runs again below
+            found = None
         finally:
             os.close(self._work)
         with os.fdopen(self._answer, "rb") as pipe:
@@ -328,9 +410,12 @@ class Check:
         told = marshal.loads(data) if status == 0 and data else None
         if isinstance(told, list):
             return told
-        if told is True and same:
+        if not isinstance(told, tuple) or found is None:
+            return check_pages(self._path, self._root)
+        found = _merge([found, told])
+        if not found[2]:
             return []
-        return stamps.changed() if stamps is not None else check_pages(self._path, self._root)
+        return (stamps or _Stamps(self._path, self._root)).changed(found)
 
     def cancel(self) -> None:
         """Stop the check (its answer is not wanted)."""
@@ -346,8 +431,8 @@ def _taken(read: int) -> Iterator[int]:
 
 def _child(path: Path, root: Path, work_read: int, work_write: int, answer: int) -> int:
     """The forked process: it puts the slices of the work in the pipe, takes what it can,
-    and answers down ``answer``: True (its slices as recorded), the general code's list (one
-    was not), None (it could not tell: the command runs the check itself then)."""
+    and answers down ``answer``: what differs in its slices (:data:`Found`), or the general
+    code's list (the stamps cannot be compared in order), or None (it could not tell)."""
     told: object = None
     try:
         try:
@@ -360,8 +445,8 @@ def _child(path: Path, root: Path, work_read: int, work_write: int, answer: int)
                     tokens = tokens[os.write(work_write, tokens):]
         finally:
             os.close(work_write)  # the command sees the end of the pipe once it is empty
-        shared = shared and all(stamps.same(*slices[n]) for n in _taken(work_read))
-        told = True if shared else stamps.changed()
+        told = _merge(stamps.compare(*slices[n]) for n in _taken(work_read)) if shared \
+            else stamps.changed()
     except Exception:  # noqa: BLE001 - the command runs the check itself then
         told = None
     with os.fdopen(answer, "wb") as pipe:
@@ -389,3 +474,10 @@ def start(store_folder: Path, root: Path, *, fork: bool = False) -> Check:
     ``store_folder``: in a forked process when ``fork`` (a process with no other threads: the
     command line, first thing), else in a thread."""
     return Check(Path(store_folder) / PAGES, Path(root), fork)
+
+
+def start_in_cache(cache_folder: Path, root: Path) -> Check:
+    """:func:`start` in a forked process, for the query store of the cache folder
+    ``cache_folder`` (what ``kzgraph query`` does first of all, having imported only this
+    module)."""
+    return start(Path(cache_folder) / STORE, root, fork=True)

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
-import socket
-import urllib.error
 import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -341,6 +338,12 @@ class EndpointEngine:
 
     def post(self, text: str, accept: str) -> tuple[bytes, str]:
         """Send ``text`` and return the body and media type of the answer."""
+        # here, not at the top: http.client, ssl and email would cost every local query
+        # a few hundredths of a second to import
+        import socket
+        import urllib.error
+        import urllib.request
+
         from kzgraph import __version__
 
         try:
