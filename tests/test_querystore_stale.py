@@ -177,6 +177,13 @@ def test_a_file_unreadable_at_the_build_is_left_to_the_general_code(tmp_path):
     assert str(root / "sources/source-00/index.ru.md") in _answers(root, tmp_path / "store")
 
 
+def test_a_content_folder_gone_has_every_page_gone(site):
+    root, store = site
+    expected = sorted(str(p) for p in root.rglob("*.md"))
+    shutil.rmtree(root)
+    assert _answers(root, store) == expected
+
+
 def test_a_check_not_wanted_leaves_no_process_behind(site):
     root, store = site
     check = stale.start(store, root, fork=True)

@@ -13,9 +13,10 @@ in a thread.
 
 The stamps are kept as a few long values (paths joined in one string, each number of the
 stamps packed in an array), compared a slice at a time as they come: the usual answer,
-nothing changed, costs the stats and a few comparisons of bytes. When anything differs, each
-file and folder is looked at in turn by the general code (:func:`changed_files`), which the
-tests hold the fast path to.
+nothing changed, costs the stats and a few comparisons of bytes. A slice that differs is
+compared path by path, and the general code (:func:`changed_files`) then lists the folders
+that changed, given the others as unchanged; the tests hold every way of checking to the
+general code alone.
 """
 
 from __future__ import annotations
@@ -109,10 +110,11 @@ def _tree(pages: Pages) -> tuple[list[str], list[tuple[str, list[str]]]]:
     return recorded, listed
 
 
-def _packed(kind: str, numbers: list[tuple[int, ...]]) -> list[bytes] | None:
-    """Each column of ``numbers`` packed (None when one does not fit: never on Linux)."""
+def _packed(types: str, numbers: list[tuple[int, ...]]) -> list[bytes] | None:
+    """Each column of ``numbers`` packed as ``types`` says (None when a number does not fit:
+    never on Linux)."""
     try:
-        return [array(kind, [n[i] for n in numbers]).tobytes() for i, kind in enumerate(kind)]
+        return [array(kind, [n[i] for n in numbers]).tobytes() for i, kind in enumerate(types)]
     except OverflowError:
         return None
 
@@ -182,14 +184,31 @@ class _Stamps:
                                                                         _FILE_STAMP)
         numbers = self.folder_numbers if folders else self.file_numbers
         names = self.paths(folders)[start:end]
-        fd = os.open(self.top, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fd = os.open(self.top, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:  # the content folder is gone: so is every page
+            differ = names
+        else:
+            differ = self._differ(fd, names, start, end, types, getters, numbers)
+        if differ is None:
+            return [], [], False
+        if folders:
+            return [], ["" if name == "." else name for name in differ], True
+        return differ, [], True
+
+    @staticmethod
+    def _differ(fd: int, names: list[str], start: int, end: int, types: str,
+                getters: tuple[attrgetter, ...], numbers: tuple[bytes, ...]
+                ) -> list[str] | None:
+        """The paths (under the folder ``fd``) whose stamp is not as recorded, None when
+        all are."""
         try:
             try:
                 stats = list(map(partial(os.stat, dir_fd=fd), names))
                 if all(array(kind, map(get, stats)).tobytes() == packed[start * 8:end * 8]
                        for kind, get, packed in zip(types, getters, numbers)):
-                    return [], [], False
-            except OSError:
+                    return None
+            except (OSError, OverflowError):
                 pass
             # one by one: what differs
             recorded = list(zip(*(array(kind, packed[start * 8:end * 8])
@@ -203,11 +222,9 @@ class _Stamps:
                     continue
                 if tuple(get(st) for get in getters) != was:
                     differ.append(name)
+            return differ
         finally:
             os.close(fd)
-        if folders:
-            return [], ["" if name == "." else name for name in differ], True
-        return differ, [], True
 
     def _listed_as_before(self) -> bool:
         """Whether the folders without a recorded listing hold the same subfolders as then,
@@ -361,9 +378,13 @@ class Check:
         command does once its answer is out (a read of two bytes from a pipe is atomic: each
         slice goes to one of the two); it says down another pipe whether its slices were as
         recorded."""
-        work_read, work_write = os.pipe()
-        answer_read, answer_write = os.pipe()
-        pid = os.fork()
+        try:
+            work_read, work_write = os.pipe()
+            answer_read, answer_write = os.pipe()
+            pid = os.fork()
+        except OSError:  # no process to be had: a thread then
+            threading.Thread(target=self._run, daemon=True, name="kzgraph-stale-check").start()
+            return
         if pid == 0:
             code = 1
             try:
