@@ -388,6 +388,11 @@ class Check:
         if pid == 0:
             code = 1
             try:
+                # not the command's output: a reader waits for its end, not for the check's
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(null, fd)
+                os.close(null)
                 os.close(answer_read)
                 code = _child(self._path, self._root, work_read, work_write, answer_write)
             finally:
