@@ -250,16 +250,25 @@ WRONG = {
                                    "config/_default/languages.toml": "[en]\nweight = 1\n"},
                                   "config/_default/languages.ru.toml",
                                   "'languages.ru.contentDir' must be a text"),
-    "a language that is no table": ({"config/_default/languages.json": '{"ru": "Russian"}'},
+    "a language that is no table": ({"config/_default/languages.json":
+                                     '{"en": {}, "ru": "Russian"}'},
                                     "config/_default/languages.json",
                                     "'languages.ru' must be a table"),
     "a list of languages": ({"hugo.toml": 'languages = ["en", "ru"]\n'}, "hugo.toml",
                             "'languages' must be a table"),
+    "a default language that is not a language": (
+        {"hugo.toml": 'defaultContentLanguage = "kk"\n',
+         "config/_default/languages.yaml": "ru:\n  weight: 1\nen:\n  weight: 2\n"},
+        "hugo.toml", "the default language 'kk' (defaultContentLanguage) is not one of the "
+                     "site's languages (en, ru), so Hugo will not build the site"),
+    "no default language and no English": (
+        {"config/_default/languages.yaml": "ru:\n  weight: 1\n"},
+        "config/_default/languages.yaml", "the default language 'en'"),
     "one key written in two cases": ({"hugo.toml": 'baseURL = "https://a.example/"\n'
                                                    'baseurl = "https://b.example/"\n'},
                                      "hugo.toml", "'baseurl' is written twice"),
     "a language folder outside the content folder": (
-        {"config/_default/languages.toml": '[ru]\ncontentDir = "elsewhere/ru"\n'},
+        {"config/_default/languages.toml": '[en]\n[ru]\ncontentDir = "elsewhere/ru"\n'},
         "config/_default/languages.toml", "must be a folder of"),
 }
 
@@ -273,6 +282,15 @@ def test_a_value_of_the_wrong_kind_names_the_file_and_key(tmp_path, case):
     message = str(caught.value)
     assert message.startswith(f"{tmp_path / rel}: "), message
     assert words in message
+
+
+def test_hugo_refuses_a_default_language_that_is_not_a_language(tmp_path):
+    files, _, _ = WRONG["a default language that is not a language"]
+    _write(tmp_path, files)
+    run = subprocess.run([_hugo(), "config", "--source", str(tmp_path)], capture_output=True,
+                         text=True, timeout=60, env=_environ({}))
+    assert run.returncode != 0
+    assert '"kk" for defaultContentLanguage does not match any language' in run.stderr
 
 
 def test_a_wrong_value_from_a_variable_names_the_variable(tmp_path):

@@ -233,6 +233,13 @@ def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None)
                 f"{config.origin('languages', code, 'contentDir')}: the content folder of "
                 f"language '{code}' ({folder}) must be a folder of {settings.content} for "
                 "kzgraph to read it.")
+    hugo_default = (language or DEFAULT_LANGUAGE).lower()
+    if languages and hugo_default not in languages:
+        where = config.origin("defaultContentLanguage" if language else "languages")
+        raise ConfigError(f"{where}: the default language '{hugo_default}' "
+                          f"(defaultContentLanguage) is not one of the site's languages "
+                          f"({', '.join(sorted(languages))}), so Hugo will not build the site: "
+                          "add it to 'languages' or set defaultContentLanguage to one of them.")
     if dirs:
         changes["language_dirs"] = dirs
     return replace(settings, **changes) if changes else settings
