@@ -94,6 +94,13 @@ LAYOUTS = {
          "config/_default/zz/config.toml": 'defaultContentLanguage = "ru"\n'
                                            '[languages.ru]\nweight = 2\n'},
         {}, ("https://hugo.example/", "ru", {"en": "content/two"})),
+    # the folder's files merge with one another first, then on top of the root file: the
+    # root file's English survives the folder's text 'languages' its languages.toml replaced
+    "the-folder-merged-on-its-own-first": (
+        {"hugo.toml": ROOT_LANGS,
+         "config/_default/config.toml": 'languages = "none"\n',
+         "config/_default/languages.toml": '[ru]\ncontentDir = "content/ru"\n'},
+        {}, (None, None, {"en": "content/en", "ru": "content/ru"})),
     "only-the-first-root-file": (
         {"hugo.yaml": "baseURL: https://hugo-yaml.example/\n",
          "config.toml": 'baseURL = "https://config.example/"\ndefaultContentLanguage = "ru"\n'},

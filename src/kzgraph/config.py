@@ -16,7 +16,7 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 from kzgraph.errors import ConfigError, brief
-from kzgraph.hugoconfig import HUGO_CONFIG_FILES, HugoConfig, hugo_config  # noqa: F401 (re-exported)
+from kzgraph.hugoconfig import HUGO_CONFIG_FILES, HugoConfig, hugo_config  # noqa: F401
 
 DEFAULT_BASE = "https://kzgraph.example/"
 DEFAULT_LANGUAGE = "en"

@@ -16,11 +16,12 @@ Hugo reads, each merged on top of the one before:
 3. environment variables ``HUGO_<KEY>`` (``HUGO_BASEURL``; the character after ``HUGO``
    separates nested keys: ``HUGO_LANGUAGES_RU_CONTENTDIR``).
 
-Hugo's ``--configDir`` flag can name another folder; no variable can (``HUGO_CONFIGDIR`` sets a
-key too late for Hugo to use it), so kzgraph reads ``config/``. Merging is Hugo's: tables merge key by key, at every depth; any other value replaces the one
-before it. Keys are case-insensitive (Hugo lower-cases them): ``baseURL`` and ``baseurl`` are one
-key. The merged configuration remembers which file gave each value, so that an error about a
-value names the file it is written in.
+Hugo's ``--configDir`` flag can name another folder; no variable can (Hugo 0.111 looks
+``HUGO_CONFIGDIR`` up only when that flag is empty, and it never is), so kzgraph reads
+``config/``. Merging is Hugo's: tables merge key by key, at every depth; any other value
+replaces the one before it. Keys are case-insensitive (Hugo lower-cases them): ``baseURL`` and
+``baseurl`` are one key. The merged configuration remembers which file gave each value, so
+that an error about a value names the file it is written in.
 """
 
 from __future__ import annotations
