@@ -341,3 +341,36 @@ def test_a_site_configured_in_its_configuration_folder_builds(tmp_path, monkeypa
     assert '"Местные НПО"@ru' in triples  # the Russian folder, read from languages.toml
     # the same pages as Hugo publishes from the same configuration
     assert _kzgraph_pages(site) == _hugo_pages(site, tmp_path / "public", drafts=False)
+
+
+def test_the_environment_option_reads_that_environments_folder(tmp_path, monkeypatch):
+    """``kzgraph build --environment staging`` reads config/staging/ over config/_default/,
+    as ``hugo --environment staging`` does; without it, HUGO_ENVIRONMENT or production."""
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    (site / "hugo.toml").unlink()
+    _write(site, {
+        "config/_default/hugo.toml": 'baseURL = "https://default.example/"\n'
+                                     'defaultContentLanguage = "en"\n',
+        "config/_default/languages.toml": TWO_LANGS,
+        "config/production/hugo.toml": 'baseURL = "https://production.example/"\n',
+        "config/staging/hugo.toml": 'baseURL = "https://staging.example/"\n'})
+    monkeypatch.chdir(tmp_path)
+    for name in [k for k in os.environ if k.startswith("HUGO")]:
+        monkeypatch.delenv(name)
+
+    def base_of(*options: str) -> str:
+        out = tmp_path / f"out{len(options)}"
+        result = CliRunner().invoke(cli, ["build", "--no-cache", "-c", str(site / "content"),
+                                          "-o", str(out), "--formats", "nt", *options])
+        assert result.exit_code == 0, result.output
+        triples = (out / "kzgraph.nt").read_text(encoding="utf-8")
+        found = {host for host in ("default", "production", "staging")
+                 if f"<https://{host}.example/sources/" in triples}
+        assert len(found) == 1, found
+        return found.pop()
+
+    assert base_of() == "production"
+    assert base_of("--environment", "staging") == "staging"
+    monkeypatch.setenv("HUGO_ENVIRONMENT", "staging")
+    assert base_of("--environment", "production", "-q") == "production"
