@@ -7,7 +7,7 @@ time, stage by stage.
         --stages 'floor,load,build,build_1job,rebuild,check,query:*'
     python -m benchmarks.run --pages 10000 --stages 'export_*,base_turtle' --json /tmp/x.json
     python -m benchmarks.run --pages 100000 --profile heavy --repeat 3 --no-baseline \
-        --stages 'floor,build,build_all,rebuild,check,check_after_build,query_*,query:*,cli:*'
+        --stages 'floor,build,build_all,rebuild,check,check_after_build,query_first,query_later*,query:*,cli:*'
 
 ``--profile heavy`` generates content the way editors write it (:mod:`benchmarks.heavy`); the
 report then ends with the figures of issue 11's table, each next to its target.
