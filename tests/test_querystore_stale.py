@@ -1,6 +1,6 @@
 """The check for page files changed since the query store was made: the comparison in order
-(in a thread, and shared with a forked process) gives what the general code gives, for each
-kind of change, and answers alone when nothing changed."""
+(here, in a thread and in a forked process) gives what the general code gives, for each kind
+of change, and answers alone when nothing changed."""
 
 from __future__ import annotations
 
@@ -110,10 +110,9 @@ def test_every_way_of_checking_finds_each_change(site, change):
     assert _answers(root, store) == sorted(str(root / name) for name in expected)
 
 
-def test_many_changes_at_once_in_small_slices_shared_with_the_forked_process(site,
-                                                                             monkeypatch):
+def test_many_changes_at_once_in_small_slices(site, monkeypatch):
     root, store = site
-    monkeypatch.setattr(stale, "SLICE", 2)  # many slices: the command takes some too
+    monkeypatch.setattr(stale, "SLICE", 2)
     assert _answers(root, store) == []
     expected = [CHANGES[change](root) for change in
                 ("an edit in place", "a bundle added", "a file removed", "a stray Markdown file")]

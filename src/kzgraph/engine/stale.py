@@ -6,10 +6,8 @@ At 100,000 pages the 143,000 stats take about 0.3 s of system time, which cannot
 what can be saved is waiting for them. ``kzgraph query`` starts the check first of all,
 before its own imports, in a forked process that runs on the other core while the query is
 read, prepared and answered (a thread would wait for the interpreter lock the query's Python
-holds, between each of its system calls); once the answer is out, the command takes its share
-of what is left (the work is handed out in slices of a thousand paths through a pipe, so each
-slice goes to one of the two). Elsewhere (a library call, a system without ``fork``) it runs
-in a thread.
+holds, between each of its system calls). Elsewhere (a library call, a system without
+``fork``) it runs in a thread.
 
 The stamps are kept as a few long values (paths joined in one string, each number of the
 stamps packed in an array), compared a slice at a time as they come: the usual answer,
@@ -29,7 +27,7 @@ from array import array
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from kzgraph.content.walk import stamp
 
@@ -47,7 +45,7 @@ _LAYOUT = "pages-2"
 _FILE_STAMP = (attrgetter("st_size"), attrgetter("st_mtime_ns"), attrgetter("st_ino"))
 _FOLDER_STAMP = (attrgetter("st_mtime_ns"), attrgetter("st_ctime_ns"), attrgetter("st_ino"))
 _FILE_TYPES, _FOLDER_TYPES = "QqQ", "qqQ"
-#: the paths a slice of the work holds
+#: the paths compared at a time
 SLICE = 1000
 
 
@@ -374,12 +372,8 @@ class Check:
             self._future.set_exception(exc)
 
     def _fork(self) -> None:
-        """A child that puts the slices of the work in a pipe and takes them from it, as the
-        command does once its answer is out (a read of two bytes from a pipe is atomic: each
-        slice goes to one of the two); it says down another pipe whether its slices were as
-        recorded."""
+        """A child that runs the check and sends its answer down a pipe."""
         try:
-            work_read, work_write = os.pipe()
             answer_read, answer_write = os.pipe()
             pid = os.fork()
         except OSError:  # no process to be had: a thread then
@@ -394,54 +388,26 @@ class Check:
                     os.dup2(null, fd)
                 os.close(null)
                 os.close(answer_read)
-                code = _child(self._path, self._root, work_read, work_write, answer_write)
+                code = _child(self._path, self._root, answer_write)
             finally:
                 os._exit(code)
-        os.close(work_write)
         os.close(answer_write)
-        self._pid, self._work, self._answer = pid, work_read, answer_read
-        self._stop = weakref.finalize(self, _reap, pid, [work_read, answer_read])
+        self._pid, self._answer = pid, answer_read
+        self._stop = weakref.finalize(self, _reap, pid, [answer_read])
 
     def result(self) -> list[str]:
         """The page files added, changed or removed (full paths, sorted)."""
         if self._pid is not None and not self._future.done():
             self._stop.detach()
-            try:
-                self._future.set_result(self._share())
-            except BaseException as exc:  # noqa: BLE001 - raised below, as from the thread
-                self._future.set_exception(exc)
+            with os.fdopen(self._answer, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(self._pid, 0)
+            told = marshal.loads(data) if status == 0 and data else None
+            if isinstance(told, list):
+                self._future.set_result(told)
+            else:  # it failed: the check runs here, its error (if any) raised as from a thread
+                self._run()
         return self._future.result()
-
-    def _share(self) -> list[str]:
-        """Take the slices left, then the child's answer: what differs in its slices and
-        in the command's, or the general code's answer (when the stamps cannot be compared
-        in order), or nothing (it failed: the command runs the check itself)."""
-        assert self._pid is not None
-        stamps: _Stamps | None = None
-        found: Found | None = ([], [], False)
-        try:
-            token = os.read(self._work, 2)  # waits until the child has put the work there
-            if len(token) == 2:
-                stamps = _Stamps(self._path, self._root)
-                slices = stamps.slices()
-                found = _merge(stamps.compare(*slices[n]) for n in
-                               [int.from_bytes(token, "big"), *_taken(self._work)])
-        except Exception:  # noqa: BLE001 - the check runs again below
-            found = None
-        finally:
-            os.close(self._work)
-        with os.fdopen(self._answer, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
-        told = marshal.loads(data) if status == 0 and data else None
-        if isinstance(told, list):
-            return told
-        if not isinstance(told, tuple) or found is None:
-            return check_pages(self._path, self._root)
-        found = _merge([found, told])
-        if not found[2]:
-            return []
-        return (stamps or _Stamps(self._path, self._root)).changed(found)
 
     def cancel(self) -> None:
         """Stop the check (its answer is not wanted)."""
@@ -449,31 +415,12 @@ class Check:
             self._stop()
 
 
-def _taken(read: int) -> Iterator[int]:
-    """The numbers of the slices taken from the pipe ``read``, until it is empty."""
-    while len(token := os.read(read, 2)) == 2:
-        yield int.from_bytes(token, "big")
-
-
-def _child(path: Path, root: Path, work_read: int, work_write: int, answer: int) -> int:
-    """The forked process: it puts the slices of the work in the pipe, takes what it can,
-    and answers down ``answer``: what differs in its slices (:data:`Found`), or the general
-    code's list (the stamps cannot be compared in order), or None (it could not tell)."""
-    told: object = None
+def _child(path: Path, root: Path, answer: int) -> int:
+    """The forked process: the check's answer down ``answer`` (None when it failed: the
+    command runs the check itself then)."""
     try:
-        try:
-            stamps = _Stamps(path, root)
-            slices = stamps.slices()
-            shared = stamps.fast and len(slices) < 1 << 15  # the pipe holds 32,767 of them
-            if shared:
-                tokens = b"".join(n.to_bytes(2, "big") for n in range(len(slices)))
-                while tokens:
-                    tokens = tokens[os.write(work_write, tokens):]
-        finally:
-            os.close(work_write)  # the command sees the end of the pipe once it is empty
-        told = _merge(stamps.compare(*slices[n]) for n in _taken(work_read)) if shared \
-            else stamps.changed()
-    except Exception:  # noqa: BLE001 - the command runs the check itself then
+        told = check_pages(path, root)
+    except Exception:  # noqa: BLE001 - see above
         told = None
     with os.fdopen(answer, "wb") as pipe:
         pipe.write(marshal.dumps(told))
