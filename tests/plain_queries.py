@@ -50,4 +50,23 @@ ORDER BY ?title ?source ?keyword
 }
 ORDER BY ?title ?source
 """,
+    "sources-in-language": """SELECT DISTINCT ?source ?title WHERE {
+  ?source a kz:Source ;
+          dcterms:language ?language .
+  OPTIONAL { ?source dcterms:title ?inLang FILTER(langMatches(lang(?inLang), ?lang)) }
+  OPTIONAL { ?source dcterms:title ?inEnglish FILTER(langMatches(lang(?inEnglish), "en")) }
+  BIND(COALESCE(?inLang, ?inEnglish) AS ?title)
+}
+ORDER BY ?title ?source
+""",
+    "sources-by-perspective": """SELECT DISTINCT ?source ?title ?category WHERE {
+  ?category kz:offersPerspective ?perspective .
+  ?source a kz:Source ;
+          kz:category ?category .
+  OPTIONAL { ?source dcterms:title ?inLang FILTER(langMatches(lang(?inLang), ?lang)) }
+  OPTIONAL { ?source dcterms:title ?inEnglish FILTER(langMatches(lang(?inEnglish), "en")) }
+  BIND(COALESCE(?inLang, ?inEnglish) AS ?title)
+}
+ORDER BY ?title ?source ?category
+""",
 }

@@ -14,7 +14,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "kzgraph"
 
 #: modules every stage may import; they import only one another
-FOUNDATION = {"errors", "config", "resources", "vocab"}
+FOUNDATION = {"errors", "config", "hugoconfig", "resources", "vocab"}
 #: each stage and the stages it may import (besides the foundation)
 ALLOWED = {
     "content": set(),

@@ -27,6 +27,10 @@ VARIANTS = {
                            {"text": "2024"}, {"text": "zzz"}],
     "sources-by-category": [{}, {"lang": "ru"}, {"lang": "kk"}, {"category": "government"},
                             {"country": "KZ", "lang": "ru"}],
+    "sources-in-language": [{}, {"lang": "ru"}, {"language": "ru"},
+                            {"language": "en", "lang": "ru"}, {"language": "kk", "lang": "kk"}],
+    "sources-by-perspective": [{}, {"lang": "ru"}, {"perspective": "official-data"},
+                               {"perspective": "activist-grassroots", "lang": "kk"}],
 }
 
 #: the odd cases, in Turtle
@@ -72,6 +76,24 @@ ODD = f"""
 <{EX}g> <http://www.w3.org/2004/02/skos/core#prefLabel> "G en"@en .
 <{EX}g> <http://www.w3.org/2000/01/rdf-schema#label> "G ru"@ru .
 <{EX}g> <http://purl.org/dc/terms/title> "G title en"@en .
+<https://kzgraph.example/category/government> <https://kzgraph.example/ontology#offersPerspective>
+    <https://kzgraph.example/perspective/alternative-views>,
+    <https://kzgraph.example/perspective/official-data> .
+<https://kzgraph.example/category/ngo> <https://kzgraph.example/ontology#offersPerspective>
+    <https://kzgraph.example/perspective/alternative-views> .
+<{EX}a> <http://purl.org/dc/terms/language> <http://id.loc.gov/vocabulary/iso639-1/kk>,
+    <http://id.loc.gov/vocabulary/iso639-1/ru> .
+<{EX}b> <http://purl.org/dc/terms/language> <http://id.loc.gov/vocabulary/iso639-1/kk> .
+<{EX}f> <http://purl.org/dc/terms/language> <http://id.loc.gov/vocabulary/iso639-1/kk> .
+<{EX}f2> <http://purl.org/dc/terms/language> <http://id.loc.gov/vocabulary/iso639-1/kk> .
+<{EX}h> a <https://kzgraph.example/ontology#Source> .
+<{EX}h> <http://purl.org/dc/terms/title> "A one"@en, "A one\ttab"@en, "A one"@kk .
+<{EX}h> <http://purl.org/dc/terms/language> <http://id.loc.gov/vocabulary/iso639-1/kk> .
+<{EX}h> <https://kzgraph.example/ontology#category> <https://kzgraph.example/category/ngo> .
+<{EX}i> a <https://kzgraph.example/ontology#Source> .
+<{EX}i> <http://purl.org/dc/terms/title> "A one tab"@en, "A one"@ru .
+<{EX}i> <http://purl.org/dc/terms/language> <http://id.loc.gov/vocabulary/iso639-1/kk> .
+<{EX}i> <https://kzgraph.example/ontology#category> <https://kzgraph.example/category/government> .
 """
 
 
@@ -87,7 +109,7 @@ def _runs(engine: LocalEngine, name: str):
 #: the columns each plain text orders by (rows equal in them came in no particular order; the
 #: rewrite of ``labels`` orders them by label)
 KEYS = {"labels": 1, "sources-without-description": 2, "sources-by-category": 4,
-        "sources-by-keyword": 3}
+        "sources-by-keyword": 3, "sources-in-language": 2, "sources-by-perspective": 3}
 
 
 def _check(engine: LocalEngine, name: str, at_least: int) -> None:
@@ -132,12 +154,14 @@ def odd() -> LocalEngine:
 
 @pytest.mark.parametrize("name", sorted(PLAIN))
 def test_the_rewrite_gives_the_plain_rows_on_the_content(name, mapped):
-    _check(LocalEngine.from_mapped(mapped), name, 5)
+    # no perspective is offered to more than four sources of the seed content
+    _check(LocalEngine.from_mapped(mapped), name, 4 if name == "sources-by-perspective" else 5)
 
 
 @pytest.mark.parametrize("name", sorted(PLAIN))
 def test_the_rewrite_gives_the_plain_rows_on_a_heavy_corpus(name, heavy):
-    _check(heavy, name, 50)
+    # a language or a perspective has a few dozen of the 400 pages' sources
+    _check(heavy, name, 20 if name in ("sources-in-language", "sources-by-perspective") else 50)
 
 
 @pytest.mark.parametrize("name", sorted(PLAIN))
@@ -153,7 +177,8 @@ def test_the_odd_cases_are_answered_as_intended(odd):
     # Oxigraph writes language tags in lower case
     assert got == {("a", "A pref", "ru-ru"), ("b", "B en", "en-gb"), ("c", "C name", ""),
                    ("d", "D one", ""), ("d", "D two", "kk"), ("g", "G ru", "ru"),
-                   ("f2", "A one", "en")}
+                   ("f2", "A one", "en"), ("h", "A one", "en"), ("h", "A one\ttab", "en"),
+                   ("i", "A one", "ru")}
     assert [str(r[1]) for r in rows if str(r[0]).endswith("/d")] == ["D one", "D two"]
 
 

@@ -12,9 +12,11 @@ import difflib
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Mapping
 from urllib.parse import urlsplit
 
-from kzgraph.errors import ConfigError
+from kzgraph.errors import ConfigError, brief
+from kzgraph.hugoconfig import HUGO_CONFIG_FILES, HugoConfig, hugo_config  # noqa: F401
 
 DEFAULT_BASE = "https://kzgraph.example/"
 DEFAULT_LANGUAGE = "en"
@@ -175,39 +177,11 @@ def _settings_of(folder: Path, table: dict[str, object]) -> Settings:
     )
 
 
-#: Hugo's site configuration files, in the order Hugo looks for them
-HUGO_CONFIG_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml",
-                     "config.yaml", "config.yml", "config.json")
-
-
-def hugo_config(site: Path) -> tuple[Path, dict[str, object]] | None:
-    """The Hugo site configuration in the folder ``site`` (the content folder's parent), if
-    there is one, as a dictionary."""
-    for name in HUGO_CONFIG_FILES:
-        path = site / name
-        if not path.is_file():
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-            if name.endswith(".toml"):
-                data = tomllib.loads(text)
-            elif name.endswith(".json"):
-                import json
-                data = json.loads(text)
-            else:
-                import yaml
-                data = yaml.safe_load(text) or {}
-        except Exception as exc:  # any parser's error: the site's configuration is unusable
-            raise ConfigError(f"{path}: cannot read the Hugo site configuration: {exc}") from exc
-        if not isinstance(data, dict):
-            raise ConfigError(f"{path}: the Hugo site configuration must be a table of keys.")
-        return path, {str(k): v for k, v in data.items()}
-    return None
-
-
-def with_hugo_site(settings: Settings) -> Settings:
-    """The settings completed from the Hugo site the content folder belongs to (its
-    ``hugo.toml``, ``config.yaml``, ... beside the content folder), where there is one:
+def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings completed from the Hugo site the content folder belongs to (the content
+    folder's parent), where it has a configuration: its ``hugo.toml`` (or ``config.yaml``, ...)
+    and its configuration folder ``config/_default/`` and ``config/<environment>/``, merged
+    as Hugo merges them (:mod:`kzgraph.hugoconfig`):
 
     - ``baseURL``: links to it are links within the site; it is the base IRI unless kzgraph's
       own settings give one;
@@ -215,37 +189,67 @@ def with_hugo_site(settings: Settings) -> Settings:
       unless kzgraph's settings give one;
     - ``languages.<lang>.contentDir``: a folder of the content folder that holds one
       language's pages (``content/ru``).
+
+    A value of the wrong kind for one of these keys is an error naming the file and the key.
+
+    :param environ: the environment variables Hugo reads (``HUGO_ENVIRONMENT``, ``HUGO_ENV``,
+        ``HUGO_BASEURL``, ...); the process's own by default
     """
-    found = hugo_config(Path(settings.content).resolve().parent)
-    if found is None:
+    site = Path(settings.content).resolve().parent
+    config = hugo_config(site, environ)
+    if config is None:
         return settings
-    path, data = found
     changes: dict[str, object] = {}
-    base_url = data.get("baseURL", data.get("baseurl"))
-    if isinstance(base_url, str) and _is_web_iri(base_url):
+    base_url = _hugo_text(config, "baseURL")
+    if base_url is not None and _is_web_iri(base_url):
         base_url = base_url if base_url.endswith("/") else base_url + "/"
         changes["site_bases"] = tuple(dict.fromkeys((*settings.site_bases, base_url)))
         if settings.base == DEFAULT_BASE:
             changes["base"] = base_url
-    language = data.get("defaultContentLanguage", data.get("defaultcontentlanguage"))
-    if isinstance(language, str) and settings.default_language == DEFAULT_LANGUAGE:
+    language = _hugo_text(config, "defaultContentLanguage")
+    if language is not None and settings.default_language == DEFAULT_LANGUAGE:
+        if not language.strip():
+            raise ConfigError(f"{config.origin('defaultContentLanguage')}: "
+                              "'defaultContentLanguage' is empty: give a language code ('en').")
         changes["default_language"] = language.lower()
-    languages = data.get("languages")
     dirs: dict[str, str] = dict(settings.language_dirs or {})
-    if isinstance(languages, dict):
-        content = Path(settings.content).resolve()
-        for code, table in languages.items():
-            folder = table.get("contentDir", table.get("contentdir")) \
-                if isinstance(table, dict) else None
-            if not isinstance(folder, str):
-                continue
-            where = (path.parent / folder).resolve()
-            if where.parent == content:
-                dirs[where.name] = str(code).lower()
-            elif where != content:
-                raise ConfigError(
-                    f"{path}: the content folder of language '{code}' ({folder}) must be a "
-                    f"folder of {settings.content} for kzgraph to read it.")
+    languages = config.get("languages")
+    if languages is not None and not isinstance(languages, dict):
+        raise ConfigError(f"{config.origin('languages')}: 'languages' must be a table of "
+                          f"languages ([languages.en], ...), not {brief(languages)}.")
+    content = Path(settings.content).resolve()
+    for code, table in (languages or {}).items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{config.origin('languages', code)}: 'languages.{code}' must be "
+                              f"a table of the language's settings, not {brief(table)}.")
+        folder = _hugo_text(config, "languages", code, "contentDir")
+        if folder is None:
+            continue
+        where = (site / folder).resolve()
+        if where.parent == content:
+            dirs[where.name] = str(code).lower()
+        elif where != content:
+            raise ConfigError(
+                f"{config.origin('languages', code, 'contentDir')}: the content folder of "
+                f"language '{code}' ({folder}) must be a folder of {settings.content} for "
+                "kzgraph to read it.")
+    hugo_default = (language or DEFAULT_LANGUAGE).lower()
+    if languages and hugo_default not in languages:
+        where = config.origin("defaultContentLanguage" if language else "languages")
+        raise ConfigError(f"{where}: the default language '{hugo_default}' "
+                          f"(defaultContentLanguage) is not one of the site's languages "
+                          f"({', '.join(sorted(languages))}), so Hugo will not build the site: "
+                          "add it to 'languages' or set defaultContentLanguage to one of them.")
     if dirs:
         changes["language_dirs"] = dirs
     return replace(settings, **changes) if changes else settings
+
+
+def _hugo_text(config: HugoConfig, *keys: str) -> str | None:
+    """The text at a key path of a Hugo configuration; another kind of value is an error that
+    names the file (or environment variable) and the key."""
+    value = config.get(*keys)
+    if value is None or isinstance(value, str):
+        return value
+    raise ConfigError(f"{config.origin(*keys)}: the Hugo setting '{'.'.join(keys)}' must be a "
+                      f"text (in quotes), not {brief(value)}.")

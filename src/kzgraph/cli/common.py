@@ -5,6 +5,7 @@ kzgraph's errors become messages and exit codes.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from functools import wraps
@@ -24,6 +25,10 @@ EPILOG = ("Exit codes: 0 the content conforms, 1 the content has errors (nothing
 
 def content_option(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option(
+        "--environment", metavar="NAME", expose_value=False, callback=_remember_environment,
+        help="The Hugo environment whose config/NAME/ folder is read over config/_default/ "
+             "(default: HUGO_ENVIRONMENT, else production, as 'hugo --environment').")(f)
+    f = click.option(
         "--drafts", "-D", is_flag=True, expose_value=False, callback=_remember_drafts,
         help="Publish pages marked 'draft: true', as 'hugo -D' does.")(f)
     return click.option(
@@ -34,6 +39,11 @@ def content_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def _remember_drafts(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     ctx.meta["kzgraph.drafts"] = value
+
+
+def _remember_environment(ctx: click.Context, _param: click.Parameter,
+                          value: str | None) -> None:
+    ctx.meta["kzgraph.environment"] = value
 
 
 def engine_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -111,9 +121,11 @@ def handles_errors(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def _settings(content: Path | None) -> Settings:
     """The settings, the content folder given, completed from its Hugo site's configuration
-    (and ``--drafts``)."""
-    settings = with_hugo_site(find_settings().with_content(content))
+    (for ``--environment``), and ``--drafts``."""
     ctx = click.get_current_context(silent=True)
+    environment = ctx.meta.get("kzgraph.environment") if ctx is not None else None
+    environ = None if not environment else {**os.environ, "HUGO_ENVIRONMENT": environment}
+    settings = with_hugo_site(find_settings().with_content(content), environ)
     drafts = bool(ctx is not None and ctx.meta.get("kzgraph.drafts"))
     return replace(settings, drafts=True) if drafts else settings
 

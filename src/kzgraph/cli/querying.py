@@ -58,9 +58,9 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
     saved query by NAME. The usual prefixes are predeclared ('kzgraph prefixes')."""
     import shutil
 
+    from kzgraph.query.engines import LocalEngine, open_engine
     from kzgraph.query.engines import labels as find_labels
-    from kzgraph.query.engines import open_engine
-    from kzgraph.query.results import iris_in, render, saved_list
+    from kzgraph.query.results import TEXT_FORMATS, iris_in, render, saved_list, text_from_ox
     from kzgraph.query.saved import bind, catalog, parse_assignments, resolve
     from kzgraph.query.sparql import predeclared_prefixes, prepare
 
@@ -84,10 +84,19 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
     if not found.strict:  # an ad-hoc query: its terms may be misspelt
         for warning in unknown_terms(engine, prepared, settings.base):
             click.echo(f"Warning: {warning}", err=True)
-    result = engine.run(prepared)
-    names = (find_labels(engine, iris_in(result.rows), label_lang, settings.base)
-             if labels and fmt in ("table", "markdown") else None)
-    out = render(result, fmt, predeclared_prefixes(settings.base), names, width, settings.base)
+    if fmt in TEXT_FORMATS and prepared.form == "SELECT" and isinstance(engine, LocalEngine):
+        # written from Oxigraph's terms: the same bytes, without making rdflib terms first
+        answer = engine.answer(prepared)
+        out, count = text_from_ox(answer, [v.value for v in answer.variables], fmt)
+        size = count
+    else:
+        result = engine.run(prepared)
+        names = (find_labels(engine, iris_in(result.rows), label_lang, settings.base)
+                 if labels and fmt in ("table", "markdown") else None)
+        out = render(result, fmt, predeclared_prefixes(settings.base), names, width,
+                     settings.base)
+        count = None if result.form != "SELECT" else len(result.rows)
+        size = len(result)
     if output is None:
         sys.stdout.buffer.write(out)
         sys.stdout.buffer.flush()
@@ -95,9 +104,9 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
         from kzgraph.formats.writers import write_atomic
 
         write_atomic(output, out)
-    if result.form == "SELECT" and not result.rows:
+    if count == 0:
         click.echo("No match.", err=True)
-    if endpoint and not len(result):
+    if endpoint and not size:
         hint = union_hint(engine, endpoint)
         if hint:
             click.echo(hint, err=True)

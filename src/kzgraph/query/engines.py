@@ -79,7 +79,7 @@ class QueryResult:
         return len(self.rows)
 
 
-def _converter() -> Callable[[object], Node | None]:
+def term_converter() -> Callable[[object], Node | None]:
     """A function turning pyoxigraph terms into rdflib terms (None stays None: unbound)."""
     import pyoxigraph as ox
 
@@ -133,7 +133,7 @@ def result_from_ox(answer: object, form: str) -> QueryResult:
         return QueryResult("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        convert = _converter()
+        convert = term_converter()
         cache: dict[object, Node | None] = {None: None}
 
         def term(t: object) -> Node | None:
@@ -145,7 +145,7 @@ def result_from_ox(answer: object, form: str) -> QueryResult:
         with _no_gc():
             rows = [tuple(map(term, solution)) for solution in answer]
         return QueryResult("SELECT", variables, rows)
-    convert = _converter()
+    convert = term_converter()
     graph = Graph()
     for triple in answer:  # type: ignore[attr-defined]
         graph.add((convert(triple.subject), convert(triple.predicate),  # type: ignore
@@ -255,15 +255,20 @@ class LocalEngine:
         return cls(load(True), lambda: load(False))
 
     def run(self, prepared: PreparedQuery) -> QueryResult:
+        return result_from_ox(self.answer(prepared), prepared.form)
+
+    def answer(self, prepared: PreparedQuery) -> object:
+        """Oxigraph's own answer (``QuerySolutions``, ``QueryBoolean`` or ``QueryTriples``),
+        its terms not yet turned into rdflib's: what a writer that needs only their text
+        reads (:func:`kzgraph.query.results.text_from_ox`)."""
         text = prepared.bound_text
         store = self.dataset if names_graphs(text) else self.store
         try:
-            answer = store.query(text, prefixes=dict(prepared.prefixes), base_iri=prepared.base)
+            return store.query(text, prefixes=dict(prepared.prefixes), base_iri=prepared.base)
         except SyntaxError as exc:
             raise self._located(prepared, str(exc)) from None
         except (OSError, RuntimeError, ValueError) as exc:
             raise QueryError(f"The query failed: {exc}") from exc
-        return result_from_ox(answer, prepared.form)
 
     @staticmethod
     def _located(prepared: PreparedQuery, message: str) -> QueryError:
