@@ -28,7 +28,7 @@ import shutil
 import tempfile
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Iterable, Iterator, Mapping
@@ -284,8 +284,12 @@ class Run:
                  progress: Progress | None = None, scratch: Path | None = None) -> None:
         """``scratch``: the folder in which the workers' pieces are written, until the run
         ends (by default a new folder in the system's temporary folder). Beside the output,
-        on the same filesystem, pieces are copied into it by the kernel."""
-        self.settings = settings
+        on the same filesystem, pieces are copied into it by the kernel. The content folder
+        is made absolute (not resolved: a link keeps its name), so that the cache knows its
+        files by one name however the folder was given (``content``, ``./content``,
+        ``/site/content``): given both ways, every part used to be made again."""
+        self.settings = replace(settings, content=Path(os.path.abspath(settings.content)))
+        settings = self.settings
         self.formats = tuple(f for f in ALL_FORMATS if f in set(formats))
         folder = default_cache_dir(settings) if cache_dir is True else (
             None if cache_dir is False else cache_dir)
