@@ -288,3 +288,23 @@ def test_kept_problems_come_back_in_the_language_asked_for(tmp_path):
     russian = run("ru", tmp_path / "kept")
     assert russian == run("ru", tmp_path / "fresh")
     assert russian != english and "ошибка" in russian and "error" in english
+
+
+def test_the_content_folder_given_relative_or_absolute_is_one_folder(tmp_path, monkeypatch):
+    """``--content content``, ``./content`` and ``/site/content`` name the same files: a run
+    after another with the folder written another way makes no part again, and says the same
+    problems at the same paths (the cache knew files by the path as written, so every part
+    was made again: 86 s at 100,000 pages)."""
+    from kzgraph.engine.pipeline import check
+
+    root = tmp_path / "content"
+    generate(root, 60, seed=3, violations=2)
+    monkeypatch.chdir(tmp_path)
+    cache = tmp_path / "cache"
+    first = check(Settings(base=BASE, content=Path("content")), cache=cache)
+    assert first.rebuilt == first.parts and first.problems
+    for written in (root, Path("./content"), Path("content")):
+        again = check(Settings(base=BASE, content=written), cache=cache)
+        assert again.rebuilt == 0, written
+        assert again.problems == first.problems, written
+    assert all(p.path.startswith("content/") for p in first.problems if "/" in p.path)

@@ -41,9 +41,11 @@ def _same(warm, cold) -> None:
 
 
 def _snapshot(cache: Path) -> Snapshot | None:
+    """The snapshot the cache keeps (none while a run has it taken)."""
     with sqlite3.connect(cache / "chunks.sqlite") as db:
+        kept = db.execute("SELECT v FROM meta WHERE k = 'snapshot'").fetchone()
         row = db.execute("SELECT data FROM snapshot").fetchone()
-    return Snapshot.loads(row[0]) if row else None
+    return Snapshot.loads(row[0]) if row and kept == ("kept",) else None
 
 
 def test_a_snapshot_gives_back_the_parts_and_the_index_it_was_made_of():
@@ -206,3 +208,40 @@ def test_a_run_stopped_half_way_leaves_no_snapshot(corpus, tmp_path):
     replace_in(sorted(root.glob("sources/*/index.md"))[1], "title:", "title_typo:")
     _same(_check(settings, cache_dir), _check(settings, False))
     assert _snapshot(cache_dir) is not None
+
+
+def test_a_run_that_changes_nothing_keeps_the_snapshot_it_would_write(corpus, tmp_path,
+                                                                      monkeypatch):
+    """A run whose snapshot is the one it took does not write it again: the cache then holds
+    the bytes a run that writes it holds."""
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    settings = Settings(base=BASE, content=root)
+    _check(settings, tmp_path / "cache")
+    shutil.copytree(tmp_path / "cache", tmp_path / "written")
+
+    def stored(cache: Path) -> bytes:
+        with sqlite3.connect(cache / "chunks.sqlite") as db:
+            return db.execute("SELECT data FROM snapshot").fetchone()[0]
+
+    before = stored(tmp_path / "cache")
+    writes = []
+    put = Cache.put_snapshot
+
+    def counted(self, snapshot):
+        writes.append(snapshot.dumps() != self._taken)
+        put(self, snapshot)
+
+    monkeypatch.setattr(Cache, "put_snapshot", counted)
+    kept = _check(settings, tmp_path / "cache")
+    assert writes == [False] and stored(tmp_path / "cache") == before
+
+    def always(self, snapshot):  # the general path: written whatever it holds
+        self._taken = None
+        put(self, snapshot)
+
+    monkeypatch.setattr(Cache, "put_snapshot", always)
+    written = _check(settings, tmp_path / "written")
+    assert stored(tmp_path / "written") == stored(tmp_path / "cache")
+    _same(kept, written)
+    assert _snapshot(tmp_path / "cache") is not None

@@ -63,6 +63,15 @@ class ShaclDetail:
             self._plain = (*(_plain(n) for n in nodes), tuple(_plain(m) for m in messages))
         return (_detail_from_plain, (self._plain,))
 
+    def plain(self) -> tuple:
+        """The detail as strings and tuples of strings (what it is pickled as)."""
+        return self.__reduce__()[1][0]
+
+    @staticmethod
+    def from_plain(plain: tuple) -> "ShaclDetail":
+        """The detail whose :meth:`plain` form is ``plain``."""
+        return _detail_from_plain(plain)
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ShaclDetail) and self._all() == other._all()
 

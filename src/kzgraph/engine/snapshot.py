@@ -14,10 +14,11 @@ the class checks that fail (0.3 s). With a snapshot:
   in memory, kept up to date as rows are stored, and saved with the snapshot;
 - the class checks that fail are the last run's when no part was made again and none left.
 
-A snapshot is taken out of the cache when a run starts and written back when it ends, in the
-transaction of its last commit: a run that stops half-way leaves none (its first commit
-removes it), and the next run reads the tables as before. Everything else the run does is the
-same with or without one; the tests hold a run with a snapshot to a run without.
+A snapshot is taken out of the cache when a run starts (marked as taken) and kept again when it
+ends, in the transaction of its last commit (written again only when it differs): a run that
+stops half-way leaves none (its first commit makes the mark stick), and the next run reads the
+tables as before. Everything else the run does is the same with or without one; the tests hold
+a run with a snapshot to a run without.
 """
 
 from __future__ import annotations
