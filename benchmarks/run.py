@@ -413,20 +413,20 @@ def issue_table(summary: dict[str, Any]) -> list[dict[str, Any]]:
         row("query_later_bulk", "kzgraph query sources-by-category (the most rows), later",
             f"<= {ISSUE_QUERY_S:g} s", ISSUE_QUERY_S),
     ]
-    queries = {n[6:]: s["median_s"] for n, s in summary.items()
-               if n.startswith("query:") and "median_s" in s}
-    over = {n: v for n, v in sorted(queries.items(), key=lambda x: -x[1]) if v > ISSUE_QUERY_S}
-    rows.append({"what": "saved queries, in-process store", "stage": "query:*",
-                 "median_s": max(queries.values()) if queries else None,
-                 "target": f"every one <= {ISSUE_QUERY_S:g} s", "over": over,
-                 "met": None if not queries else not over})
-    calls = {n[4:]: s["median_s"] for n, s in summary.items()
-             if n.startswith("cli:") and "median_s" in s}
-    slow = {n: v for n, v in sorted(calls.items(), key=lambda x: -x[1]) if v > ISSUE_QUERY_S}
-    rows.append({"what": "saved queries, kzgraph query later calls", "stage": "cli:*",
-                 "median_s": max(calls.values()) if calls else None,
-                 "target": f"every one <= {ISSUE_QUERY_S:g} s", "over": slow,
-                 "met": None if not calls else not slow})
+    def every_query(prefix: str, what: str) -> dict[str, Any]:
+        """The row of a family of stages (``query:NAME``, ``cli:NAME``): the slowest median,
+        and the queries over the target, slowest first."""
+        medians = {n[len(prefix):]: s["median_s"] for n, s in summary.items()
+                   if n.startswith(prefix) and "median_s" in s}
+        over = {n: v for n, v in sorted(medians.items(), key=lambda x: -x[1])
+                if v > ISSUE_QUERY_S}
+        return {"what": what, "stage": f"{prefix}*",
+                "median_s": max(medians.values()) if medians else None,
+                "target": f"every one <= {ISSUE_QUERY_S:g} s", "over": over,
+                "met": None if not medians else not over}
+
+    rows.append(every_query("query:", "saved queries, in-process store"))
+    rows.append(every_query("cli:", "saved queries, kzgraph query later calls"))
     peaks = [s.get("peak_rss_mb") for n, s in summary.items()
              if n in ("build", "build_all", "rebuild", "check") and s.get("peak_rss_mb")]
     rows.append({"what": "peak memory (process tree), builds and validate", "stage": "build*",
