@@ -453,19 +453,27 @@ def _query_cli_setup(name: str, first: bool, build_first: bool
     an editor's first ``kzgraph build``), untimed, in a child; unless ``first``, one
     ``kzgraph query`` before the timed one, untimed."""
     def setup(ctx: Context, prepared: Any) -> State:
-        work = Path(tempfile.mkdtemp(prefix="query-cli-", dir=ctx.scratch))
-        xdg = work / "xdg"
-        if build_first:
-            from kzgraph.engine.pipeline import build
-
-            def first_build() -> None:
-                os.environ["XDG_CACHE_HOME"] = str(xdg)
-                build(ctx.settings, work / "public", formats=list(TARGET_FORMATS))
-            in_child(first_build)
+        work, xdg = _cache_folder(ctx, build_first)
         if not first:
             _cli_query(ctx, xdg, name)
         return State(ctx=ctx, data=prepared, work=work, xdg=xdg, name=name)
     return setup
+
+
+def _cache_folder(ctx: Context, build_first: bool) -> tuple[Path, Path]:
+    """A new work folder and the cache folder in it (``XDG_CACHE_HOME``); with
+    ``build_first``, a cold build into it (as an editor's first ``kzgraph build``), untimed,
+    in a child."""
+    work = Path(tempfile.mkdtemp(prefix="query-cli-", dir=ctx.scratch))
+    xdg = work / "xdg"
+    if build_first:
+        from kzgraph.engine.pipeline import build
+
+        def first_build() -> None:
+            os.environ["XDG_CACHE_HOME"] = str(xdg)
+            build(ctx.settings, work / "public", formats=list(TARGET_FORMATS))
+        in_child(first_build)
+    return work, xdg
 
 
 def _query_cli(state: State) -> None:
@@ -612,15 +620,7 @@ def _prepare_query_store(ctx: Context) -> Path:
     """A cache folder (``XDG_CACHE_HOME``) holding what an analyst's ``kzgraph query`` finds
     after a cold ``kzgraph build`` and a first query: the build cache and the on-disk query
     store. Made once for every ``cli:*`` stage (each query only reads it)."""
-    from kzgraph.engine.pipeline import build
-
-    work = Path(tempfile.mkdtemp(prefix="query-cli-", dir=ctx.scratch))
-    xdg = work / "xdg"
-
-    def first_build() -> None:
-        os.environ["XDG_CACHE_HOME"] = str(xdg)
-        build(ctx.settings, work / "public", formats=list(TARGET_FORMATS))
-    in_child(first_build)
+    _, xdg = _cache_folder(ctx, True)
     _cli_query(ctx, xdg, START_QUERY)
     return xdg
 
@@ -628,7 +628,6 @@ def _prepare_query_store(ctx: Context) -> Path:
 def _cli_setup(name: str) -> Callable[[Context, Any], State]:
     def setup(ctx: Context, prepared: Any) -> State:
         from kzgraph.query.saved import catalog
-
         from kzgraph.query.sparql import analyse
 
         saved = catalog().get(name)
