@@ -243,9 +243,12 @@ def test_a_rebuild_rewrites_only_what_shows_the_change_and_equals_a_cold_build(
     build_site(settings, out, cache=tmp_path / "cache")
     again = build_site(settings, out, cache=tmp_path / "cache")
     assert again.written == [] and again.removed == []
+    # the dumps the engine wrote are kept between builds: no part is made or written again
+    assert (again.parts_rebuilt, again.parts_rewritten) == (0, 0)
     replace_in(content / "sources/kazfem/index.md", "A feminist initiative in Kazakhstan.",
                "A feminist initiative in Almaty and beyond.")
     report = build_site(settings, out, cache=tmp_path / "cache")
+    assert (report.parts_rebuilt, report.parts_rewritten) == (1, 0)
     written = set(report.written)
     assert {"sources/sources/kazfem/index.html", "sources/sources/kazfem/index.ttl",
             "sources/sources/kazfem/index.jsonld", "sources/sources/kazfem/index.nt",

@@ -10,6 +10,7 @@ the errors until a save fixes them.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from dataclasses import replace
@@ -84,7 +85,14 @@ class Preview:
             self.log(f"The content has errors ({len(exc.problems)} problem(s)); pages show "
                      "them until a save fixes them:\n" + "\n".join(state.problems))
             return False
-        shutil.copyfile(site / DUMP, data)  # the site's may change while workers load it
+        # the site's may be replaced while workers load it: a hard link keeps this build's
+        # (the site's dumps are replaced by a rename, never written in place; a copy of the
+        # 500 MB at 100,000 pages took seconds), a copy where no link can be made
+        data.unlink(missing_ok=True)
+        try:
+            os.link(site / DUMP, data)
+        except OSError:
+            shutil.copyfile(site / DUMP, data)
         problems = getattr(report, "problems", None) or []
         if state.pool is None:
             state.pool = QueryPool(data, self.settings.base, **self.pool_options).start()
