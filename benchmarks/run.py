@@ -430,6 +430,8 @@ def issue_table(summary: dict[str, Any]) -> list[dict[str, Any]]:
         serve_row("serve_edit", "median_rdf_s", "serve: one edit, to its RDF (Turtle)",
                   ISSUE_REBUILD_S),
         serve_row("serve_edit", "median_sparql_s", "serve: one edit, to a SPARQL answer", None),
+        serve_row("serve_edit", "median_server_cpu_s", "serve: one edit, the server's CPU time",
+                  None),
     ]
 
     def every_query(prefix: str, what: str) -> dict[str, Any]:
