@@ -196,7 +196,7 @@ def schema(kind: str, lang: str | None, output: Path | None, content: Path | Non
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
     text = as_json(front_matter_schema(kind, settings.content,
                                        lang or settings.default_language,
-                                       settings.language_dirs))
+                                       settings.language_dirs, settings.taxonomies))
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -61,7 +61,8 @@ def fingerprint_of(settings: Settings) -> str:
     return hashlib.sha256(
         f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
         f"{settings.content.resolve()}|{settings.drafts}|{settings.site_bases}|"
-        f"{sorted((settings.language_dirs or {}).items())}".encode()).hexdigest()
+        f"{sorted((settings.language_dirs or {}).items())}|{settings.taxonomies}|"
+        f"{settings.path_to_lower}|{settings.remove_path_accents}".encode()).hexdigest()
 
 
 def default_cache_dir(settings: Settings) -> Path:
