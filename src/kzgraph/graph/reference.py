@@ -20,8 +20,10 @@ Triple = tuple[Node, Node, Node]
 
 
 SCHEME_TITLES = {
-    "category": {"en": "Categories of information sources", "ru": "Категории источников информации"},
+    "category": {"en": "Categories of information sources", "kk": "Ақпарат көздерінің санаттары",
+                 "ru": "Категории источников информации"},
     "perspective": {"en": "Perspectives of information sources",
+                    "kk": "Ақпарат көздерінің көзқарастары",
                     "ru": "Точки зрения источников информации"},
 }
 
