@@ -190,3 +190,30 @@ def test_the_front_matter_schema_offers_the_declared_taxonomies(tmp_path) -> Non
     without = front_matter_schema("source", settings.content, "ru", settings.language_dirs)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(page, without)
+
+
+def test_a_new_page_offers_the_declared_taxonomies_in_every_language(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from kzgraph.cli import cli
+
+    site = _site(tmp_path)
+    result = CliRunner().invoke(cli, ["new", "source", "new-one", "--lang", "ru",
+                                      "-c", str(site / "content")])
+    assert result.exit_code == 0, result.output
+    for name, said in (("index.md", "# regions (optional): terms of the site's taxonomy"),
+                       ("index.ru.md", "# regions (необязательно): термины таксономии")):
+        text = (site / "content/sources/new-one" / name).read_text(encoding="utf-8")
+        assert said in text and "\n# regions: []\n" in text
+    # uncommented and filled in, the terms are published
+    for name in ("index.md", "index.ru.md"):
+        page = site / "content/sources/new-one" / name
+        replace_in(page, "\n# regions: []\n", '\nregions: ["Turkistan"]\n')
+        replace_in(page, 'title: ""', 'title: "New"')
+    replace_in(site / "content/sources/new-one/index.md", "categories: []",
+               'categories: ["local-ngo"]')
+    settings = with_hugo_site(Settings(content=site / "content"))
+    assert build(settings, tmp_path / "out", cache=False).ok
+    g = _graph(tmp_path / "out")
+    assert (URIRef(BASE + "sources/sources/new-one/"), DCTERMS.subject,
+            REGIONS["turkistan/"]) in g
