@@ -20,6 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from kzgraph.config import Settings
 from kzgraph.formats.writers import write_atomic
+from kzgraph.publish.site.i18n import UI
 from kzgraph.publish.site.model import LABELS, SiteData, document_of, page_dir, page_file
 from kzgraph.publish.site.pages import IndexPages, Renderer
 from kzgraph.publish.site.rdf import RDF_FILES, render_rdf
@@ -81,9 +82,11 @@ class Site:
                  languages: Iterable[str] | None = None) -> None:
         self.settings = settings
         graph = list(graph)
-        langs = set(languages or ()) | {lit.language for _, _, lit in graph
-                                        if getattr(lit, "language", None)
-                                        and lit.language in _UI_LANGUAGES}
+        # the languages of the content's pages, where known (reference data, such as the
+        # names of countries, comes in more languages than the content is written in)
+        langs = set(languages) & _UI_LANGUAGES if languages is not None else \
+            {lit.language for _, _, lit in graph if getattr(lit, "language", None)
+             and lit.language in _UI_LANGUAGES}
         self.data = SiteData(graph, settings.base, settings.default_language, langs)
         self.renderer = Renderer(self.data, bodies, dumps, examples)
 
@@ -142,7 +145,8 @@ class Site:
         return out
 
 
-_UI_LANGUAGES = {"en", "ru"}
+#: the languages the site has its own words in (a page in another is shown in these)
+_UI_LANGUAGES = frozenset(UI)
 
 
 def guide_bodies(settings: Settings) -> dict[tuple[str, str], str]:
@@ -222,7 +226,8 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
         bodies = guide_bodies(settings)
         examples = saved_examples(settings)
         site = Site(graph, settings, bodies=bodies,
-                    dumps={k: v.stat().st_size for k, v in dumps.items()}, examples=examples)
+                    dumps={k: v.stat().st_size for k, v in dumps.items()}, examples=examples,
+                    languages=outcome.coverage.languages)
         state = _state(settings, site, bodies, examples, search)
         only = _affected(output, site, nt + _lines(void), state)
         del nt
