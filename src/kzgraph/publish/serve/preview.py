@@ -38,8 +38,12 @@ def default_site_builder(settings: Settings, output: Path, first: bool = True) -
     from kzgraph.engine.cachedirs import default_cache_dir
     from kzgraph.publish.site import build_site
 
+    # a rebuild runs on one core: it runs in a thread of the server, and the engine's pool
+    # forks; forked from a process with other threads running, a worker hung on a lock one
+    # of them held (seen at 10,000 pages: the rebuild never ended). One edit is one batch,
+    # made in process anyway; only an edit of many files at once is slower for it.
     return build_site(settings, output, base=settings.base, search=first,
-                      cache=default_cache_dir(settings) / "serve")
+                      cache=default_cache_dir(settings) / "serve", jobs=None if first else 1)
 
 
 class Preview:
