@@ -393,3 +393,16 @@ def test_a_rebuild_after_any_edit_equals_a_cold_build(tmp_path: Path, content: P
     if edit == "source removed":
         assert not (out / "sources/sources/batyr_jamal").exists()
         assert "sources/sources/batyr_jamal/index.html" in report.removed
+
+
+def test_a_rebuild_without_the_search_index_renders_only_what_changed(tmp_path: Path,
+                                                                      content: Path) -> None:
+    """As ``kzgraph serve`` builds: the search index at the first build only."""
+    settings = Settings(base=BASE, content=content)
+    out, cache = tmp_path / "public", tmp_path / "cache"
+    first = build_site(settings, out, cache=cache, search=True)
+    replace_in(content / "sources/kazfem/index.md", 'title: "KazFem"', 'title: "KazFem!"')
+    report = build_site(settings, out, cache=cache, search=False)
+    assert "sources/sources/kazfem/index.html" in report.written
+    assert report.rendered < first.rendered / 2
+    assert (out / "pagefind/pagefind-entry.json").is_file()  # the index is kept
