@@ -228,10 +228,12 @@ def pages_to_edit(content: Path, n: int) -> list[Path]:
     folders = sorted(p for p in (content / "sources").iterdir() if p.is_dir())
     out: list[Path] = []
     step = max(1, len(folders) // (n + 1))
-    for folder in folders[step::step]:
-        page = folder / "index.md"
-        if page.is_file() and _TITLE.search(page.read_text(encoding="utf-8")):
-            out.append(page)
+    for start in range(step, len(folders), step):  # the first fit at or after each step
+        for folder in folders[start:start + step]:
+            page = folder / "index.md"
+            if page.is_file() and _TITLE.search(page.read_text(encoding="utf-8")):
+                out.append(page)
+                break
         if len(out) == n:
             break
     return out
