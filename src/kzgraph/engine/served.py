@@ -1,0 +1,58 @@
+"""The site paths pages claim by ``url``, ``slug`` and ``aliases``, across the parts of a run.
+
+Which page a link such as ``/kz/feminita-org/`` names is known only once the page claiming
+that path is read, and a part is made without reading the others. So each part is made with
+the claims as the cache holds them when the run starts (none in a cold build), and reports its
+own claims (the cache's ``served`` table) and what it looked up (``lookups``: each page it
+linked to, with what the claims said of it, and each site path the claims named or it could
+not place). Once the parts are made, the run reads every claim again, and when they differ
+from those the parts were made with (or from those the cache was last settled with: a run
+stopped half-way), makes again the parts that saw something else
+(:meth:`~kzgraph.engine.cache.Cache.relinked`). A page's claims depend on its own files only,
+so one more round settles them. Content without ``url``, ``slug`` or ``aliases`` (nearly all)
+pays one query of an empty table.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+from kzgraph.config import Settings
+from kzgraph.content.countries import language_name
+from kzgraph.content.layout import KINDS, place
+from kzgraph.content.links import LinkReader
+from kzgraph.engine.parts import Part
+
+
+def form_of(settings: Settings) -> Callable[[str], str | None]:
+    """The ``kind/slug`` of the page a site path's form names (as a worker's link reader
+    reads it, claims aside)."""
+    return LinkReader((), is_language=lambda code: language_name(code) is not None).form_target
+
+
+def folder_owner(by_key: dict[str, Part], settings: Settings
+                 ) -> Callable[[str], tuple[str, str, str] | None]:
+    """Who Hugo serves at a folder path (``sources/feminita``, ``ru/sources/feminita``): the
+    page file's kind, slug and file (as a problem names it), or None. Read from the plan, for
+    the few paths claimed."""
+    root, dirs = Path(settings.content), settings.language_dirs
+    default = settings.default_language
+
+    def owner(path: str) -> tuple[str, str, str] | None:
+        segments = path.split("/")
+        lang = default
+        if len(segments) == 3 and language_name(segments[0]) is not None:
+            lang, segments = segments[0], segments[1:]
+        if len(segments) != 2 or segments[0] not in KINDS:
+            return None
+        part = by_key.get(f"{KINDS[segments[0]]}/{segments[1].casefold()}")
+        for name in part.names if part is not None else ():
+            where = place(os.path.relpath(name, root).split(os.sep), dirs)
+            if isinstance(where, tuple) and (where[2] or default) == lang and \
+                    where[1].lower() == segments[1]:
+                return where[0], where[1], os.path.relpath(name, root.parent)
+        return None
+
+    return owner
