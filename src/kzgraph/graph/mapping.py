@@ -297,9 +297,9 @@ class _Mapper:
                                    for c in claims(page, default, dirs))
             # the whole content at once: two pages claiming one path are said here (the
             # build engine says them once its parts are made)
-            if self.paths:
+            if self.paths:  # (a draft's folder path too: they collide once it is published)
                 owners = {own_folder(page, default, dirs): (page.kind, page.slug, page.rel)
-                          for page in published}
+                          for page in self.content.pages}
                 self.problems.extend(self.paths.problems(owners.get))
         for page in sorted(self.content.pages, key=lambda p: (p.kind, p.slug, p.lang, p.rel)):
             how = publication(page, self.build_date, self.settings.drafts)
