@@ -162,3 +162,22 @@ def test_a_revision_that_does_not_exist(runner, repo) -> None:
     result = _diff(runner, repo, "no-such-tag", "HEAD")
     assert result.exit_code == 2
     assert "Error: git rev-parse" in result.output
+
+
+def test_changelog_in_russian_and_kazakh_names_resources_in_that_language(runner, repo) -> None:
+    """An editor's pull-request comment in their language: the same changes, the resource named
+    by its title in that language (Феминита, not Feminita), languages and kinds in words."""
+    text = _diff(runner, repo, "HEAD~1", "HEAD", "--lang", "ru").stdout
+    assert "Феминита (источник sources/sources/feminita/): categories: добавлено local-media; " \
+        "title (русский) изменено: было 'Feminita', стало 'Феминита'; " \
+        "type: добавлено schema:NewsMediaOrganization\n" in text, text
+    assert "КазФем (источник sources/sources/kazfem/): description (английский): удалено" in text
+    assert "A new source (источник sources/sources/new-source/): добавлено" in text
+    markdown = _diff(runner, repo, "HEAD~1", "HEAD", "--format", "markdown", "--lang", "kk").stdout
+    assert markdown.startswith("### Қосылды (1)\n\n- **A new source**")
+    assert "### Өзгертілді (2)\n" in markdown
+    # no Kazakh names of languages in iso-codes: the code, not an English name
+    assert "  - title (ru) өзгертілді: 'Feminita' болған, енді 'Феминита'\n" in markdown
+    # data stays data: JSON is the same whatever the language of the words
+    assert _diff(runner, repo, "HEAD~1", "HEAD", "--format", "json", "--lang", "ru").stdout == \
+        _diff(runner, repo, "HEAD~1", "HEAD", "--format", "json").stdout

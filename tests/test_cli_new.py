@@ -96,3 +96,31 @@ def test_new_in_a_hugo_site_with_language_folders(runner, tmp_path) -> None:
         refused = runner.invoke(cli, ["new", "source", taken, "-c", str(content)])
         assert refused.exit_code == 2, refused.output
         assert f"There is already a source '{taken}'" in refused.output
+
+
+def test_each_language_file_is_commented_in_its_language(runner, content) -> None:
+    """A translator opening index.ru.md or index.kk.md reads what each key means in that
+    language (no English sentence: the detector of tests/test_messages.py); the keys, values
+    and the YAML are the same as in an English-commented file."""
+    from test_messages import english_in
+
+    result = runner.invoke(cli, ["new", "category", "new-one", "--lang", "ru,kk,de",
+                                 "-c", str(content)])
+    assert result.exit_code == 0, result.output
+    folder = content / "categories/new-one"
+    texts = {lang: (folder / f"index.{lang}.md").read_text(encoding="utf-8")
+             for lang in ("ru", "kk", "de")}
+    comments = {lang: "\n".join(line[2:] for line in text.splitlines() if line.startswith("# "))
+                for lang, text in texts.items()}
+    for lang in ("ru", "kk"):
+        assert english_in(comments[lang]) == [], comments[lang]
+        assert all(len(line) <= 100 for line in texts[lang].splitlines())
+    assert "# title (обязательно): название страницы на этом языке (текст)." in texts["ru"]
+    assert "# title (міндетті): беттің осы тілдегі атауы (мәтін)." in texts["kk"]
+    assert english_in(comments["de"])  # no German messages: English comments
+    # the same keys and values, whatever the language of the comments
+    def data(text: str) -> list[str]:
+        return [line for line in text.splitlines()
+                if re.match(r"^(# )?[A-Za-z_]+: ", line) and "(" not in line.split(":")[0]]
+    assert data(texts["ru"]) == data(texts["kk"]) == data(texts["de"])
+    assert yaml.safe_load(texts["kk"].split("---\n")[1]) == {"title": ""}

@@ -165,3 +165,31 @@ def test_a_hugo_site_with_language_folders_and_translation_keys() -> None:
         "content/ru/sources/expired-source.md", "content/ru/sources/future-source.md",
         "content/ru/sources/kazfem.md"}
     assert {state for _, state in gaps} == {"missing"}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_status_in_the_translators_language_says_the_same_figures(broken: Path, lang) -> None:
+    """A Russian or Kazakh translator reads the report in their language: the same files, keys
+    and figures as the English one, with no English sentence (the detector of
+    tests/test_messages.py)."""
+    from test_messages import english_in
+
+    english = _run("--content", str(broken)).stdout
+    result = _run("--content", str(broken), "--lang", lang, "--require", "ru")
+    assert result.exit_code == 1
+    said = result.stdout
+    assert english_in(said) == [] and english_in(result.stderr) == [], said
+    # the same files, counts and shares (a language may say them in another order)
+    assert sorted(re.findall(r"\d+", said)) == sorted(re.findall(r"\d+", english))
+    assert [line.split()[0] for line in said.splitlines() if line.startswith("content/")] == \
+        [line.split()[0] for line in english.splitlines() if line.startswith("content/")]
+    word = {"ru": "нет: title, description, body", "kk": "жоқ: title, description, body"}[lang]
+    assert re.search(rf"^content/sources/feminita/index.ru.md +{word}$", said, re.M), said
+    assert {"ru": "Не хватает текстов", "kk": "Жетіспейтін мәтіндер"}[lang] in result.stderr
+    markdown = _run("--content", str(broken), "--format", "markdown", "--lang", lang).stdout
+    assert markdown.startswith({"ru": "| Язык | Есть | Нет | Устарели | Охват |\n",
+                                "kk": "| Тіл | Бар | Жоқ | Ескірген | Қамту |\n"}[lang])
+    # the data formats are data: the same in every language
+    for fmt in ("json", "csv"):
+        assert _run("--content", str(broken), "--format", fmt, "--lang", lang).stdout == \
+            _run("--content", str(broken), "--format", fmt).stdout

@@ -201,6 +201,39 @@ def test_a_missing_translation_is_said_on_the_page(tmp_path: Path, content: Path
     assert '<span lang="en">A queer feminist collective in Kazakhstan.</span>' in ru
 
 
+def test_every_interface_language_has_every_word_with_the_same_fields() -> None:
+    import string
+
+    from kzgraph.publish.site.i18n import UI
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    assert set(UI) == {"en", "ru", "kk"}
+    for lang, table in UI.items():
+        assert set(table) == set(UI["en"]), lang
+        for key, text in table.items():
+            assert fields(text) == fields(UI["en"][key]), (lang, key)
+            if lang != "en" and key not in ("site", "sparql"):
+                assert text != UI["en"][key], (lang, key)  # translated, not copied
+
+
+def test_a_kazakh_page_has_the_kazakh_interface(tmp_path: Path, content: Path) -> None:
+    (content / "sources/feminita/index.kk.md").write_text(
+        '---\ntitle: "Феминита"\n---\n\nМәтін.\n', encoding="utf-8")
+    out = tmp_path / "public"
+    build_site(Settings(base=BASE, content=content), out, search=False, cache=False)
+    kk = (out / "sources/sources/feminita/index.kk.html").read_text(encoding="utf-8")
+    assert '<html lang="kk"' in kk
+    assert "Бұл бет деректер ретінде" in kk and "This page as data" not in kk
+    # the description it lacks is shown in English, and the page says so in Kazakh
+    assert "Бұл мәтін қазақ тілінде жоқ; ол мына тілде көрсетілген: English." in kk
+    assert '<span lang="en">A queer feminist collective in Kazakhstan.</span>' in kk
+    # the other languages' pages link it
+    assert 'hreflang="kk"' in (out / "sources/sources/feminita/index.ru.html").read_text(
+        encoding="utf-8")
+
+
 def test_hostile_text_stays_text_on_every_page_and_in_json_ld(tmp_path: Path,
                                                               content: Path) -> None:
     yaml_text = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')

@@ -1,5 +1,6 @@
 """New pages, as ``hugo new`` makes them: every front-matter key the shapes know for a kind of
-page, commented with what it means and which values it takes, in each language asked for.
+page, commented with what it means and which values it takes, in each language asked for (the
+comments in that language where kzgraph has its messages in it: English, Russian, Kazakh).
 
 The keys come from the mapping (:data:`kzgraph.graph.mapping.KEYS`); which of them are required
 comes from the shapes (a property shape with ``sh:minCount``); the allowed slugs are those of the
@@ -10,6 +11,7 @@ they are filled in); the others are commented out.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,46 +21,53 @@ from rdflib import Literal
 from kzgraph.content.countries import language_name
 from kzgraph.content.layout import FOLDERS, SLUG, place
 from kzgraph.content.load import LANG_TAG, find_file_names
-from kzgraph.errors import KzgraphError, nearest, quoted
+from kzgraph.errors import MESSAGE_LANGUAGES, KzgraphError, Message, msg, nearest, quoted
 from kzgraph.formats.writers import write_atomic
-from kzgraph.graph.mapping import CLASSES, KEYS, key_for
+from kzgraph.graph.mapping import CLASSES, KEYS, KIND, key_for
 from kzgraph.vocab import SH
 
 #: keys whose value is the same in every language version: written in the default one only
 SHARED = ("countries", "categories", "languages", "homepage", "contributor", "created", "date",
           "weight", "perspectives", "blind_spots", "broader")
 
-#: what each key means, and which values it takes ({slugs} are filled in from the content)
-MEANING = {
-    "title": "the name of the page in this language (text)",
-    "linkTitle": "a shorter title for menus and links (text)",
-    "description": "one or two sentences saying what the page is about (text)",
-    "countries": "the countries it covers: ISO 3166-1 names or codes, such as [\"Kazakhstan\"] or [\"KZ\"]",
-    "categories": "at least one category slug, from: {category}",
-    "languages": "the ISO 639-1 codes of the languages it publishes in, such as [\"kk\", \"ru\", \"en\"]",
-    "homepage": "its web address, starting with http:// or https://",
-    "contributor": "the people who wrote the page, by name, such as [\"Aizada Arystanbek\"]",
-    "tags": "keywords in this language, such as [\"women's rights\", \"statistics\"]",
-    "created": "when the page was first written, YYYY-MM-DD",
-    "date": "when the page was last changed, YYYY-MM-DD (the same in every language version)",
-    "weight": "a whole number ordering the page among its siblings (lower first)",
-    "perspectives": "the perspectives this kind of source offers, from: {perspective}",
-    "blind_spots": "the perspectives this kind of source tends to miss, from: {perspective}",
-    "broader": "the one broader perspective this one belongs to, from: {perspective}",
-    "wikidata": "the Wikidata item the page is about, by its Q-number, such as \"Q7817\"",
-    "schema_type": "the schema.org class of the sources in this category, such as \"NGO\", "
-                   "\"GovernmentOrganization\" or \"NewsMediaOrganization\"",
+#: what each key means, and which values it takes ({category} and {perspective}: the slugs of
+#: the content folder, filled in after translation)
+MEANING: dict[str, Message] = {
+    "title": msg("the name of the page in this language (text)"),
+    "linkTitle": msg("a shorter title for menus and links (text)"),
+    "description": msg("one or two sentences saying what the page is about (text)"),
+    "countries": msg("the countries it covers: ISO 3166-1 names or codes, such as "
+                     "[\"Kazakhstan\"] or [\"KZ\"]"),
+    "categories": msg("at least one category slug, from: {category}"),
+    "languages": msg("the ISO 639-1 codes of the languages it publishes in, such as "
+                     "[\"kk\", \"ru\", \"en\"]"),
+    "homepage": msg("its web address, starting with http:// or https://"),
+    "contributor": msg("the people who wrote the page, by name, such as [\"Aizada Arystanbek\"]"),
+    "tags": msg("keywords in this language, such as [\"women's rights\", \"statistics\"]"),
+    "created": msg("when the page was first written, YYYY-MM-DD"),
+    "date": msg("when the page was last changed, YYYY-MM-DD (the same in every language "
+                "version)"),
+    "weight": msg("a whole number ordering the page among its siblings (lower first)"),
+    "perspectives": msg("the perspectives this kind of source offers, from: {perspective}"),
+    "blind_spots": msg("the perspectives this kind of source tends to miss, from: {perspective}"),
+    "broader": msg("the one broader perspective this one belongs to, from: {perspective}"),
+    "wikidata": msg("the Wikidata item the page is about, by its Q-number, such as \"Q7817\""),
+    "schema_type": msg("the schema.org class of the sources in this category, such as \"NGO\", "
+                       "\"GovernmentOrganization\" or \"NewsMediaOrganization\""),
 }
 EMPTY = {"wikidata": '""', "schema-type": '""', "text": '""', "texts": "[]", "countries": "[]", "categories": "[]", "languages": "[]",
          "people": "[]", "perspectives": "[]", "url": '""', "perspective": '""', "integer": "1"}
-BODY_HINT = {
-    "guide": "The body, below the closing '---', is the guide: an introduction, then one '## ' "
-             "heading per section, whose links to /category/<slug> and "
-             "/sources/sources/<slug>/ become data.",
-    "source": "The body, below the closing '---', is the profile of the source (Markdown).",
-    "category": "The body, below the closing '---', explains the category (Markdown).",
-    "perspective": "The body, below the closing '---', explains the perspective (Markdown).",
+BODY_HINT: dict[str, Message] = {
+    "guide": msg("The body, below the closing '---', is the guide: an introduction, then one "
+                 "'## ' heading per section, whose links to /category/<slug> and "
+                 "/sources/sources/<slug>/ become data."),
+    "source": msg("The body, below the closing '---', is the profile of the source (Markdown)."),
+    "category": msg("The body, below the closing '---', explains the category (Markdown)."),
+    "perspective": msg("The body, below the closing '---', explains the perspective "
+                       "(Markdown)."),
 }
+#: a comment line's width, "# " included
+WIDTH = 100
 
 
 class ScaffoldError(KzgraphError):
@@ -106,25 +115,39 @@ class NewPage:
     text: str
 
 
+def _comment(text: str) -> list[str]:
+    """A comment of one or more lines."""
+    return textwrap.wrap(text, WIDTH, initial_indent="# ", subsequent_indent="# ",
+                         break_long_words=False, break_on_hyphens=False)
+
+
 def _front(kind: str, lang: str, default: bool, slugs: dict[str, list[str]],
            today: str) -> str:
+    """The front matter of a new page in ``lang``, its comments in that language when kzgraph
+    speaks it (else in English)."""
+    words = lang.split("-", 1)[0] if lang.split("-", 1)[0] in MESSAGE_LANGUAGES else "en"
     required = required_keys()[kind]
-    lines = ["---",
-             f"# A new {kind} page in '{lang}'. Lines starting with '#' are comments; remove the",
-             "# '# ' before an optional key to use it. Required keys must be filled in."]
+    none_yet = msg("(none yet)").render(words)
+    fill = {k: ", ".join(v) or none_yet for k, v in slugs.items()}
+    lines = ["---"] + _comment(msg(
+        "A new {kind} page in '{lang}'. Lines starting with '#' are comments; remove the '# ' "
+        "before an optional key to use it. Required keys must be filled in.",
+        kind=KIND[kind], lang=lang).render(words))
     for key, spec in KEYS.items():
         if kind not in spec.kinds or (not default and key in SHARED):
             continue
-        meaning = MEANING[key].format(**{k: ", ".join(v) or "(none yet)" for k, v in slugs.items()})
-        need = "required" if key in required else "optional"
-        lines.append(f"# {key} ({need}): {meaning}.")
+        meaning = MEANING[key].render(words).format(**fill)
+        line = (msg("{key} (required): {meaning}.", key=key, meaning=meaning) if key in required
+                else msg("{key} (optional): {meaning}.", key=key, meaning=meaning))
+        lines += _comment(line.render(words))
         value = today if key in ("created", "date") else EMPTY.get(spec.value, '""')
         lines.append(f"{key}: {value}" if key in required or key in ("created", "date")
                      else f"# {key}: {value}")
     if not default:
         shared = [k for k in SHARED if k in KEYS and kind in KEYS[k].kinds]
-        lines.append(f"# {', '.join(shared)}: given once, in the default language's file.")
-    lines.append(f"# {BODY_HINT[kind]}")
+        lines += _comment(msg("{keys}: given once, in the default language's file.",
+                              keys=", ".join(shared)).render(words))
+    lines += _comment(BODY_HINT[kind].render(words))
     lines.append("---")
     return "\n".join(lines) + "\n\n"
 

@@ -15,6 +15,7 @@ from kzgraph.cli.common import (
     cli,
     content_option,
     handles_errors,
+    lang_option,
 )
 
 STATUS_EPILOG = ("Exit codes: 0 done, 1 a language given with --require misses a text "
@@ -29,23 +30,27 @@ STATUS_EPILOG = ("Exit codes: 0 done, 1 a language given with --require misses a
 @click.option("--require", metavar="LANGS", default="",
               help="Languages (comma-separated) that must have every text: exit 1 if one is "
                    "missing anywhere (for CI). They are shown even where no file has them.")
+@lang_option
 @handles_errors
-def status(content: Path | None, fmt: str, require: str) -> None:
+def status(content: Path | None, fmt: str, require: str, lang: str | None) -> None:
     """Show which page lacks which text in which language: the title, the description, the
     body and each guide section's title, missing or older (by 'date') than the default
     language's, with totals per language."""
     from kzgraph.content.status import WRITERS
     from kzgraph.engine.pipeline import content_status
+    from kzgraph.errors import message_language, msg
 
     settings = _settings(content)
     required = [lang.strip() for lang in require.split(",") if lang.strip()]
     found, problems = content_status(settings, required)
-    _print_problems(problems)
-    click.echo(WRITERS[fmt](found), nl=False)
+    lang = message_language(lang)
+    _print_problems(problems, lang)
+    click.echo(WRITERS[fmt](found, lang), nl=False)
     missing = found.missing_in(required)
     if missing:
         langs = ", ".join(sorted({c.lang for c in missing}))
-        click.echo(f"{len(missing)} text(s) missing in {langs}.", err=True)
+        click.echo(msg("{count} text(s) missing in {languages}.", count=len(missing),
+                       languages=langs).render(lang), err=True)
         sys.exit(EXIT_PROBLEMS)
 
 
@@ -134,10 +139,13 @@ def cache_clear() -> None:
                    "the SPARQL Update that turns the old graph into the new one in a store.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
+@lang_option
 @handles_errors
-def diff(old: str, new: str, content: Path | None, fmt: str, output: Path | None) -> None:
+def diff(old: str, new: str, content: Path | None, fmt: str, output: Path | None,
+         lang: str | None) -> None:
     """Say what changed between OLD and NEW: each a build (an output folder, or a .nq/.nt
     file) or a git revision of the content folder (such as HEAD~1, main, a tag)."""
+    from kzgraph.errors import message_language
     from kzgraph.formats.writers import write_atomic
     from kzgraph.publish.diff import (
         as_json,
@@ -153,10 +161,12 @@ def diff(old: str, new: str, content: Path | None, fmt: str, output: Path | None
     if fmt == "sparql":
         out = sparql_update(before, after)
     else:
-        changes = changelog(before, after, settings.base)
+        # the words follow --lang; JSON is data, the same for everyone (names in English)
+        lang = message_language(lang) if fmt != "json" else "en"
+        changes = changelog(before, after, settings.base, lang)
         out = (as_json(changes, before, after) if fmt == "json" else
-               as_markdown(changes, settings.base, before, after) if fmt == "markdown" else
-               as_text(changes, settings.base, before, after))
+               as_markdown(changes, settings.base, before, after, lang) if fmt == "markdown"
+               else as_text(changes, settings.base, before, after, lang))
     if output is None:
         click.echo(out, nl=False)
     else:

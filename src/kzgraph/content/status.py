@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kzgraph.content.guidebody import parse_guide_body
 from kzgraph.content.load import Content, Page
+from kzgraph.errors import msg
 
 PRESENT, MISSING, OUTDATED = "present", "missing", "outdated"
 STATES = (PRESENT, MISSING, OUTDATED)
@@ -173,36 +174,46 @@ def _gap_rows(st: Status) -> list[tuple[str, str, str, str]]:
             for (file, lang), g in grouped.items()]
 
 
-def as_text(st: Status) -> str:
+def as_text(st: Status, lang: str = "en") -> str:
+    """The gaps, file by file, then the totals per language, in words of ``lang``."""
     rows = _gap_rows(st)
     out: list[str] = []
     if rows:
         width = max(len(r[0]) for r in rows)
-        for file, lang, missing, outdated in rows:
-            parts = ([f"missing {missing}"] if missing else []) + \
-                ([f"older than {st.default_language}: {outdated}"] if outdated else [])
-            out.append(f"{file:<{width}}  {'; '.join(parts)}")
+        for file, _, missing, outdated in rows:
+            parts = ([msg("missing {keys}", keys=missing)] if missing else []) + \
+                ([msg("older than {language}: {keys}", language=st.default_language,
+                      keys=outdated)] if outdated else [])
+            out.append(f"{file:<{width}}  {'; '.join(p.render(lang) for p in parts)}")
         out.append("")
     else:
-        out.append(f"Every page has every text in {', '.join(st.languages)}.")
+        out.append(msg("Every page has every text in {languages}.",
+                       languages=", ".join(st.languages)).render(lang))
     for t in st.totals():
-        out.append(f"{t.lang}: {t.present} of {t.expected} texts present and up to date "
-                   f"({t.covered:.0%}), {t.missing} missing, {t.outdated} outdated.")
+        out.append(msg("{language}: {present} of {expected} texts present and up to date "
+                       "({covered}), {missing} missing, {outdated} outdated.",
+                       language=t.lang, present=t.present, expected=t.expected,
+                       covered=f"{t.covered:.0%}", missing=t.missing,
+                       outdated=t.outdated).render(lang))
     return "\n".join(out) + "\n"
 
 
-def as_markdown(st: Status) -> str:
-    out = ["| Language | Present | Missing | Outdated | Covered |", "|---|---:|---:|---:|---:|"]
+def as_markdown(st: Status, lang: str = "en") -> str:
+    """The totals, then the gaps, as Markdown tables (for a pull-request comment)."""
+    head = [msg("Language"), msg("Present"), msg("Missing"), msg("Outdated"), msg("Covered")]
+    out = ["| " + " | ".join(m.render(lang) for m in head) + " |", "|---|---:|---:|---:|---:|"]
     out += [f"| {t.lang} | {t.present} | {t.missing} | {t.outdated} | {t.covered:.0%} |"
             for t in st.totals()]
     rows = _gap_rows(st)
     if rows:
-        out += ["", "| File | Language | Missing | Outdated |", "|---|---|---|---|"]
-        out += [f"| {p} | {lang} | {m} | {o} |" for p, lang, m, o in rows]
+        head = [msg("File"), msg("Language"), msg("Missing"), msg("Outdated")]
+        out += ["", "| " + " | ".join(m.render(lang) for m in head) + " |", "|---|---|---|---|"]
+        out += [f"| {p} | {code} | {m} | {o} |" for p, code, m, o in rows]
     return "\n".join(out) + "\n"
 
 
-def as_json(st: Status) -> str:
+def as_json(st: Status, lang: str = "en") -> str:
+    """Every cell and the totals (keys and states are data, the same in every language)."""
     document = {
         "default_language": st.default_language,
         "languages": st.languages,
@@ -212,7 +223,7 @@ def as_json(st: Status) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def as_csv(st: Status) -> str:
+def as_csv(st: Status, lang: str = "en") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["kind", "slug", "lang", "key", "state", "file"])

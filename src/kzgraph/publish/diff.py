@@ -15,18 +15,18 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pyoxigraph as ox
 
 from kzgraph.config import Settings
-from kzgraph.errors import ConfigError, ContentError, brief
-from kzgraph.graph.mapping import CLASSES, KEYS
+from kzgraph.errors import ConfigError, ContentError, Message, brief, msg
+from kzgraph.graph.mapping import CLASSES, KEYS, KIND
 from kzgraph.vocab import DCTERMS, PREFIXES, RDF, SCHEMA, SKOS
 
 #: graphs of kzgraph's own, not of any page: in the update, not in the changelog
 _OWN = ("graph/provenance", "graph/ontology")
 _KINDS = {str(cls): kind for kind, cls in CLASSES.items()}
-_LANGS = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
 _NAMES = [str(SKOS.prefLabel), str(DCTERMS.title)]
 
 
@@ -190,8 +190,10 @@ def _key(predicate: str, kind: str | None) -> str:
     return predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def changelog(old: Version, new: Version, base: str) -> list[ResourceChanges]:
-    """What changed, per resource (a page, with its sections and mentions folded in)."""
+def changelog(old: Version, new: Version, base: str, lang: str = "en") -> list[ResourceChanges]:
+    """What changed, per resource (a page, with its sections and mentions folded in); each
+    resource is named by its title or label in ``lang``, else in English, else in any
+    language."""
     def data(v: Version) -> dict[str, set[tuple[str, str, str]]]:
         out: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
         for s, p, o, g in v.quads:
@@ -203,13 +205,16 @@ def changelog(old: Version, new: Version, base: str) -> list[ResourceChanges]:
     before, after = data(old), data(new)
     kinds = {s: _KINDS.get(o[1:-1]) for v in (before, after) for s, triples in v.items()
              for _, p, o in triples if p == str(RDF.type) and o[1:-1] in _KINDS}
-    names = {}
-    for v in (before, after):
+    labels: dict[str, dict[str | None, str]] = defaultdict(dict)
+    for v in (after, before):  # the new name, else the old one (of a removed resource)
         for s, triples in v.items():
             for _, p, o in sorted(triples):
-                value, lang, _ = _term(o) if p in _NAMES else ("", None, True)
-                if p in _NAMES and (lang in ("en", None) or s not in names):
-                    names[s] = value
+                if p in _NAMES:
+                    value, tag, _ = _term(o)
+                    labels[s].setdefault(tag, value)
+    names = {s: found.get(lang) or found.get("en") or found.get(None) or found[min(
+                 (t for t in found if t), default=None)]
+             for s, found in labels.items()}
     resources: dict[str, list[Change]] = defaultdict(list)
     for s in sorted(set(before) | set(after)):
         owner = s.split("#", 1)[0]
@@ -237,52 +242,81 @@ def changelog(old: Version, new: Version, base: str) -> list[ResourceChanges]:
     return out
 
 
-def _sentence(c: Change) -> str:
-    lang = f"{_LANGS.get(c.lang, c.lang)} " if c.lang else ""
-    quote = lambda values: ", ".join(values)  # noqa: E731
+def _language(code: str, lang: str) -> str:
+    """The name of a language, in the language of the changelog (its code when unknown)."""
+    from kzgraph.content.countries import language_label
+
+    return language_label(code, lang) or code
+
+
+def _sentence(c: Change, lang: str = "en") -> str:
+    """One change, in words: "Russian title changed from 'A' to 'B'"."""
+    values = ", ".join(c.new or c.old)
     if c.change == "changed":
-        return f"{lang}{c.what} changed from {quote(c.old)} to {quote(c.new)}"
-    return f"{lang}{c.what} {quote(c.new or c.old)} {c.change}"
+        fields = {"what": c.what, "old": ", ".join(c.old), "new": ", ".join(c.new)}
+        text = (msg("{language} {what} changed from {old} to {new}",
+                    language=_language(c.lang, lang), **fields) if c.lang else
+                msg("{what} changed from {old} to {new}", **fields))
+    elif c.change == "added":
+        text = (msg("{language} {what} {values} added", language=_language(c.lang, lang),
+                    what=c.what, values=values) if c.lang else
+                msg("{what} {values} added", what=c.what, values=values))
+    else:
+        text = (msg("{language} {what} {values} removed", language=_language(c.lang, lang),
+                    what=c.what, values=values) if c.lang else
+                msg("{what} {values} removed", what=c.what, values=values))
+    return text.render(lang)
 
 
-def _line(r: ResourceChanges, base: str) -> str:
+def _where(r: ResourceChanges, base: str, lang: str) -> str:
+    """The resource's kind and path: "source sources/sources/feminita/"."""
     where = r.iri[len(base):] if r.iri.startswith(base) else r.iri
-    kind = f"{r.kind} " if r.kind else ""
+    return f"{KIND[r.kind].render(lang)} {where}" if r.kind in KIND else where
+
+
+def _line(r: ResourceChanges, base: str, lang: str = "en") -> str:
+    fields = {"name": r.name, "where": _where(r, base, lang)}
     if r.status == "added":
-        return f"{r.name} ({kind}{where}): added"
+        return msg("{name} ({where}): added", **fields).render(lang)
     if r.status == "removed":
-        return f"{r.name} ({kind}{where}): removed"
-    return f"{r.name} ({kind}{where}): " + "; ".join(_sentence(c) for c in r.changes)
+        return msg("{name} ({where}): removed", **fields).render(lang)
+    return (f"{r.name} ({fields['where']}): "
+            + "; ".join(_sentence(c, lang) for c in r.changes))
 
 
-def _nothing(old: Version | None, new: Version | None) -> str:
+def _nothing(old: Version | None, new: Version | None, lang: str) -> str:
     if old is not None and new is not None and old.quads != new.quads:
-        return "No change of the data; only kzgraph's own graphs (the build's provenance) differ.\n"
-    return "No change.\n"
+        return msg("No change of the data; only kzgraph's own graphs (the build's provenance) "
+                   "differ.").render(lang) + "\n"
+    return msg("No change.").render(lang) + "\n"
 
 
 def as_text(changes: list[ResourceChanges], base: str, old: Version | None = None,
-            new: Version | None = None) -> str:
+            new: Version | None = None, lang: str = "en") -> str:
     if not changes:
-        return _nothing(old, new)
-    return "".join(_line(r, base) + "\n" for r in changes)
+        return _nothing(old, new, lang)
+    return "".join(_line(r, base, lang) + "\n" for r in changes)
 
 
 def as_markdown(changes: list[ResourceChanges], base: str, old: Version | None = None,
-                new: Version | None = None) -> str:
+                new: Version | None = None, lang: str = "en") -> str:
     if not changes:
-        return _nothing(old, new)
+        return _nothing(old, new, lang)
     out = []
-    for status, title in (("added", "Added"), ("removed", "Removed"), ("changed", "Changed")):
+    titles: dict[str, Callable[[int], Message]] = {
+        "added": lambda n: msg("Added ({count})", count=n),
+        "removed": lambda n: msg("Removed ({count})", count=n),
+        "changed": lambda n: msg("Changed ({count})", count=n)}
+    for status, title in titles.items():
         group = [r for r in changes if r.status == status]
         if not group:
             continue
-        out.append(f"### {title} ({len(group)})\n")
+        out.append(f"### {title(len(group)).render(lang)}\n")
         for r in group:
             where = r.iri[len(base):] if r.iri.startswith(base) else r.iri
             if status == "changed":
                 out.append(f"- **{r.name}** (`{where}`)")
-                out += [f"  - {_sentence(c)}" for c in r.changes]
+                out += [f"  - {_sentence(c, lang)}" for c in r.changes]
             else:
                 out.append(f"- **{r.name}** (`{where}`)")
         out.append("")

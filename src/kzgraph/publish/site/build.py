@@ -20,6 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from kzgraph.config import Settings
 from kzgraph.formats.writers import write_atomic
+from kzgraph.publish.site.i18n import UI
 from kzgraph.publish.site.model import LABELS, SiteData, document_of, page_dir, page_file
 from kzgraph.publish.site.pages import IndexPages, Renderer
 from kzgraph.publish.site.rdf import RDF_FILES, render_rdf
@@ -137,7 +138,8 @@ class Site:
         return out
 
 
-_UI_LANGUAGES = {"en", "ru"}
+#: the languages the site has its own words in (a page in another is shown in these)
+_UI_LANGUAGES = frozenset(UI)
 
 
 def guide_bodies(settings: Settings) -> dict[tuple[str, str], str]:
