@@ -140,13 +140,6 @@ class LinkReader:
             return None if named is None else Target(*named)
         return self.form(path)
 
-    def form_target(self, key: str) -> str | None:
-        """The ``kind/slug`` of the guide, source, category or perspective page a site path's
-        form names (ignoring every claim), or None."""
-        found = self.form(key)
-        return f"{found.kind}/{found.slug}" if isinstance(found, Target) and \
-            found.kind in ("guide", "source", "category", "perspective") else None
-
     def form(self, path: str) -> Target | Unclear | None:
         """The page a site path (without its leading slash) names by its form alone."""
         first, _, rest = path.partition("/")

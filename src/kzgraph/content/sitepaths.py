@@ -172,7 +172,6 @@ class SitePaths:
         for folder, c in moved.items():
             if folder not in self._entries:
                 self._entries[folder] = ("moved", served_as(c.path), c.kind, c.slug)
-        self._by_target: dict[str, list[str]] | None = None
         self.digest = hashlib.sha256(repr(sorted(self._entries.items())).encode()).hexdigest()
 
     def __bool__(self) -> bool:
@@ -182,26 +181,12 @@ class SitePaths:
         """What a site path (a key of :func:`key_of`) is, if a claim says."""
         return self._entries.get(path) if self._entries else None
 
-    def observed(self, lookup: str, target_of: Callable[[str], str | None]) -> str:
-        """What a part that looked ``lookup`` up saw of these paths, as text (empty: nothing):
-        for ``@<path>``, the path's entry; for ``<kind>/<slug>``, the entries of every path
-        whose form names that page (``target_of`` gives the ``kind/slug`` a path's form
-        names), so that a part linking by a page's folder path is made again when its
-        page moves, or when another page claims that path."""
-        if not self._entries:
-            return ""
-        if lookup.startswith("@"):
-            entry = self._entries.get(lookup[1:])
-            return "" if entry is None else "|".join(entry)
-        if self._by_target is None:
-            self._by_target = defaultdict(list)
-            for path in sorted(self._entries):
-                target = target_of(path)
-                if target is not None:
-                    self._by_target[target].append(path)
-        paths = self._by_target.get(lookup)
-        return "" if not paths else ";".join(
-            f"{p}={'|'.join(self._entries[p])}" for p in paths)
+    def seen(self, path: str) -> str:
+        """What a link to a site path (a key of :func:`key_of`) saw of the claims, as text
+        (empty: nothing), as a part records it (see :meth:`kzgraph.engine.cache.Cache.relinked`):
+        a part that linked a path is made again when this changes."""
+        entry = self._entries.get(path)
+        return "" if entry is None else "|".join(entry)
 
     def problems(self, folder_owner: Callable[[str], tuple[str, str, str] | None]
                  = lambda path: None) -> list[Problem]:
@@ -227,26 +212,15 @@ class SitePaths:
         return out
 
 
-def seen(paths: SitePaths | None, lookup: str, form: Callable[[str], str | None] | None
-         ) -> str:
-    """What claimed site paths say of a lookup (empty: nothing; see
-    :meth:`SitePaths.observed`)."""
-    return paths.observed(lookup, form or (lambda path: None)) if paths else ""
-
-
 def saw_otherwise(lookup: str, recorded: object, known: dict[str, set[str]],
-                  paths: SitePaths | None, form: Callable[[str], str | None] | None) -> bool:
+                  paths: SitePaths | None) -> bool:
     """Whether a part that recorded ``recorded`` for a lookup (see
     :func:`kzgraph.graph.bodies.resolve`) would see something else now: a page (``kind/slug``)
-    there or not (``known``), or what the claims say of it or of a site path (``@path``)."""
+    there or not (``known``), or what the claims (``paths``) say of a site path (``@path``)."""
     if lookup[0] == "@":
-        return recorded != seen(paths, lookup, form)
+        return recorded != (paths.seen(lookup[1:]) if paths else "")
     kind, _, slug = lookup.partition("/")
-    there = slug in known.get(kind, ())
-    said = seen(paths, lookup, form)
-    if said or isinstance(recorded, str):
-        return recorded != f"{int(there)}|{said}"
-    return there != bool(recorded)
+    return (slug in known.get(kind, ())) != bool(recorded)
 
 
 def page_kind_of(entry: Entry) -> tuple[str, str] | None:

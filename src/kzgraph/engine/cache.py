@@ -16,13 +16,13 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Container, Iterable, Iterator
+from typing import Container, Iterable, Iterator
 
 from kzgraph.engine.cachedirs import fingerprint_of
 from kzgraph.engine.parts import MESSAGE_LANGUAGES, Chunk, Part, read_translation_key
 from kzgraph.engine.snapshot import Snapshot
 from kzgraph.config import Settings
-from kzgraph.content.sitepaths import SitePaths, saw_otherwise, seen
+from kzgraph.content.sitepaths import SitePaths, saw_otherwise
 from kzgraph.content.status import Coverage
 from kzgraph.content.walk import Listing
 from kzgraph.content.walk import stamp as _stamp
@@ -294,23 +294,26 @@ class Cache:
         return out, unwritten
 
     def relinked(self, known: dict[str, set[str]], paths: SitePaths | None = None,
-                 form: Callable[[str], str | None] | None = None,
                  against: SitePaths | None = None, among: set[str] | None = None
                  ) -> set[str]:
         """The parts that looked up a page (to link to it) that has since appeared or gone,
-        or a site path (or a page's folder path) whose claims by ``url``, ``slug`` and
-        ``aliases`` say something else now (``paths``, read with ``form``: see
-        :func:`~kzgraph.engine.served.saw_otherwise`). With ``against``: of ``among``, the
-        parts whose lookups these claims and ``against`` say different things of."""
+        or a site path whose claims by ``url``, ``slug`` and ``aliases`` say something else
+        now (``paths``; see :func:`~kzgraph.content.sitepaths.saw_otherwise`). With
+        ``against``: of ``among``, the parts that linked a site path these claims and
+        ``against`` say different things of."""
         out: set[str] = set()
-        if against is not None and not paths and not against:
+        if against is not None:
+            if not paths and not against:
+                return out
+            for part, target in self.db.execute("SELECT part, target FROM lookups "
+                                                "WHERE target LIKE '@%'"):
+                if part in (among or ()) and (paths.seen(target[1:]) if paths else "") != \
+                        (against.seen(target[1:]) if against else ""):
+                    out.add(part)
             return out
         for part, target, present in self.db.execute("SELECT part, target, present "
                                                       "FROM lookups"):
-            if part not in out and (
-                    saw_otherwise(target, present, known, paths, form) if against is None
-                    else part in (among or ()) and
-                    seen(paths, target, form) != seen(against, target, form)):
+            if part not in out and saw_otherwise(target, present, known, paths):
                 out.add(part)
         return out
 

@@ -81,7 +81,7 @@ class Chunk:
     #: the part's texts per language (``kzgraph status``'s figures, for the dataset description)
     coverage: Coverage = field(default_factory=Coverage)
     #: the pages its links were looked up ("kind/slug"), and whether each was there; the
-    #: site paths looked up ("@path"); with what the claimed site paths said of each
+    #: site paths looked up ("@path"), and what the claimed site paths said of each
     #: (see :attr:`kzgraph.graph.mapping.Mapped.lookups`)
     lookups: dict[str, bool | str] = field(default_factory=dict)
     #: the paths its pages claim by ``url``, ``slug`` and ``aliases`` (``Claim.row`` tuples)

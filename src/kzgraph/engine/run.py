@@ -53,7 +53,7 @@ from kzgraph.engine.parts import (
     make_texts,
     plan_paths,
 )
-from kzgraph.engine.served import folder_owner, form_of
+from kzgraph.engine.served import folder_owner
 from kzgraph.engine.snapshot import Snapshot
 from kzgraph.check.shacl import Index
 from kzgraph.config import Settings
@@ -386,8 +386,8 @@ class Run:
         self.cache.settle_context(context_digest(known))
         # the site paths claimed by url, slug and aliases, as the parts the cache holds
         # claim them: the parts are made with these, and settled below
-        paths, form = self.cache.site_paths(), form_of(self.settings)
-        relinked = set() if kept_known else self.cache.relinked(known, paths, form)
+        paths = self.cache.site_paths()
+        relinked = set() if kept_known else self.cache.relinked(known, paths)
         stale, unwritten = self.cache.stale(parts, self.formats,
                                             {p.key for p in changed} | relinked)
         # a part's texts are made again, too, when its piece in a format wanted lies in no
@@ -439,9 +439,9 @@ class Run:
         # again with these (see kzgraph.engine.served)
         claimed = self.cache.site_paths()
         if claimed.digest != paths.digest or not self.cache.settled_paths(claimed.digest):
-            again = self.cache.relinked(known, claimed, form)
+            again = self.cache.relinked(known, claimed)
             if claimed.digest != paths.digest:
-                again |= self.cache.relinked(known, claimed, form, against=paths,
+                again |= self.cache.relinked(known, claimed, against=paths,
                                              among={p.key for p in unwritten})
             redo = [by_key[key] for key in sorted(again) if key in by_key]
             total += sum(len(p.names) for p in redo)

@@ -3,12 +3,13 @@
 Which page a link such as ``/kz/feminita-org/`` names is known only once the page claiming
 that path is read, and a part is made without reading the others. So each part is made with
 the claims as the cache holds them when the run starts (none in a cold build), and reports its
-own claims (the cache's ``served`` table) and what it looked up (``lookups``: each page it
-linked to, with what the claims said of it, and each site path the claims named or it could
-not place). Once the parts are made, the run reads every claim again, and when they differ
-from those the parts were made with (or from those the cache was last settled with: a run
-stopped half-way), makes again the parts that saw something else
-(:meth:`~kzgraph.engine.cache.Cache.relinked`). A page's claims depend on its own files only,
+own claims (the cache's ``served`` table) and what it looked up (``lookups``: every site path
+its links named, with what the claims said of it, usually nothing). Once the parts are made,
+the run reads every claim again, and when they differ from those the parts were made with (or
+from those the cache was last settled with: a run stopped half-way), makes again the parts
+that linked a path the claims now say something else of
+(:meth:`~kzgraph.engine.cache.Cache.relinked`): after an edit of a page's ``slug``, the page
+and the pages linking to its old or new path, nothing else. A page's claims depend on its own files only,
 so one more round settles them. Content without ``url``, ``slug`` or ``aliases`` (nearly all)
 pays one query of an empty table.
 """
@@ -22,14 +23,7 @@ from typing import Callable
 from kzgraph.config import Settings
 from kzgraph.content.countries import language_name
 from kzgraph.content.layout import KINDS, place
-from kzgraph.content.links import LinkReader
 from kzgraph.engine.parts import Part
-
-
-def form_of(settings: Settings) -> Callable[[str], str | None]:
-    """The ``kind/slug`` of the page a site path's form names (as a worker's link reader
-    reads it, claims aside)."""
-    return LinkReader((), is_language=lambda code: language_name(code) is not None).form_target
 
 
 def folder_owner(by_key: dict[str, Part], settings: Settings

@@ -92,15 +92,13 @@ _KIND = {"guide": msg("guide"), "source": msg("source"), "category": msg("catego
 def resolve(mapper: "_Mapper", links: LinkReader, page: Page, link: Link
             ) -> Target | None:
     """A link's target when it is a page that exists; problems reported on the page. What it
-    looked up is recorded (``mapper.lookups``): the page, and the site path when the paths
-    claimed by ``slug``, ``url`` and ``aliases`` named it or could have (a part is made again
-    when what it saw changes: see :meth:`kzgraph.engine.cache.Cache.relinked`)."""
+    looked up is recorded (``mapper.lookups``): the page, and the site path with what the
+    claims by ``slug``, ``url`` and ``aliases`` said of it (a part is made again when what it
+    saw changes: see :meth:`kzgraph.engine.cache.Cache.relinked`)."""
     found = links.read(link.href, site_path(page), content_path(mapper, page))
-    path = links.last_path
-    if path is not None and (links.paths is not None and links.paths.get(path) is not None
-                             or not isinstance(found, Target)
-                             or found.kind in ("list", "scheme", "country")):
-        mapper.lookups["@" + path] = mapper.observed("@" + path)
+    if links.last_path is not None:  # a claim on it later makes the part again
+        mapper.lookups["@" + links.last_path] = mapper.paths.seen(links.last_path) \
+            if mapper.paths else ""
     if found is None:
         return None
     if isinstance(found, Unclear):
@@ -120,9 +118,7 @@ def resolve(mapper: "_Mapper", links: LinkReader, page: Page, link: Link
     if found.kind == "scheme":
         return found
     present = found.slug in mapper.known.get(found.kind, ())
-    lookup = f"{found.kind}/{found.slug}"
-    seen = mapper.observed(lookup)
-    mapper.lookups[lookup] = f"{int(present)}|{seen}" if seen else present
+    mapper.lookups[f"{found.kind}/{found.slug}"] = present
     if not present:
         mapper.problems.append(page.problem(
             msg("The link to '{href}' leads nowhere: there is no {kind} '{slug}' (no "

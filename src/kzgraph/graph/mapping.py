@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -30,7 +30,7 @@ from kzgraph.content.load import Content, Page
 from kzgraph.errors import WARNING, Problem, brief, msg, nearest, suggestion
 from kzgraph.content.hugo import HANDLED, IGNORED, not_published, publication
 from kzgraph.content.sitepaths import SitePaths, claims, own_folder
-from kzgraph.graph.bodies import map_body_links, map_guide, reader
+from kzgraph.graph.bodies import map_body_links, map_guide
 from kzgraph.graph.languages import (TEXT_VALUES, disagreements, join_translations,
                                      map_site_paths)
 from kzgraph.graph.iris import Minter
@@ -212,9 +212,9 @@ class Mapped:
     referenced: frozenset[tuple[str, str]] = frozenset()
     #: the first date after the build date on which what is published changes (ISO text)
     until: str | None = None
-    #: the pages links were looked up ("kind/slug"), and whether each was there (with what
-    #: the claimed site paths said of it, as text, when they said something); the site paths
-    #: looked up ("@path"), and what the claims said of each (see :func:`resolve`)
+    #: the pages links were looked up ("kind/slug"), and whether each was there; the site
+    #: paths looked up ("@path"), and what the claims said of each (see
+    #: :func:`kzgraph.graph.bodies.resolve`)
     lookups: dict[str, bool | str] = field(default_factory=dict)
     #: the paths the pages claim by ``url``, ``slug`` and ``aliases``
     #: (:meth:`kzgraph.content.sitepaths.Claim.row` tuples)
@@ -263,7 +263,6 @@ class _Mapper:
         #: the paths every page claims (by default, those of the pages given: see :meth:`run`)
         self.paths = paths
         self.served: list[tuple] = []
-        self._form: Callable[[str], str | None] | None = None
         self.reference = self.quads[self.mint.reference_graph()]
         self._referenced: set[tuple[str, str]] = set()
         self.build_date = settings.build_date or dt.date.today()
@@ -318,15 +317,6 @@ class _Mapper:
         disagreements(self, self._data)
         return Mapped(dict(self.quads), self.origins, self.problems, self.mint,
                       frozenset(self._referenced), self.until, self.lookups, self.served)
-
-    def observed(self, lookup: str) -> str:
-        """What the claimed site paths say of a lookup (see
-        :meth:`~kzgraph.content.sitepaths.SitePaths.observed`), as text; empty: nothing."""
-        if not self.paths:
-            return ""
-        if self._form is None:
-            self._form = reader(self).form_target
-        return self.paths.observed(lookup, self._form)
 
     def _scheme(self, kind: str) -> None:
         self._reference_node("scheme", kind)
