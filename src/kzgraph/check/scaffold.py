@@ -15,6 +15,7 @@ import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from rdflib import Literal
 
@@ -122,9 +123,10 @@ def _comment(text: str) -> list[str]:
 
 
 def _front(kind: str, lang: str, default: bool, slugs: dict[str, list[str]],
-           today: str) -> str:
+           today: str, taxonomies: Iterable[str] = ()) -> str:
     """The front matter of a new page in ``lang``, its comments in that language when kzgraph
-    speaks it (else in English)."""
+    speaks it (else in English); ``taxonomies``: the keys the Hugo site declares as
+    taxonomies (each language lists its own terms)."""
     words = lang.split("-", 1)[0] if lang.split("-", 1)[0] in MESSAGE_LANGUAGES else "en"
     required = required_keys()[kind]
     none_yet = msg("(none yet)").render(words)
@@ -143,6 +145,11 @@ def _front(kind: str, lang: str, default: bool, slugs: dict[str, list[str]],
         value = today if key in ("created", "date") else EMPTY.get(spec.value, '""')
         lines.append(f"{key}: {value}" if key in required or key in ("created", "date")
                      else f"# {key}: {value}")
+    for key in sorted(set(taxonomies) - set(KEYS)):
+        lines += _comment(msg("{key} (optional): {meaning}.", key=key, meaning=msg(
+            "terms of the site's taxonomy '{key}', each with a page of its own at "
+            "/{key}/<term>/", key=key)).render(words))
+        lines.append(f"# {key}: []")
     if not default:
         shared = [k for k in SHARED if k in KEYS and kind in KEYS[k].kinds]
         lines += _comment(msg("{keys}: given once, in the default language's file.",
@@ -154,7 +161,8 @@ def _front(kind: str, lang: str, default: bool, slugs: dict[str, list[str]],
 
 def scaffold(content: Path, kind: str, slug: str, languages: list[str], default_language: str,
              today: dt.date | None = None,
-             language_dirs: dict[str, str] | None = None) -> list[NewPage]:
+             language_dirs: dict[str, str] | None = None,
+             taxonomies: Iterable[str] = ()) -> list[NewPage]:
     """The files of a new page of ``kind`` named ``slug`` in the default language and each of
     ``languages``; ScaffoldError for a bad kind, slug or language, or an existing page."""
     if kind not in FOLDERS:
@@ -184,8 +192,8 @@ def scaffold(content: Path, kind: str, slug: str, languages: list[str], default_
             return content / dirs[lang] / FOLDERS[kind] / slug / "index.md"
         return folder / ("index.md" if lang == default_language else f"index.{lang}.md")
 
-    pages = [NewPage(path(lang), _front(kind, lang, lang == default_language, slugs, day))
-             for lang in langs]
+    pages = [NewPage(path(lang), _front(kind, lang, lang == default_language, slugs, day,
+                                        taxonomies)) for lang in langs]
     taken = [p.path for p in pages if p.path.exists() or p.path.parent.exists()]
     if taken:
         raise ScaffoldError(f"{taken[0].parent} exists already: choose another slug.")

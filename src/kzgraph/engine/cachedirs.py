@@ -35,9 +35,9 @@ _CODE = ("content", "formats", "graph", "check", "engine", "vocab.py", "errors.p
 
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
-    """A digest of kzgraph's code, shapes, ontology and context, and of the versions of the
-    libraries and Python (read from their metadata: importing rdflib to ask would cost
-    ``kzgraph query`` a tenth of a second)."""
+    """A digest of kzgraph's code, shapes, ontology, context and vendored country table (the
+    countries' Wikidata items), and of the versions of the libraries and Python (read from
+    their metadata: importing rdflib to ask would cost ``kzgraph query`` a tenth of a second)."""
     from importlib.metadata import version
 
     from kzgraph.resources import context_file, ontology_file, shapes_file
@@ -49,8 +49,10 @@ def _code_fingerprint() -> str:
     code = sorted(path for name in _CODE
                   for path in ([package / name] if name.endswith(".py")
                                else (package / name).rglob("*.py")))
-    for path in [*code, ontology_file(), shapes_file(),
-                 context_file()]:
+    # the table is read from its path, not imported: importing content.countries costs
+    # 'kzgraph query' pycountry's start (the same file as content.countries.WIKIDATA_TABLE)
+    for path in [*code, ontology_file(), shapes_file(), context_file(),
+                 package / "content" / "wikidata" / "countries.tsv"]:
         h.update(path.read_bytes())
     return h.hexdigest()
 
@@ -61,7 +63,8 @@ def fingerprint_of(settings: Settings) -> str:
     return hashlib.sha256(
         f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
         f"{settings.content.resolve()}|{settings.drafts}|{settings.site_bases}|"
-        f"{sorted((settings.language_dirs or {}).items())}".encode()).hexdigest()
+        f"{sorted((settings.language_dirs or {}).items())}|{settings.taxonomies}|"
+        f"{settings.path_to_lower}|{settings.remove_path_accents}".encode()).hexdigest()
 
 
 def default_cache_dir(settings: Settings) -> Path:

@@ -51,6 +51,15 @@ class Minter:
         slug = "-".join(re.findall(r"[^\W_]+", name.casefold()))
         return URIRef(f"{self.base}people/{slug}")
 
+    def taxonomy(self, plural: str) -> URIRef:
+        """A Hugo taxonomy (its terms' concept scheme), where Hugo lists its terms."""
+        return URIRef(f"{self.base}{plural}/")
+
+    def term(self, plural: str, path: str) -> URIRef:
+        """A term of a Hugo taxonomy, where Hugo publishes its page (``path``:
+        :func:`kzgraph.content.taxonomies.term_path`)."""
+        return URIRef(f"{self.base}{plural}/{path}/")
+
     def collection(self, slug: str) -> URIRef:
         """What a section page (``_index.md``) describes: the concept scheme of categories or
         perspectives, the collection of sources or guides, or (``home``) the site."""

@@ -35,6 +35,7 @@ from kzgraph.graph.languages import (TEXT_VALUES, disagreements, join_translatio
                                      map_site_paths)
 from kzgraph.graph.iris import Minter
 from kzgraph.graph.reference import Triple, reference_triples
+from kzgraph.graph.taxonomy import map_terms
 from kzgraph.graph.terms import _date, _integer, _literal, text_literal
 from kzgraph.vocab import DCTERMS, FOAF, KZ, OWL, RDF, SCHEMA, SKOS, WIKIDATA
 
@@ -257,6 +258,8 @@ class _Mapper:
                 known[page.kind].add(page.slug)
             known.update(schema_types(content.pages))
         self.known = known
+        #: the Hugo taxonomies the site declares, besides the keys kzgraph reads itself
+        self.taxonomies = frozenset(settings.taxonomies) - set(KEYS)
         #: the pages links were looked up ("kind/slug") and whether each was there: the part
         #: is made again when one appears or goes (see :mod:`kzgraph.engine.cache`)
         self.lookups: dict[str, bool | str] = {}
@@ -343,9 +346,13 @@ class _Mapper:
         for key, fld in page.fields.items():
             if key in IGNORED or key in HANDLED:
                 continue  # Hugo's own: read below, or steering only Hugo (docs/model.md)
+            if key not in KEYS and key.lower() in self.taxonomies:
+                map_terms(self, page, subject, graph, key, fld)
+                continue
             spec = KEYS.get(key)
             if spec is None or page.kind not in spec.kinds:
-                keys = [k for k, s in KEYS.items() if page.kind in s.kinds]
+                keys = [k for k, s in KEYS.items() if page.kind in s.kinds] + \
+                    sorted(self.taxonomies)
                 self.problems.append(page.problem(
                     msg("kzgraph does not know the key '{key}' on a {kind} page, so its value "
                         "would be lost. Use one of: {allowed}.", key=key, kind=KIND[page.kind],

