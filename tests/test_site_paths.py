@@ -19,7 +19,8 @@ from rdflib import URIRef
 
 from kzgraph.config import Settings, with_hugo_site
 from kzgraph.content.hugo import publication
-from kzgraph.content.sitepaths import claims, hugo_segment, own_folder
+from kzgraph.content.sitepaths import claims, own_folder
+from kzgraph.content.taxonomies import term_path
 from kzgraph.engine.pipeline import build, check, load_and_map
 from kzgraph.errors import WARNING
 from kzgraph.vocab import DCTERMS
@@ -127,9 +128,9 @@ def _hugo_build(site: Path, out: Path) -> dict[str, str]:
     return written
 
 
-def test_hugo_segment_makes_a_slug_a_path_as_hugo_does():
-    assert hugo_segment("Big Slug") == "big-slug"
-    assert hugo_segment("A & b  Ёлка.kz_x") == "a-b-ёлка.kz_x"
+def test_a_slug_is_made_a_path_as_hugo_makes_a_term_one():
+    assert term_path("Big Slug") == "big-slug"
+    assert term_path("A & b  Ёлка.kz_x") == "a-b-ёлка.kz_x"
 
 
 def test_kzgraph_finds_the_paths_hugo_serves_each_page_at(site, tmp_path):
@@ -145,7 +146,7 @@ def test_kzgraph_finds_the_paths_hugo_serves_each_page_at(site, tmp_path):
         "sources/onlyru/index.ru.md": "slug: solo",
     }
     odd = [" -lead", "a%20b%zz", "tab\\tand--dash", "Zakon.KZ", "x+y~z@w#v", "Ünï Çödé",
-           "a__b..c", "trailing- ", "日本 語"]
+           "a__b..c", "trailing- ", "日本 語", "a - b"]
     for n, slug in enumerate(odd):
         extra[f"sources/odd{n}/index.md"] = f'slug: "{slug}"'
     
@@ -181,7 +182,7 @@ def test_kzgraph_finds_the_paths_hugo_serves_each_page_at(site, tmp_path):
     assert ours["KZ/Ru-Url"] == "page ru:sources/urled/index.ru.md"
     assert ours["up"] == "alias kz/no-slash" and ours["kz/rel"] == "alias kz/no-slash"
     assert "sources/feminita" not in ours and "ru/sources/feminita" not in ours
-    assert [ours.get("sources/" + hugo_segment(slug.replace("\\t", "\t"))) for slug in odd] \
+    assert [ours.get("sources/" + term_path(slug.replace("\\t", "\t"))) for slug in odd] \
         == [f"page en:sources/odd{n}/index.md" for n in range(len(odd))]
 
 

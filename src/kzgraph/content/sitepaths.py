@@ -6,7 +6,8 @@ Hugo (0.111, checked by ``tests/test_site_paths.py`` against the real binary) se
 - with ``url: /kz/feminita-org/``: exactly there, whatever the file's language (no language
   prefix is added), case and all;
 - else with ``slug: Foo Bar``: at ``/[<lang>/]<folder>/foo-bar/``, the slug made a path segment
-  as Hugo makes one (:func:`hugo_segment`: lower case, spaces to hyphens, other signs dropped);
+  as Hugo makes a taxonomy term one (:func:`~kzgraph.content.taxonomies.term_path`: lower
+  case, spaces to hyphens, other signs dropped);
   ``slug`` on a section page (``_index.md``) is ignored;
 - else at its folder path, ``/[<lang>/]<folder>/<name>/`` (the language prefix for any language
   but the default one).
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -31,32 +31,8 @@ from typing import Callable, Iterable
 from kzgraph.content.hugo import site_paths
 from kzgraph.content.layout import FOLDERS, place
 from kzgraph.content.load import Page
+from kzgraph.content.taxonomies import term_path
 from kzgraph.errors import Problem, msg
-
-#: the signs Hugo keeps in a path segment besides letters, digits and marks
-_KEPT = set("./\\_#+~-@")
-
-
-def hugo_segment(text: str) -> str:
-    """A ``slug`` as Hugo makes it a path segment (its ``MakePathSanitized``): letters, digits,
-    marks and ``. / \\ _ # + ~ - @`` kept, a run of spaces and hyphens one hyphen (none at the
-    start), anything else dropped, then lower case."""
-    out: list[str] = []
-    hyphen = False
-    for i, c in enumerate(text):
-        category = unicodedata.category(c)
-        kept = c in _KEPT or category[0] in "LM" or category == "Nd" or (
-            c == "%" and i + 2 < len(text)
-            and all(x in "0123456789abcdefABCDEF" for x in text[i + 1:i + 3]))
-        if kept:
-            if hyphen and out and out[-1] != "-":
-                out.append("-")
-            hyphen = False
-            out.append(c)
-        elif out and (c == "-" or c.isspace()):
-            hyphen = True
-    return "".join(out).lower()
-
 
 def key_of(path: str) -> str:
     """A site path as looked up: no leading or trailing slash (``/sources/foo/`` and
@@ -128,7 +104,7 @@ def claims(page: Page, default_language: str,
         out.append(Claim(served, page.kind, page.slug, page.rel, "url", url[0][1], folder))
     elif slug is not None and page.kind != "collection" and isinstance(slug.value, str) \
             and slug.value.strip() and "/" not in slug.value:
-        served = posixpath.join(posixpath.dirname(folder), hugo_segment(slug.value))
+        served = posixpath.join(posixpath.dirname(folder), term_path(slug.value))
         out.append(Claim(served, page.kind, page.slug, page.rel, "slug", slug.line, folder))
     for key, path, line in paths:
         if key == "aliases":  # Hugo's path.Join: '..' and '.' resolved, slashes made one
