@@ -133,12 +133,18 @@ def test_a_slug_is_made_a_path_as_hugo_makes_a_term_one():
     assert term_path("A & b  Ёлка.kz_x") == "a-b-ёлка.kz_x"
 
 
-def test_kzgraph_finds_the_paths_hugo_serves_each_page_at(site, tmp_path):
+@pytest.mark.parametrize("setting", ["", "disablePathToLower = true\nremovePathAccents = true\n"],
+                         ids=["as-usual", "case-and-accents-kept-and-removed"])
+def test_kzgraph_finds_the_paths_hugo_serves_each_page_at(site, tmp_path, setting):
     """Every path the real hugo writes for a page or an alias, and only those, as kzgraph
-    reads the front matter: slug (per language file, made a segment as Hugo makes it), url
-    (as written, no language prefix), aliases (absolute as written, relative to the folder of
-    the page's path); the folder path of a page with a slug or url holds nothing."""
+    reads the front matter: slug (per language file, made a segment as Hugo makes one, with the
+    site's disablePathToLower and removePathAccents), url (as written, no language prefix),
+    aliases (absolute as written, relative to the folder of the page's path); the folder path
+    of a page with a slug or url holds nothing."""
+    config = site / "hugo.toml"
+    config.write_text(setting + config.read_text(encoding="utf-8"), encoding="utf-8")
     extra = {
+        "sources/Upper/index.md": "",
         "sources/cased/index.md": 'slug: "A & b  Ёлка.kz_x"\naliases: [/Old/Case/]',
         "sources/urled/index.md": "url: kz/no-slash/\naliases: [rel/, ../up/]",
         "sources/urled/index.ru.md": "url: /KZ/Ru-Url/",
@@ -164,13 +170,12 @@ def test_kzgraph_finds_the_paths_hugo_serves_each_page_at(site, tmp_path):
             str(p.message)] == [("content/categories/_index.md", "slug", WARNING)]
     ours: dict[str, str] = {}
     served: dict[str, str] = {}
-    default = settings.default_language
     for page in result.content.pages:
         assert publication(page, dt.date.today()).published
         name = f"{page.lang}:{page.rel.split('/', 1)[1]}"
-        found = claims(page, default, settings.language_dirs)
+        found = claims(page, settings)
         at = [c.path for c in found if c.key != "aliases"]
-        served[page.rel] = at[0] if at else own_folder(page, default, settings.language_dirs)
+        served[page.rel] = at[0] if at else own_folder(page, settings)
         ours[served[page.rel]] = "page " + name
         for c in found:
             if c.key == "aliases":
@@ -178,11 +183,14 @@ def test_kzgraph_finds_the_paths_hugo_serves_each_page_at(site, tmp_path):
     # (Hugo also writes the sections' list pages and the home pages, which have no file)
     pages = {k: v for k, v in theirs.items() if "_index" not in v and k not in ("en",)}
     assert pages == {k: v for k, v in ours.items() if "_index" not in v}
-    assert ours["sources/a-b-ёлка.kz_x"] == "page en:sources/cased/index.md"
+    cased = "sources/A-b-Елка.kz_x" if setting else "sources/a-b-ёлка.kz_x"
+    assert ours[cased] == "page en:sources/cased/index.md"
+    assert ("sources/Upper" if setting else "sources/upper") in ours
     assert ours["KZ/Ru-Url"] == "page ru:sources/urled/index.ru.md"
     assert ours["up"] == "alias kz/no-slash" and ours["kz/rel"] == "alias kz/no-slash"
     assert "sources/feminita" not in ours and "ru/sources/feminita" not in ours
-    assert [ours.get("sources/" + term_path(slug.replace("\\t", "\t"))) for slug in odd] \
+    assert [ours.get("sources/" + term_path(slug.replace("\\t", "\t"), lower=not setting,
+                                            remove_accents=bool(setting))) for slug in odd] \
         == [f"page en:sources/odd{n}/index.md" for n in range(len(odd))]
 
 

@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from kzgraph.config import Settings
 from kzgraph.content.hugo import site_paths
 from kzgraph.content.layout import FOLDERS, place
 from kzgraph.content.load import Page
@@ -69,32 +70,37 @@ def served_as(path: str) -> str:
     return "/" + path + ("" if path.endswith(".html") else "/") if path else "/"
 
 
-def folder_path(kind: str, name: str, lang: str, default_language: str) -> str:
+def segment(text: str, settings: Settings) -> str:
+    """A folder's name or a ``slug`` made a path segment as Hugo makes one (``urlize``, with the
+    site's ``disablePathToLower`` and ``removePathAccents``)."""
+    return term_path(text, lower=settings.path_to_lower,
+                     remove_accents=settings.remove_path_accents)
+
+
+def folder_path(kind: str, name: str, lang: str, settings: Settings) -> str:
     """The path Hugo serves a page file at by default (a key of :func:`key_of`)."""
-    prefix = "" if lang == default_language else f"{lang}/"
+    prefix = "" if lang == settings.default_language else f"{lang}/"
     if kind == "collection":
         return prefix.rstrip("/") if name == "home" else prefix + FOLDERS[name]
-    return f"{prefix}{FOLDERS[kind]}/{name.lower()}"
+    return f"{prefix}{FOLDERS[kind]}/{segment(name, settings)}"
 
 
-def own_folder(page: Page, default_language: str,
-               language_dirs: dict[str, str] | None = None) -> str:
+def own_folder(page: Page, settings: Settings) -> str:
     """The folder path of a page file (a key of :func:`key_of`): its own folder's or file's
     name, not the resource's slug (which a translation joined by ``translationKey`` takes
     from its default-language page)."""
-    where = place(page.rel.split("/")[1:], language_dirs)
+    where = place(page.rel.split("/")[1:], settings.language_dirs)
     name = where[1] if isinstance(where, tuple) else page.slug
-    return folder_path(page.kind, name, page.lang, default_language)
+    return folder_path(page.kind, name, page.lang, settings)
 
 
-def claims(page: Page, default_language: str,
-           language_dirs: dict[str, str] | None = None) -> list[Claim]:
+def claims(page: Page, settings: Settings) -> list[Claim]:
     """The paths a published page file claims by ``url``, ``slug`` and ``aliases`` (none for a
     file without them). ``page.slug`` is the resource's (a translation joined by
     ``translationKey`` has its default-language page's); the folder path is the file's own."""
     if not ("url" in page.fields or "slug" in page.fields or "aliases" in page.fields):
         return []
-    folder = own_folder(page, default_language, language_dirs)
+    folder = own_folder(page, settings)
     paths, _ = site_paths(page)
     served, out = folder, []
     url = [(path, line) for key, path, line in paths if key == "url"]
@@ -104,7 +110,7 @@ def claims(page: Page, default_language: str,
         out.append(Claim(served, page.kind, page.slug, page.rel, "url", url[0][1], folder))
     elif slug is not None and page.kind != "collection" and isinstance(slug.value, str) \
             and slug.value.strip() and "/" not in slug.value:
-        served = posixpath.join(posixpath.dirname(folder), term_path(slug.value))
+        served = posixpath.join(posixpath.dirname(folder), segment(slug.value, settings))
         out.append(Claim(served, page.kind, page.slug, page.rel, "slug", slug.line, folder))
     for key, path, line in paths:
         if key == "aliases":  # Hugo's path.Join: '..' and '.' resolved, slashes made one

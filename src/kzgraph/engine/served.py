@@ -23,6 +23,7 @@ from typing import Callable
 from kzgraph.config import Settings
 from kzgraph.content.countries import language_name
 from kzgraph.content.layout import KINDS, place
+from kzgraph.content.sitepaths import segment
 from kzgraph.engine.parts import Part
 
 
@@ -45,7 +46,7 @@ def folder_owner(by_key: dict[str, Part], settings: Settings
         for name in part.names if part is not None else ():
             where = place(os.path.relpath(name, root).split(os.sep), dirs)
             if isinstance(where, tuple) and (where[2] or default) == lang and \
-                    where[1].lower() == segments[1]:
+                    segment(where[1], settings) == segments[1]:
                 return where[0], where[1], os.path.relpath(name, root.parent)
         return None
 

@@ -87,7 +87,7 @@ def map_site_paths(mapper: "_Mapper", page: Page, subject: URIRef, graph: list) 
         mapper.problems.append(page.problem(
             msg("Hugo ignores 'slug' on a section page: it is served at its folder's path. "
                 "Use 'url' to serve it elsewhere."), key="slug", severity=WARNING))
-    for claim in claims(page, mapper.settings.default_language, mapper.settings.language_dirs):
+    for claim in claims(page, mapper.settings):
         mapper.served.append(claim.row())
         predicate = KZ.alias if claim.key == "aliases" else KZ.sitePath
         mapper.emit(graph, (subject, predicate, Literal(claim.shown)), page, claim.key,

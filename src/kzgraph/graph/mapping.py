@@ -292,15 +292,14 @@ class _Mapper:
         guides: dict[str, list[Page]] = defaultdict(list)
         join_translations(self.content.pages, self.settings.default_language)
         if self.paths is None:
-            default, dirs = self.settings.default_language, self.settings.language_dirs
             published = [page for page in self.content.pages
                          if publication(page, self.build_date, self.settings.drafts).published]
             self.paths = SitePaths(c.row() for page in published
-                                   for c in claims(page, default, dirs))
+                                   for c in claims(page, self.settings))
             # the whole content at once: two pages claiming one path are said here (the
             # build engine says them once its parts are made)
             if self.paths:  # (a draft's folder path too: they collide once it is published)
-                owners = {own_folder(page, default, dirs): (page.kind, page.slug, page.rel)
+                owners = {own_folder(page, self.settings): (page.kind, page.slug, page.rel)
                           for page in self.content.pages}
                 self.problems.extend(self.paths.problems(owners.get))
         for page in sorted(self.content.pages, key=lambda p: (p.kind, p.slug, p.lang, p.rel)):
