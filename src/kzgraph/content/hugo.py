@@ -110,9 +110,10 @@ def not_published(page: Page, how: Publication) -> Problem:
 
 
 def site_paths(page: Page) -> tuple[list[tuple[str, str, int]], list[Problem]]:
-    """The path Hugo serves the page at instead of its own (``url``), and the old paths that
-    redirect to it (``aliases``), as (key, path, line); problems for values that are not
-    paths."""
+    """The path Hugo serves the page at instead of its own (``url``, made absolute), and the
+    old paths that redirect to it (``aliases``, as written: a relative one is relative to the
+    folder of the path the page is served at, see :mod:`kzgraph.content.sitepaths`), as (key,
+    path, line); problems for values that are not paths."""
     paths: list[tuple[str, str, int]] = []
     problems: list[Problem] = []
     for key in ("url", "aliases"):
@@ -130,7 +131,8 @@ def site_paths(page: Page) -> tuple[list[tuple[str, str, int]], list[Problem]]:
                     msg("Each entry of '{key}' must be a path on the site, such as "
                         "'/old/path/'; {value} is not.", key=key, value=repr(value)), key=key))
                 continue
-            paths.append((key, value if value.startswith("/") else "/" + value, fld.line))
+            paths.append((key, value if value.startswith("/") or key == "aliases"
+                           else "/" + value, fld.line))
     slug = page.fields.get("slug")
     if slug is not None and (not isinstance(slug.value, str) or "/" in slug.value
                              or not slug.value.strip()):

@@ -10,7 +10,10 @@ Editors link the way Hugo lets them, and every way names the same page:
 - an absolute address under the configured base IRI or the Hugo site's ``baseURL``;
 - a ``{{< ref >}}`` / ``{{< relref >}}`` shortcode naming a content file or folder
   (``sources/feminita``, ``/sources/feminita/index.ru.md``), which
-  :func:`kzgraph.content.guidebody.refs_as_links` turned into a ``hugo-ref:`` address.
+  :func:`kzgraph.content.guidebody.refs_as_links` turned into a ``hugo-ref:`` address;
+- a path a page's ``slug``, ``url`` or ``aliases`` gives it (:mod:`kzgraph.content.sitepaths`):
+  looked up before the path's form is read, as another page's claim on a folder path wins
+  over the folder on Hugo's site too.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from kzgraph.content.guidebody import REF_SCHEME
 from kzgraph.content.layout import KINDS
+from kzgraph.content.sitepaths import SitePaths, key_of, page_kind_of
 from kzgraph.errors import Message, msg
 
 #: a path on the site (no leading slash) -> the kind of page; the published IRI's form first
@@ -71,16 +75,25 @@ class LinkReader:
     """
 
     def __init__(self, bases: tuple[str, ...],
-                 is_language: Callable[[str], bool] = lambda code: False) -> None:
+                 is_language: Callable[[str], bool] = lambda code: False,
+                 paths: SitePaths | None = None) -> None:
         self.bases = tuple(sorted({b if b.endswith("/") else b + "/" for b in bases},
                                   key=len, reverse=True))
         self.is_language = is_language
+        self.paths = paths if paths else None
+        #: of the last :meth:`read`: the site path looked up (a key of
+        #: :func:`~kzgraph.content.sitepaths.key_of`; None when the link named none), and,
+        #: when it is a page's folder path its ``slug`` or ``url`` took it away from, the path
+        #: the page is served at now
+        self.last_path: str | None = None
+        self.last_moved: str | None = None
 
     def read(self, href: str, page_path: str, content_path: str
              ) -> Target | Unclear | None:
         """Where ``href`` points. ``page_path`` is the linking page's own site path
         (``/guides/kazakhstan/``), ``content_path`` its file's path in the content folder
         (``guides/kazakhstan/index.ru.md``). None: outside the site, or within the page."""
+        self.last_path = self.last_moved = None
         if href[:1] == "/" and href[1:2] != "/" and not _SPECIAL.search(href):
             return self._site_path(href[1:])  # the usual case: a plain path on the site
         href = href.strip()
@@ -118,6 +131,17 @@ class LinkReader:
         return None
 
     def _site_path(self, path: str) -> Target | Unclear | None:
+        self.last_path = key = key_of(path)
+        entry = self.paths.get(key) if self.paths is not None else None
+        if entry is not None:
+            named = page_kind_of(entry)
+            if entry[0] == "moved":
+                self.last_moved = entry[1]
+            return None if named is None else Target(*named)
+        return self.form(path)
+
+    def form(self, path: str) -> Target | Unclear | None:
+        """The page a site path (without its leading slash) names by its form alone."""
         first, _, rest = path.partition("/")
         if first and rest and first not in KINDS and self.is_language(first):
             path = rest

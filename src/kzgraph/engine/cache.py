@@ -22,6 +22,7 @@ from kzgraph.engine.cachedirs import fingerprint_of
 from kzgraph.engine.parts import MESSAGE_LANGUAGES, Chunk, Part, read_translation_key
 from kzgraph.engine.snapshot import Snapshot
 from kzgraph.config import Settings
+from kzgraph.content.sitepaths import SitePaths, saw_otherwise
 from kzgraph.content.status import Coverage
 from kzgraph.content.walk import Listing
 from kzgraph.content.walk import stamp as _stamp
@@ -206,6 +207,9 @@ class Cache:
             CREATE INDEX IF NOT EXISTS deferred_part ON deferred(part);
             CREATE TABLE IF NOT EXISTS lookups(part TEXT, target TEXT, present INTEGER);
             CREATE INDEX IF NOT EXISTS lookups_part ON lookups(part);
+            CREATE TABLE IF NOT EXISTS served(part TEXT, path TEXT, kind TEXT, slug TEXT,
+                rel TEXT, key TEXT, line INTEGER, folder TEXT);
+            CREATE INDEX IF NOT EXISTS served_part ON served(part);
             CREATE TABLE IF NOT EXISTS summaries(bucket INTEGER PRIMARY KEY, members TEXT,
                 data BLOB);
             CREATE TABLE IF NOT EXISTS outputs(file TEXT PRIMARY KEY, fmt TEXT,
@@ -289,16 +293,42 @@ class Cache:
                 unwritten.append(part)
         return out, unwritten
 
-    def relinked(self, known: dict[str, set[str]]) -> set[str]:
-        """The parts that looked up a page (to link to it) that has since appeared or gone."""
-        out = set()
+    def relinked(self, known: dict[str, set[str]], paths: SitePaths | None = None,
+                 against: SitePaths | None = None, among: set[str] | None = None
+                 ) -> set[str]:
+        """The parts that looked up a page (to link to it) that has since appeared or gone,
+        or a site path whose claims by ``url``, ``slug`` and ``aliases`` say something else
+        now (``paths``; see :func:`~kzgraph.content.sitepaths.saw_otherwise`). With
+        ``against``: of ``among``, the parts that linked a site path these claims and
+        ``against`` say different things of."""
+        out: set[str] = set()
+        if against is not None:
+            if not paths and not against:
+                return out
+            for part, target in self.db.execute("SELECT part, target FROM lookups "
+                                                "WHERE target LIKE '@%'"):
+                if part in (among or ()) and (paths.seen(target[1:]) if paths else "") != \
+                        (against.seen(target[1:]) if against else ""):
+                    out.add(part)
+            return out
         for part, target, present in self.db.execute("SELECT part, target, present "
                                                       "FROM lookups"):
-            if part not in out:
-                kind, _, slug = target.partition("/")
-                if (slug in known.get(kind, ())) != bool(present):
-                    out.add(part)
+            if part not in out and saw_otherwise(target, present, known, paths):
+                out.add(part)
         return out
+
+    def settled_paths(self, digest: str, settle: bool = False) -> bool:
+        """Whether every part was last made again for the claimed site paths of ``digest``
+        (with ``settle``: record that it was)."""
+        if settle:
+            self._set_meta("sitepaths", digest)
+        return self._meta("sitepaths") == digest
+
+    def site_paths(self) -> SitePaths:
+        """The paths the parts as the cache holds them claim (by ``url``, ``slug``,
+        ``aliases``)."""
+        return SitePaths(self.db.execute("SELECT path, kind, slug, rel, key, line, folder "
+                                         "FROM served"))
 
     def settle_context(self, digest: str) -> None:
         """What every part depends on besides its files and its links (the categories and
@@ -308,10 +338,11 @@ class Cache:
         old one that the next run would keep."""
         if self._meta("known") == digest:
             return
-        for table in ("parts", "types", "deferred", "lookups", "files"):
+        for table in ("parts", "types", "deferred", "lookups", "files", "served"):
             self.db.execute(f"DELETE FROM {table}")
         self._files, self._kept, self._snapshot = {}, {}, None
         self._set_meta("known", digest)
+        self.settled_paths(SitePaths().digest, settle=True)  # no part: none saw any claim
 
     def changed(self, parts: list[Part], stamps: dict[str, str]) -> list[Part]:
         """The parts whose files are not those the cache keeps for them, with the stamps they
@@ -336,11 +367,12 @@ class Cache:
                  marshal.dumps(c.reference)),
                 [(c.key, subject, cls) for subject, cls in c.types],
                 [(c.key, *d) for d in c.deferred],
-                [(c.key, target, present) for target, present in sorted(c.lookups.items())])
+                [(c.key, target, present) for target, present in sorted(c.lookups.items())],
+                [(c.key, *claim) for claim in c.served])
 
     def _forget(self, keys: list[str]) -> None:
-        for table, column in (("parts", "key"), ("types", "part"),
-                              ("deferred", "part"), ("lookups", "part")):
+        for table, column in (("parts", "key"), ("types", "part"), ("deferred", "part"),
+                              ("lookups", "part"), ("served", "part")):
             self.db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(k,) for k in keys])
 
     def put(self, rows: list[tuple], parts: dict[str, Part], stamps: dict[str, str]
@@ -366,6 +398,8 @@ class Cache:
                             [x for r in rows for x in r[2]])
         self.db.executemany("INSERT INTO lookups VALUES (?, ?, ?)",
                             [x for r in rows for x in r[3]])
+        self.db.executemany("INSERT INTO served VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            [x for r in rows for x in r[4]])
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
                             [(name, stamps[name], r[0][0]) for r in rows
                              for name in parts[r[0][0]].names])

@@ -22,6 +22,7 @@ from kzgraph.check.shacl import Index, Result
 from kzgraph.config import Settings
 from kzgraph.content.layout import place
 from kzgraph.content.load import Content, find_file_names, load_files
+from kzgraph.content.sitepaths import SitePaths
 from kzgraph.content.walk import Listing
 from kzgraph.content.status import Coverage
 from kzgraph.errors import Problem
@@ -79,8 +80,12 @@ class Chunk:
     until: str | None = None
     #: the part's texts per language (``kzgraph status``'s figures, for the dataset description)
     coverage: Coverage = field(default_factory=Coverage)
-    #: the pages its links were looked up ("kind/slug"), and whether each was there
-    lookups: dict[str, bool] = field(default_factory=dict)
+    #: the pages its links were looked up ("kind/slug"), and whether each was there; the
+    #: site paths looked up ("@path"), and what the claimed site paths said of each
+    #: (see :attr:`kzgraph.graph.mapping.Mapped.lookups`)
+    lookups: dict[str, bool | str] = field(default_factory=dict)
+    #: the paths its pages claim by ``url``, ``slug`` and ``aliases`` (``Claim.row`` tuples)
+    served: list[tuple] = field(default_factory=list)
 
 
 def plan(root: Path, language_dirs: dict[str, str] | None = None, default_language: str = "en",
@@ -188,15 +193,17 @@ def known_slugs(parts: Iterable[Part], root: Path,
 
 
 def _written(part: Part, root: Path, settings: Settings, known: dict[str, set[str]],
-             formats: Iterable[str], origins: bool = False
+             formats: Iterable[str], origins: bool = False, paths: SitePaths | None = None
              ) -> tuple[Chunk, Content, Mapped, Encoded]:
     """A part loaded, mapped and written in ``formats`` (its texts, and its provenance in
     the dataset formats among them): a chunk with texts only, and what it was made from.
-    ``origins``: record where each statement came from (to locate validation results)."""
+    ``origins``: record where each statement came from (to locate validation results).
+    ``paths``: the site paths the whole content claims (by ``url``, ``slug``, ``aliases``)."""
     from kzgraph.graph.provenance import BUILD_PLACEHOLDER, page_sources, source_triples
 
     content = load_files(part.files, root, settings.default_language, settings.language_dirs)
-    mapped: Mapped = map_content(content, settings, known, origins=origins)
+    mapped: Mapped = map_content(content, settings, known, origins=origins,
+                                 paths=paths if paths is not None else SitePaths())
     minter = mapped.minter
     reference_graph = minter.reference_graph()
     enc = Encoded({g: t for g, t in mapped.quads.items() if g != reference_graph})
@@ -213,15 +220,15 @@ def _written(part: Part, root: Path, settings: Settings, known: dict[str, set[st
 
 
 def make_texts(part: Part, root: Path, settings: Settings, known: dict[str, set[str]],
-               formats: Iterable[str]) -> Chunk:
+               formats: Iterable[str], paths: SitePaths | None = None) -> Chunk:
     """Only the texts of a part whose other rows the cache holds, current (made by
     ``validate``, or for other formats): loaded and mapped again, not validated (the same
     files and links give the same statements, so the same texts as :func:`make_chunk`)."""
-    return _written(part, root, settings, known, formats)[0]
+    return _written(part, root, settings, known, formats, paths=paths)[0]
 
 
 def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[str]],
-               formats: Iterable[str]) -> Chunk:
+               formats: Iterable[str], paths: SitePaths | None = None) -> Chunk:
     """Load, map, validate and write one part."""
     from kzgraph.check.validate import compiled_shapes, locate
     from kzgraph.graph.provenance import file_digest
@@ -229,13 +236,15 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
     # mapped with each statement's origin (an append a statement, 6% of mapping): results
     # are located in it, and a part with one (a page without a translation is one) is not
     # mapped a second time for them (which cost more on content where 44% of parts have one)
-    chunk, content, mapped, enc = _written(part, root, settings, known, formats, origins=True)
+    chunk, content, mapped, enc = _written(part, root, settings, known, formats, origins=True,
+                                           paths=paths)
     union = enc.triples
     # what the part says of the reference data: each block once, as made once a process
     reference = mapped.quads.get(mapped.minter.reference_graph(), [])
     chunk.reference = sorted(mapped.referenced)
     chunk.until = mapped.until
     chunk.lookups = mapped.lookups
+    chunk.served = mapped.served
 
     shapes, hierarchy = compiled_shapes()
     index = Index((), hierarchy)
@@ -267,7 +276,8 @@ def make_chunk(part: Part, root: Path, settings: Settings, known: dict[str, set[
 
 
 def _settled(failed: list[tuple[str, str, str, str, str]], part: Part, root: Path,
-             settings: Settings, known: dict[str, set[str]], lang: str
+             settings: Settings, known: dict[str, set[str]], lang: str,
+             paths: SitePaths | None = None
              ) -> Iterator[tuple[tuple[str, str, str, str], list[Problem]]]:
     """The deferred class checks of one part that failed: each one's result key and its
     problems, located in the part's files (mapped again to find where each statement came
@@ -276,7 +286,7 @@ def _settled(failed: list[tuple[str, str, str, str, str]], part: Part, root: Pat
 
     mapped = map_content(load_files(part.files, root, settings.default_language,
                                     settings.language_dirs), settings,
-                         known)
+                         known, paths=paths if paths is not None else SitePaths())
     by_name = compiled_shapes()[0].by_name
     for value, cls, name, focus, path in failed:
         shape = by_name[name]

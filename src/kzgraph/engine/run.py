@@ -53,6 +53,7 @@ from kzgraph.engine.parts import (
     make_texts,
     plan_paths,
 )
+from kzgraph.engine.served import folder_owner
 from kzgraph.engine.snapshot import Snapshot
 from kzgraph.check.shacl import Index
 from kzgraph.config import Settings
@@ -60,6 +61,7 @@ from kzgraph.content.load import (
     find_file_names,
     load_file,
 )
+from kzgraph.content.sitepaths import SitePaths
 from kzgraph.content.status import Coverage
 from kzgraph.errors import ERROR, Problem, sort_problems
 from kzgraph.formats.registry import FORMATS
@@ -108,7 +110,8 @@ class Outcome:
 
 # -- workers ------------------------------------------------------------------------------------
 
-_WORK: tuple[Path, Settings, dict[str, set[str]], tuple[str, ...], Path | None] | None = None
+_WORK: tuple[Path, Settings, dict[str, set[str]], tuple[str, ...], Path | None,
+              SitePaths] | None = None
 
 
 class _Pieces:
@@ -171,12 +174,12 @@ def _work(batch: list[Part]) -> list[tuple]:
     """A batch of parts as cache rows and where their pieces lie (strings, numbers and bytes:
     cheap to send to the parent; the pieces themselves never pass through it)."""
     assert _WORK is not None
-    root, settings, known, formats, scratch = _WORK
+    root, settings, known, formats, scratch, paths = _WORK
     rows = []
     pieces = _Pieces(formats, scratch)
     try:
         for part in batch:
-            chunk = make_chunk(part, root, settings, known, formats)
+            chunk = make_chunk(part, root, settings, known, formats, paths)
             where = pieces.add(chunk)
             rows.append((*Cache.row(chunk, formats), where))
     finally:
@@ -188,12 +191,12 @@ def _work_texts(batch: list[Part]) -> list[tuple]:
     """A batch of parts whose cache rows are current: their texts only (see
     :func:`make_texts`), as (key, provenance in each dataset format, where the pieces lie)."""
     assert _WORK is not None
-    root, settings, known, formats, scratch = _WORK
+    root, settings, known, formats, scratch, paths = _WORK
     rows = []
     pieces = _Pieces(formats, scratch)
     try:
         for part in batch:
-            chunk = make_texts(part, root, settings, known, formats)
+            chunk = make_texts(part, root, settings, known, formats, paths)
             provenance = tuple(chunk.texts.get(column) for column in _COLUMNS)
             rows.append((chunk.key, *provenance, pieces.add(chunk)))
     finally:
@@ -227,14 +230,15 @@ def _collecting_seldom() -> Iterator[None]:
 
 def _rows(parts: list[Part], root: Path, settings: Settings, known: dict[str, set[str]],
           formats: tuple[str, ...], jobs: int, scratch: Path | None,
-          work: Callable[[list[Part]], list[tuple]] | None = None
-          ) -> Iterator[list[tuple]]:
+          work: Callable[[list[Part]], list[tuple]] | None = None,
+          paths: SitePaths | None = None) -> Iterator[list[tuple]]:
     """The cache rows of ``parts`` (and where their pieces were written in ``scratch``),
     batch by batch, from ``jobs`` forked workers (or in-process when there is little to do);
-    or what ``work`` (:func:`_work_texts`) makes of them."""
+    or what ``work`` (:func:`_work_texts`) makes of them. ``paths``: the site paths the
+    content claims, as the parts are made with them."""
     work = work or _work
     global _WORK
-    _WORK = (root, settings, known, formats, scratch)
+    _WORK = (root, settings, known, formats, scratch, paths or SitePaths())
     batches = [parts[i:i + _BATCH] for i in range(0, len(parts), _BATCH)]
     try:
         if jobs <= 1 or len(batches) <= 1 or "fork" not in mp.get_all_start_methods():
@@ -373,14 +377,17 @@ class Run:
         kept_keys.save(stamps.keys())
         # the same paths: the same pages to link to; and the categories give their sources'
         # schema.org types, read again when one changed
-        if same_plan and not any(p.kind == "category" for p in changed):
+        kept_known = same_plan and not any(p.kind == "category" for p in changed)
+        if kept_known:
             assert snapshot is not None
             known = {kind: set(values) for kind, values in snapshot.known.items()}
-            relinked: set[str] = set()
         else:
             known = known_slugs(parts, root, dirs, default)
-            relinked = self.cache.relinked(known)
         self.cache.settle_context(context_digest(known))
+        # the site paths claimed by url, slug and aliases, as the parts the cache holds
+        # claim them: the parts are made with these, and settled below
+        paths = self.cache.site_paths()
+        relinked = set() if kept_known else self.cache.relinked(known, paths)
         stale, unwritten = self.cache.stale(parts, self.formats,
                                             {p.key for p in changed} | relinked)
         # a part's texts are made again, too, when its piece in a format wanted lies in no
@@ -413,16 +420,35 @@ class Run:
             done += sum(len(by_key[row[0]].names) for row in rows)
             if self.progress:
                 self.progress(done, total)
-        for batch, rows in enumerate(_rows(stale, root, self.settings, known, self.formats,
-                                           self.jobs, self.scratch)):
-            for row, version in zip(rows, self.cache.put(rows, by_key, stamps)):
-                versions[row[0][0]] = version
-                found[row[0][0]] = row[-1]
-            if batch % 32 == 31:  # nor is all of it committed at the end
-                self.cache.db.commit()
-            done += sum(len(by_key[row[0][0]].names) for row in rows)
-            if self.progress:
-                self.progress(done, total)
+
+        def make(todo: list[Part], paths: SitePaths) -> None:
+            nonlocal done
+            for batch, rows in enumerate(_rows(todo, root, self.settings, known, self.formats,
+                                               self.jobs, self.scratch, paths=paths)):
+                for row, version in zip(rows, self.cache.put(rows, by_key, stamps)):
+                    versions[row[0][0]] = version
+                    found[row[0][0]] = row[-1]
+                if batch % 32 == 31:  # nor is all of it committed at the end
+                    self.cache.db.commit()
+                done += sum(len(by_key[row[0][0]].names) for row in rows)
+                if self.progress:
+                    self.progress(done, total)
+
+        make(stale, paths)
+        # the claims now that the parts are made: the parts that saw other claims are made
+        # again with these (see kzgraph.engine.served)
+        claimed = self.cache.site_paths()
+        if claimed.digest != paths.digest or not self.cache.settled_paths(claimed.digest):
+            again = self.cache.relinked(known, claimed)
+            if claimed.digest != paths.digest:
+                again |= self.cache.relinked(known, claimed, against=paths,
+                                             among={p.key for p in unwritten})
+            redo = [by_key[key] for key in sorted(again) if key in by_key]
+            total += sum(len(p.names) for p in redo)
+            make(redo, claimed)
+            stale += [p for p in redo if p.key not in fresh]
+            self.cache.settled_paths(claimed.digest, settle=True)
+        paths = claimed
         if not same_plan:  # else no part and no file is gone
             self.cache.keep_only(parts)
         self.cache.commit()
@@ -448,6 +474,8 @@ class Run:
             files.extend(summary.files)
             keys.append(summary.refs)
 
+        # two pages claiming one path: Hugo keeps one there, without a word
+        problems.extend(paths.problems(folder_owner(by_key, self.settings)))
         self._reference, self._reference_keys = None, keys
         self.files = sorted(files)
         # no part made again and none gone: the same types, checks and reference data, the
@@ -467,7 +495,8 @@ class Run:
         for part, *check in failed_rows:
             failed[part].append(tuple(check))
         for part, checks in failed.items():
-            for key, found in _settled(checks, by_key[part], root, self.settings, known, lang):
+            for key, found in _settled(checks, by_key[part], root, self.settings, known, lang,
+                                       paths):
                 results.append(key)
                 problems.extend(found)
         # the reference data is validated as a whole: it is no one page's

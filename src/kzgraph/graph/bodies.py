@@ -60,7 +60,8 @@ _RESERVED = ("section-", "mention-")
 
 def reader(mapper: "_Mapper") -> LinkReader:
     bases = (mapper.settings.base, *mapper.settings.site_bases)
-    return LinkReader(bases, is_language=lambda code: language_name(code) is not None)
+    return LinkReader(bases, is_language=lambda code: language_name(code) is not None,
+                      paths=mapper.paths)
 
 
 def shown(href: str) -> str:
@@ -90,8 +91,14 @@ _KIND = {"guide": msg("guide"), "source": msg("source"), "category": msg("catego
 
 def resolve(mapper: "_Mapper", links: LinkReader, page: Page, link: Link
             ) -> Target | None:
-    """A link's target when it is a page that exists; problems reported on the page."""
+    """A link's target when it is a page that exists; problems reported on the page. What it
+    looked up is recorded (``mapper.lookups``): the page, and the site path with what the
+    claims by ``slug``, ``url`` and ``aliases`` said of it (a part is made again when what it
+    saw changes: see :meth:`kzgraph.engine.cache.Cache.relinked`)."""
     found = links.read(link.href, site_path(page), content_path(mapper, page))
+    if links.last_path is not None:  # a claim on it later makes the part again
+        mapper.lookups["@" + links.last_path] = mapper.paths.seen(links.last_path) \
+            if mapper.paths else ""
     if found is None:
         return None
     if isinstance(found, Unclear):
@@ -124,6 +131,13 @@ def resolve(mapper: "_Mapper", links: LinkReader, page: Page, link: Link
             msg("The link '{href}' points to this {kind} itself.", href=shown(link.href),
                 kind=_KIND[page.kind]), line=link.line, severity=WARNING))
         return None
+    if links.last_moved is not None:
+        mapper.problems.append(page.problem(
+            msg("The link '{href}' names the folder path of this {kind}, where Hugo no longer "
+                "serves it: its 'slug' or 'url' serves it at '{now}'. Link to '{now}', use "
+                "ref, or add the old path to its 'aliases'.", href=shown(link.href),
+                kind=_KIND[found.kind], now=links.last_moved),
+            line=link.line, severity=WARNING))
     return found
 
 

@@ -16,9 +16,9 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kzgraph.content.hugo import site_paths
-from kzgraph.content.layout import FOLDERS
+from kzgraph.content.sitepaths import claims
 from kzgraph.content.load import Page
-from kzgraph.errors import msg
+from kzgraph.errors import WARNING, msg
 from kzgraph.vocab import KZ, XSD
 
 if TYPE_CHECKING:
@@ -75,21 +75,23 @@ def disagreements(mapper: "_Mapper",
 
 def map_site_paths(mapper: "_Mapper", page: Page, subject: URIRef, graph: list) -> None:
     """Hugo's ``url``, ``slug`` and ``aliases``: the IRI stays; the path Hugo serves the page
-    at is ``kz:sitePath`` and each old path that redirects to it ``kz:alias`` (what a web
-    site built from the graph turns into redirects). ``translationKey`` must agree."""
+    file at is ``kz:sitePath`` and each old path that redirects to it ``kz:alias`` (what a web
+    site built from the graph turns into redirects), as Hugo makes them (see
+    :mod:`kzgraph.content.sitepaths`); the mapper keeps them, for links by those paths.
+    ``translationKey`` must agree."""
     if not any(k in page.fields for k in ("url", "slug", "aliases", "translationKey")):
         return
-    paths, problems = site_paths(page)
+    _, problems = site_paths(page)
     mapper.problems.extend(problems)
-    for key, path, line in paths:
-        predicate = KZ.sitePath if key == "url" else KZ.alias
-        mapper.emit(graph, (subject, predicate, Literal(path)), page, key, line)
-    slug = page.fields.get("slug")
-    if slug is not None and "url" not in page.fields and isinstance(slug.value, str) \
-            and slug.value.strip() and "/" not in slug.value:
-        folder = "" if page.kind == "collection" else f"/{FOLDERS[page.kind]}"
-        path = f"{folder}/{slug.value.strip()}/"
-        mapper.emit(graph, (subject, KZ.sitePath, Literal(path)), page, "slug", slug.line)
+    if page.kind == "collection" and "slug" in page.fields and "url" not in page.fields:
+        mapper.problems.append(page.problem(
+            msg("Hugo ignores 'slug' on a section page: it is served at its folder's path. "
+                "Use 'url' to serve it elsewhere."), key="slug", severity=WARNING))
+    for claim in claims(page, mapper.settings):
+        mapper.served.append(claim.row())
+        predicate = KZ.alias if claim.key == "aliases" else KZ.sitePath
+        mapper.emit(graph, (subject, predicate, Literal(claim.shown)), page, claim.key,
+                    claim.line)
     key = page.fields.get("translationKey")
     if key is not None:
         mapper._data[subject]["translationKey"].append(

@@ -29,6 +29,7 @@ from kzgraph.content.layout import SLUG
 from kzgraph.content.load import Content, Page
 from kzgraph.errors import WARNING, Problem, brief, msg, nearest, suggestion
 from kzgraph.content.hugo import HANDLED, IGNORED, not_published, publication
+from kzgraph.content.sitepaths import SitePaths, claims, own_folder
 from kzgraph.graph.bodies import map_body_links, map_guide
 from kzgraph.graph.languages import (TEXT_VALUES, disagreements, join_translations,
                                      map_site_paths)
@@ -212,8 +213,13 @@ class Mapped:
     referenced: frozenset[tuple[str, str]] = frozenset()
     #: the first date after the build date on which what is published changes (ISO text)
     until: str | None = None
-    #: the pages links were looked up ("kind/slug"), and whether each was there
-    lookups: dict[str, bool] = field(default_factory=dict)
+    #: the pages links were looked up ("kind/slug"), and whether each was there; the site
+    #: paths looked up ("@path"), and what the claims said of each (see
+    #: :func:`kzgraph.graph.bodies.resolve`)
+    lookups: dict[str, bool | str] = field(default_factory=dict)
+    #: the paths the pages claim by ``url``, ``slug`` and ``aliases``
+    #: (:meth:`kzgraph.content.sitepaths.Claim.row` tuples)
+    served: list[tuple] = field(default_factory=list)
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -236,7 +242,8 @@ class Mapped:
 
 class _Mapper:
     def __init__(self, content: Content, settings: Settings,
-                 known: dict[str, set[str]] | None = None, origins: bool = True) -> None:
+                 known: dict[str, set[str]] | None = None, origins: bool = True,
+                 paths: SitePaths | None = None) -> None:
         self.content = content
         self.settings = settings
         self._track = origins
@@ -255,7 +262,10 @@ class _Mapper:
         self.taxonomies = frozenset(settings.taxonomies) - set(KEYS)
         #: the pages links were looked up ("kind/slug") and whether each was there: the part
         #: is made again when one appears or goes (see :mod:`kzgraph.engine.cache`)
-        self.lookups: dict[str, bool] = {}
+        self.lookups: dict[str, bool | str] = {}
+        #: the paths every page claims (by default, those of the pages given: see :meth:`run`)
+        self.paths = paths
+        self.served: list[tuple] = []
         self.reference = self.quads[self.mint.reference_graph()]
         self._referenced: set[tuple[str, str]] = set()
         self.build_date = settings.build_date or dt.date.today()
@@ -281,6 +291,17 @@ class _Mapper:
                                      else "scheme", kind)
         guides: dict[str, list[Page]] = defaultdict(list)
         join_translations(self.content.pages, self.settings.default_language)
+        if self.paths is None:
+            published = [page for page in self.content.pages
+                         if publication(page, self.build_date, self.settings.drafts).published]
+            self.paths = SitePaths(c.row() for page in published
+                                   for c in claims(page, self.settings))
+            # the whole content at once: two pages claiming one path are said here (the
+            # build engine says them once its parts are made)
+            if self.paths:  # (a draft's folder path too: they collide once it is published)
+                owners = {own_folder(page, self.settings): (page.kind, page.slug, page.rel)
+                          for page in self.content.pages}
+                self.problems.extend(self.paths.problems(owners.get))
         for page in sorted(self.content.pages, key=lambda p: (p.kind, p.slug, p.lang, p.rel)):
             how = publication(page, self.build_date, self.settings.drafts)
             self.problems.extend(how.problems)
@@ -297,7 +318,7 @@ class _Mapper:
             map_guide(self, pages, self.mint.page("guide", slug))
         disagreements(self, self._data)
         return Mapped(dict(self.quads), self.origins, self.problems, self.mint,
-                      frozenset(self._referenced), self.until, self.lookups)
+                      frozenset(self._referenced), self.until, self.lookups, self.served)
 
     def _scheme(self, kind: str) -> None:
         self._reference_node("scheme", kind)
@@ -511,13 +532,15 @@ class _Mapper:
         return triples[0][0]
 
 def map_content(content: Content, settings: Settings,
-                known: dict[str, set[str]] | None = None, origins: bool = True) -> Mapped:
+                known: dict[str, set[str]] | None = None, origins: bool = True,
+                paths: SitePaths | None = None) -> Mapped:
     """Map every loaded page to RDF, collecting problems instead of raising.
 
     ``known`` is the set of slugs of each kind that links may point to (by default, those of
     the pages given); a build that maps pages in parts passes the slugs of the whole folder.
     Without ``origins``, where each statement came from is not recorded (``Mapped.origins``
     then knows each subject's pages, not its statements): for a caller that maps again, with
-    them, the rare content whose validation results need locating.
+    them, the rare content whose validation results need locating. ``paths``: the site paths
+    every page of the content claims (by default, those of the pages given).
     """
-    return _Mapper(content, settings, known, origins).run()
+    return _Mapper(content, settings, known, origins, paths).run()
