@@ -8,6 +8,7 @@ time, stage by stage.
     python -m benchmarks.run --pages 10000 --stages 'export_*,base_turtle' --json /tmp/x.json
     python -m benchmarks.run --pages 100000 --profile heavy --repeat 3 --no-baseline \
         --stages 'floor,build,build_all,rebuild,check,check_after_build,query_first,query_later*,query:*,cli:*'
+    python -m benchmarks.run --pages 100000 --profile heavy --no-baseline --stages 'serve_*'
 
 ``--profile heavy`` generates content the way editors write it (:mod:`benchmarks.heavy`); the
 report then ends with the figures of issue 11's table, each next to its target.
@@ -413,6 +414,26 @@ def issue_table(summary: dict[str, Any]) -> list[dict[str, Any]]:
         row("query_later_bulk", "kzgraph query sources-by-category (the most rows), later",
             f"<= {ISSUE_QUERY_S:g} s", ISSUE_QUERY_S),
     ]
+    def serve_row(stage: str, key: str, what: str, limit: float | None) -> dict[str, Any]:
+        """A figure of the ``serve_*`` stages, from what they report (medians of the runs)."""
+        s = summary.get(stage) or {}
+        value = (s.get("extra") or {}).get(key) if s.get("status") in ("ok", "partial") \
+            else None
+        return {"what": what, "stage": stage, "median_s": value,
+                "target": "-" if limit is None else f"<= {limit:g} s",
+                "met": None if value is None or limit is None else value <= limit}
+
+    rows += [
+        serve_row("serve_first", "ready_s", "serve: first build, to the first answer", None),
+        serve_row("serve_edit", "median_html_s", "serve: one edit, to its HTML page",
+                  ISSUE_REBUILD_S),
+        serve_row("serve_edit", "median_rdf_s", "serve: one edit, to its RDF (Turtle)",
+                  ISSUE_REBUILD_S),
+        serve_row("serve_edit", "median_sparql_s", "serve: one edit, to a SPARQL answer", None),
+        serve_row("serve_edit", "median_server_cpu_s", "serve: one edit, the server's CPU time",
+                  None),
+    ]
+
     def every_query(prefix: str, what: str) -> dict[str, Any]:
         """The row of a family of stages (``query:NAME``, ``cli:NAME``): the slowest median,
         and the queries over the target, slowest first."""
@@ -432,6 +453,9 @@ def issue_table(summary: dict[str, Any]) -> list[dict[str, Any]]:
     rows.append({"what": "peak memory (process tree), builds and validate", "stage": "build*",
                  "peak_mb": max(peaks) if peaks else None, "target": "<= 1 GB",
                  "met": None if not peaks else max(peaks) <= ISSUE_PEAK_MB})
+    serving = (summary.get("serve_first") or {}).get("peak_rss_mb")
+    rows.append({"what": "peak memory (process tree), serve's first build",
+                 "stage": "serve_first", "peak_mb": serving, "target": "-", "met": None})
     first = (summary.get("query_first") or {}).get("peak_rss_mb")
     rows.append({"what": "peak memory (process tree), the first query (makes the store)",
                  "stage": "query_first", "peak_mb": first, "target": "<= 1 GB",

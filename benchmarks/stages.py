@@ -12,7 +12,8 @@ Four families:
   faster than reading the input.
 * ours: what kzgraph's commands run (``build`` end to end, cold, warm and with one core,
   ``rebuild``, ``check`` -- what ``validate`` runs --, ``kzgraph query`` from the command line,
-  and ``query:<saved query>`` on an in-process store).
+  ``query:<saved query>`` on an in-process store, and ``kzgraph serve``'s first build and
+  edit loop, ``serve_first`` and ``serve_edit``: :mod:`benchmarks.serve_loop`).
 * ``library``: the whole-graph rdflib path of the public API (``load``, ``map``, ``validate``,
   ``export_*``, ``provenance``, ``query_store``: :func:`kzgraph.engine.pipeline.load_and_map`
   and what works on its graph). No command runs it; the tests use it as the oracle.
@@ -37,6 +38,8 @@ from types import SimpleNamespace
 from typing import Any, Callable
 
 from kzgraph.config import Settings
+
+from . import serve_loop
 
 State = SimpleNamespace
 #: the formats the issue's build target names (``kzgraph build`` also writes TriG and RDF/XML)
@@ -813,6 +816,14 @@ def _stages() -> dict[str, Stage]:
               spawns=True,
               doc=f"`kzgraph query {BULK_QUERY}` (the saved query with the most rows, all of "
                   "them sorted) in a new process, after an earlier one"),
+        Stage("serve_first", "ours", "none", serve_loop.first_run, setup=serve_loop.first_setup,
+              after=serve_loop.first_after, spawns=True,
+              doc="`kzgraph serve` on loopback, cold cache: from the command to the first "
+                  "answer (site built, query workers loaded)"),
+        Stage("serve_edit", "ours", "none", serve_loop.edit_run, setup=serve_loop.edit_setup,
+              after=serve_loop.edit_after, spawns=True,
+              doc=f"`kzgraph serve`: {serve_loop.STAGE_EDITS} edits of a source's title, each "
+                  "timed from the write to the new title in its HTML, its Turtle and SPARQL"),
         Stage("base_graph", "baseline", "mapped", _base_graph, setup=_base_graph_setup,
               after=lambda s: {"triples": len(s.graph)},
               doc="rdflib Graph().add() for every triple of the same mapping"),

@@ -293,9 +293,12 @@ def test_a_rebuild_rewrites_only_what_shows_the_change_and_equals_a_cold_build(
     build_site(settings, out, cache=tmp_path / "cache")
     again = build_site(settings, out, cache=tmp_path / "cache")
     assert again.written == [] and again.removed == []
+    # the dumps the engine wrote are kept between builds: no part is made or written again
+    assert (again.parts_rebuilt, again.parts_rewritten) == (0, 0)
     replace_in(content / "sources/kazfem/index.md", "A feminist initiative in Kazakhstan.",
                "A feminist initiative in Almaty and beyond.")
     report = build_site(settings, out, cache=tmp_path / "cache")
+    assert (report.parts_rebuilt, report.parts_rewritten) == (1, 0)
     written = set(report.written)
     assert {"sources/sources/kazfem/index.html", "sources/sources/kazfem/index.ttl",
             "sources/sources/kazfem/index.jsonld", "sources/sources/kazfem/index.nt",
@@ -390,3 +393,16 @@ def test_a_rebuild_after_any_edit_equals_a_cold_build(tmp_path: Path, content: P
     if edit == "source removed":
         assert not (out / "sources/sources/batyr_jamal").exists()
         assert "sources/sources/batyr_jamal/index.html" in report.removed
+
+
+def test_a_rebuild_without_the_search_index_renders_only_what_changed(tmp_path: Path,
+                                                                      content: Path) -> None:
+    """As ``kzgraph serve`` builds: the search index at the first build only."""
+    settings = Settings(base=BASE, content=content)
+    out, cache = tmp_path / "public", tmp_path / "cache"
+    first = build_site(settings, out, cache=cache, search=True)
+    replace_in(content / "sources/kazfem/index.md", 'title: "KazFem"', 'title: "KazFem!"')
+    report = build_site(settings, out, cache=cache, search=False)
+    assert "sources/sources/kazfem/index.html" in report.written
+    assert report.rendered < first.rendered / 2
+    assert (out / "pagefind/pagefind-entry.json").is_file()  # the index is kept

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import os
 import posixpath
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, PlainTextResponse,
-                                 Response)
+from starlette.responses import (HTMLResponse, JSONResponse, PlainTextResponse, Response,
+                                 StreamingResponse)
 from starlette.routing import Route
 
 from kzgraph.publish.serve.conneg import RESOURCE_TYPES, negotiate
@@ -103,10 +104,46 @@ def _media_type(path: Path) -> str:
     return kind
 
 
+#: files up to this size are read whole and sent from memory; larger ones are streamed
+WHOLE = 1 << 20
+CHUNK = 1 << 16
+
+
+def _file(path: Path, media_type: str, headers: dict[str, str] | None = None) -> Response:
+    """A file as it is, read from one open handle: its length and bytes are those of one
+    version of the file even when a rebuild replaces it meanwhile (it is replaced by a rename,
+    never written in place). Starlette's ``FileResponse`` takes the length from the path and
+    opens it again: a rebuild between the two sent a length and another version's bytes (seen
+    while measuring the edit loop)."""
+    handle = open(path, "rb")
+    try:
+        size = os.fstat(handle.fileno()).st_size
+        if size <= WHOLE:
+            with handle:
+                return Response(handle.read(), headers=headers, media_type=media_type)
+    except BaseException:
+        handle.close()
+        raise
+
+    def chunks() -> Iterator[bytes]:
+        with handle:
+            left = size
+            while left > 0:
+                chunk = handle.read(min(CHUNK, left))
+                if not chunk:
+                    return
+                left -= len(chunk)
+                yield chunk
+
+    return StreamingResponse(chunks(), headers={**(headers or {}), "Content-Length": str(size)},
+                             media_type=media_type)
+
+
 def _page(state: ServerState, path: Path, status: int = 200,
           headers: dict[str, str] | None = None) -> Response:
     """An HTML file, with the live-reload script added when the server is live."""
-    body = path.read_bytes()
+    with open(path, "rb") as handle:
+        body = handle.read()
     if state.live:
         at = body.rfind(b"</body>")
         body = body[:at] + _TAG + body[at:] if at >= 0 else body + _TAG
@@ -144,7 +181,7 @@ async def resource(request: Request) -> Response:
     if target.is_file():
         if target.suffix == ".html":
             return _page(state, target)
-        return FileResponse(target, media_type=_media_type(target))
+        return _file(target, _media_type(target))
     if not target.is_dir():
         return PlainTextResponse(f"Nothing at {url_path}.\n", status_code=404)
     offered = [t for t in RESOURCE_TYPES if (target / RESOURCE_FILES[t]).is_file()]
@@ -160,7 +197,7 @@ async def resource(request: Request) -> Response:
     headers = {"Vary": "Accept", "Content-Location": location}
     if chosen == "text/html":
         return _page(state, target / name, headers=headers)
-    return FileResponse(target / name, media_type=_media_type(target / name), headers=headers)
+    return _file(target / name, _media_type(target / name), headers)
 
 
 async def version(request: Request) -> Response:

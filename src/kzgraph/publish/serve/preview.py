@@ -10,6 +10,7 @@ the errors until a save fixes them.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from dataclasses import replace
@@ -37,8 +38,12 @@ def default_site_builder(settings: Settings, output: Path, first: bool = True) -
     from kzgraph.engine.cachedirs import default_cache_dir
     from kzgraph.publish.site import build_site
 
+    # a rebuild runs on one core: it runs in a thread of the server, and the engine's pool
+    # forks; forked from a process with other threads running, a worker hung on a lock one
+    # of them held (seen at 10,000 pages: the rebuild never ended). One edit is one batch,
+    # made in process anyway; only an edit of many files at once is slower for it.
     return build_site(settings, output, base=settings.base, search=first,
-                      cache=default_cache_dir(settings) / "serve")
+                      cache=default_cache_dir(settings) / "serve", jobs=None if first else 1)
 
 
 class Preview:
@@ -84,7 +89,14 @@ class Preview:
             self.log(f"The content has errors ({len(exc.problems)} problem(s)); pages show "
                      "them until a save fixes them:\n" + "\n".join(state.problems))
             return False
-        shutil.copyfile(site / DUMP, data)  # the site's may change while workers load it
+        # the site's may be replaced while workers load it: a hard link keeps this build's
+        # (the site's dumps are replaced by a rename, never written in place; a copy of the
+        # 500 MB at 100,000 pages took seconds), a copy where no link can be made
+        data.unlink(missing_ok=True)
+        try:
+            os.link(site / DUMP, data)
+        except OSError:
+            shutil.copyfile(site / DUMP, data)
         problems = getattr(report, "problems", None) or []
         if state.pool is None:
             state.pool = QueryPool(data, self.settings.base, **self.pool_options).start()
