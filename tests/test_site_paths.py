@@ -6,7 +6,6 @@ runs see a linked page's new ``slug``, ``url`` or ``aliases`` as a cold run does
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ from kzgraph.content.taxonomies import term_path
 from kzgraph.engine.pipeline import build, check, load_and_map
 from kzgraph.errors import WARNING
 from kzgraph.vocab import DCTERMS
+from test_hugo_config import _hugo
 
 BASE = "https://paths.example/"
 LAYOUTS = Path(__file__).parent / "hugo_site" / "layouts"
@@ -70,13 +70,6 @@ LINKS = [
 ]
 
 
-def _hugo() -> str:
-    hugo = shutil.which("hugo")
-    if hugo is None:
-        if os.environ.get("CI"):
-            pytest.fail("hugo is not installed (.ci/run installs it)")
-        pytest.skip("hugo is not installed")
-    return hugo
 
 
 def _page(path: Path, lines: str, body: str = "Text.") -> None:

@@ -377,28 +377,41 @@ class _Mapper:
             map_body_links(self, page, subject, graph)
 
     # -- values -------------------------------------------------------------------------------
-    def _values(self, page: Page, spec: KeySpec, value: Any,
-                graph: list[Triple]) -> Iterable[Node]:
-        key = spec.key
+    def _list_of(self, page: Page, key: str, value: Any) -> list | None:
+        """The value of a key that takes a list, as a list: none is reported, a single value
+        is read as a list of one (a warning), a set of keys is reported (None then)."""
         if value is None or value == "" or value == []:
             self.problems.append(page.problem(
                 msg("'{key}' has no value. Fill it in or remove the line.", key=key), key=key))
-            return []
+            return None
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            self.problems.append(page.problem(
+                msg("'{key}' should be a list, like {key}: [\"{value}\"]; it was read as a "
+                    "list of one.", key=key, value=value), key=key, severity=WARNING))
+            return [value]
+        if not isinstance(value, list):
+            self.problems.append(page.problem(
+                msg("'{key}' must be a list of words, like {key}: [\"a\", \"b\"].", key=key),
+                key=key))
+            return None
+        return value
+
+    def _values(self, page: Page, spec: KeySpec, value: Any,
+                graph: list[Triple]) -> Iterable[Node]:
+        key = spec.key
         many = spec.value in ("countries", "categories", "languages", "people", "texts",
                               "perspectives")
         if many:
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            found = self._list_of(page, key, value)
+            if found is None:
+                return []
+            items = found
+        else:
+            if value is None or value == "" or value == []:
                 self.problems.append(page.problem(
-                    msg("'{key}' should be a list, like {key}: [\"{value}\"]; it was read as a "
-                        "list of one.", key=key, value=value), key=key, severity=WARNING))
-                value = [value]
-            if not isinstance(value, list):
-                self.problems.append(page.problem(
-                    msg("'{key}' must be a list of words, like {key}: [\"a\", \"b\"].", key=key),
+                    msg("'{key}' has no value. Fill it in or remove the line.", key=key),
                     key=key))
                 return []
-            items = value
-        else:
             if isinstance(value, (list, dict)):
                 text = msg("'{key}' must be a single value, not a list.", key=key) \
                     if isinstance(value, list) else \

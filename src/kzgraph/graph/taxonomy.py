@@ -16,7 +16,7 @@ from rdflib import URIRef
 
 from kzgraph.content.load import Field, Page
 from kzgraph.content.taxonomies import UNSAFE, term_path
-from kzgraph.errors import WARNING, msg
+from kzgraph.errors import msg
 from kzgraph.vocab import DCTERMS
 
 if TYPE_CHECKING:
@@ -26,20 +26,9 @@ if TYPE_CHECKING:
 def map_terms(mapper: "_Mapper", page: Page, subject: URIRef, graph: list, key: str,
               fld: Field) -> None:
     """The terms a page lists under the taxonomy ``key``."""
-    value, plural = fld.value, key.lower()
-    if value is None or value == "" or value == []:
-        mapper.problems.append(page.problem(
-            msg("'{key}' has no value. Fill it in or remove the line.", key=key), key=key))
-        return
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        mapper.problems.append(page.problem(
-            msg("'{key}' should be a list, like {key}: [\"{value}\"]; it was read as a list of "
-                "one.", key=key, value=value), key=key, severity=WARNING))
-        value = [value]
-    if not isinstance(value, list):
-        mapper.problems.append(page.problem(
-            msg("'{key}' must be a list of words, like {key}: [\"a\", \"b\"].", key=key),
-            key=key))
+    plural = key.lower()
+    value = mapper._list_of(page, key, fld.value)
+    if value is None:
         return
     settings = mapper.settings
     for item in value:
