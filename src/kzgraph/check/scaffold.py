@@ -22,7 +22,7 @@ from rdflib import Literal
 from kzgraph.content.countries import language_name
 from kzgraph.content.layout import FOLDERS, SLUG, place
 from kzgraph.content.load import LANG_TAG, find_file_names
-from kzgraph.errors import MESSAGE_LANGUAGES, KzgraphError, Message, msg, nearest, quoted
+from kzgraph.errors import KzgraphError, Message, message_language, msg, nearest, quoted
 from kzgraph.formats.writers import write_atomic
 from kzgraph.graph.mapping import CLASSES, KEYS, KIND, key_for
 from kzgraph.vocab import SH
@@ -122,15 +122,34 @@ def _comment(text: str) -> list[str]:
                          break_long_words=False, break_on_hyphens=False)
 
 
+def taxonomy_keys(taxonomies: Iterable[str]) -> list[str]:
+    """The keys the Hugo site declares as taxonomies besides those kzgraph reads itself."""
+    return sorted(set(taxonomies) - set(KEYS))
+
+
+def meanings(kind: str, slugs: dict[str, list[str]], lang: str,
+             taxonomies: Iterable[str] = ()) -> dict[str, str]:
+    """What each key a page of ``kind`` takes means, in ``lang`` where kzgraph speaks it (else
+    in English), the slugs of the content filled in: kzgraph's keys, then the taxonomies'."""
+    words = message_language(lang)
+    none_yet = msg("(none yet)").render(words)
+    fill = {k: ", ".join(v) or none_yet for k, v in slugs.items()}
+    out = {key: MEANING[key].render(words).format(**fill)
+           for key, spec in KEYS.items() if kind in spec.kinds}
+    for key in taxonomy_keys(taxonomies):
+        out[key] = msg("terms of the site's taxonomy '{key}', each with a page of its own at "
+                       "/{key}/<term>/", key=key).render(words)
+    return out
+
+
 def _front(kind: str, lang: str, default: bool, slugs: dict[str, list[str]],
            today: str, taxonomies: Iterable[str] = ()) -> str:
     """The front matter of a new page in ``lang``, its comments in that language when kzgraph
     speaks it (else in English); ``taxonomies``: the keys the Hugo site declares as
     taxonomies (each language lists its own terms)."""
-    words = lang.split("-", 1)[0] if lang.split("-", 1)[0] in MESSAGE_LANGUAGES else "en"
+    words = message_language(lang)
     required = required_keys()[kind]
-    none_yet = msg("(none yet)").render(words)
-    fill = {k: ", ".join(v) or none_yet for k, v in slugs.items()}
+    meaning = meanings(kind, slugs, lang, taxonomies)
     lines = ["---"] + _comment(msg(
         "A new {kind} page in '{lang}'. Lines starting with '#' are comments; remove the '# ' "
         "before an optional key to use it. Required keys must be filled in.",
@@ -138,17 +157,16 @@ def _front(kind: str, lang: str, default: bool, slugs: dict[str, list[str]],
     for key, spec in KEYS.items():
         if kind not in spec.kinds or (not default and key in SHARED):
             continue
-        meaning = MEANING[key].render(words).format(**fill)
-        line = (msg("{key} (required): {meaning}.", key=key, meaning=meaning) if key in required
-                else msg("{key} (optional): {meaning}.", key=key, meaning=meaning))
+        line = (msg("{key} (required): {meaning}.", key=key, meaning=meaning[key])
+                if key in required else
+                msg("{key} (optional): {meaning}.", key=key, meaning=meaning[key]))
         lines += _comment(line.render(words))
         value = today if key in ("created", "date") else EMPTY.get(spec.value, '""')
         lines.append(f"{key}: {value}" if key in required or key in ("created", "date")
                      else f"# {key}: {value}")
-    for key in sorted(set(taxonomies) - set(KEYS)):
-        lines += _comment(msg("{key} (optional): {meaning}.", key=key, meaning=msg(
-            "terms of the site's taxonomy '{key}', each with a page of its own at "
-            "/{key}/<term>/", key=key)).render(words))
+    for key in taxonomy_keys(taxonomies):
+        lines += _comment(msg("{key} (optional): {meaning}.", key=key,
+                              meaning=meaning[key]).render(words))
         lines.append(f"# {key}: []")
     if not default:
         shared = [k for k in SHARED if k in KEYS and kind in KEYS[k].kinds]

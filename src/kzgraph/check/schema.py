@@ -15,10 +15,9 @@ import json
 from pathlib import Path
 from typing import Iterable
 
-from kzgraph.check.scaffold import MEANING, existing_slugs, required_keys
+from kzgraph.check.scaffold import existing_slugs, meanings, required_keys, taxonomy_keys
 from kzgraph.content.countries import country_names, iso639_1_codes
 from kzgraph.content.hugo import HANDLED, IGNORED
-from kzgraph.errors import MESSAGE_LANGUAGES, msg
 from kzgraph.graph.mapping import KEYS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -72,9 +71,7 @@ def front_matter_schema(kind: str, content: Path, lang: str = "en",
     in that language where kzgraph speaks it). ``taxonomies``: the keys the Hugo site declares
     as taxonomies (lists of terms)."""
     slugs = existing_slugs(content, language_dirs)
-    words = lang.split("-", 1)[0] if lang.split("-", 1)[0] in MESSAGE_LANGUAGES else "en"
-    none_yet = msg("(none yet)").render(words)
-    fill = {k: ", ".join(v) or none_yet for k, v in slugs.items()}
+    meaning = meanings(kind, slugs, lang, taxonomies)
     properties: dict[str, object] = {}
     for key, spec in KEYS.items():
         if kind not in spec.kinds:
@@ -82,13 +79,11 @@ def front_matter_schema(kind: str, content: Path, lang: str = "en",
         item = _value(spec.value, slugs, lang)
         schema: dict[str, object] = ({"type": "array", "items": item, "minItems": 1}
                                      if spec.value in LISTS else dict(item))
-        schema["description"] = MEANING[key].render(words).format(**fill)
+        schema["description"] = meaning[key]
         properties[key] = schema
-    for key in sorted(set(taxonomies) - set(KEYS)):
+    for key in taxonomy_keys(taxonomies):
         properties[key] = {"type": "array", "items": {"type": "string", "minLength": 1},
-                           "minItems": 1, "description": msg(
-                               "terms of the site's taxonomy '{key}', each with a page of its "
-                               "own at /{key}/<term>/", key=key).render(words)}
+                           "minItems": 1, "description": meaning[key]}
     properties.update(_hugo_keys())
     return {
         "$schema": DRAFT,

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from rdflib import URIRef
 
 from kzgraph.content.load import Field, Page
-from kzgraph.content.taxonomies import UNSAFE, term_path
+from kzgraph.content.sitepaths import segment
+from kzgraph.content.taxonomies import UNSAFE
 from kzgraph.errors import msg
 from kzgraph.vocab import DCTERMS
 
@@ -30,7 +31,6 @@ def map_terms(mapper: "_Mapper", page: Page, subject: URIRef, graph: list, key: 
     value = mapper._list_of(page, key, fld.value)
     if value is None:
         return
-    settings = mapper.settings
     for item in value:
         if isinstance(item, bool) or not isinstance(item, (str, int, float)) \
                 or not str(item).strip():
@@ -41,8 +41,7 @@ def map_terms(mapper: "_Mapper", page: Page, subject: URIRef, graph: list, key: 
         text = str(item).strip()
         if not mapper._writable(page, text, key, fld.line):
             continue
-        path = term_path(text, lower=settings.path_to_lower,
-                         remove_accents=settings.remove_path_accents)
+        path = segment(text, mapper.settings)
         if not path:
             mapper.problems.append(page.problem(
                 msg("The term '{term}' of '{key}' has no letter or digit, so Hugo gives it no "
