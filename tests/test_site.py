@@ -406,3 +406,34 @@ def test_a_rebuild_without_the_search_index_renders_only_what_changed(tmp_path: 
     assert "sources/sources/kazfem/index.html" in report.written
     assert report.rendered < first.rendered / 2
     assert (out / "pagefind/pagefind-entry.json").is_file()  # the index is kept
+
+
+def test_pages_reach_the_disk_in_one_flush_before_the_state_says_they_are_there(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A flush per page took two thirds of a 1,000-page build: the pages are flushed at once,
+    and before the state file (which lets the next build skip pages) is written, flushed."""
+    import os
+
+    events: list[str] = []
+    fsync, sync = os.fsync, os.sync
+
+    def named_fsync(fd: int) -> None:
+        events.append("fsync " + Path(os.readlink(f"/proc/self/fd/{fd}")).name)
+        fsync(fd)
+
+    def counted_sync() -> None:
+        events.append("sync")
+        sync()
+
+    monkeypatch.setattr(os, "fsync", named_fsync)
+    monkeypatch.setattr(os, "sync", counted_sync)
+    out = tmp_path / "public"
+    build_site(Settings(base=BASE, content=CONTENT), out, cache=False, search=False)
+    pages = [p for p in out.rglob("*.html")]
+    assert len(pages) > 50
+    synced = [e for e in events if e.startswith("fsync")]
+    assert not [e for e in synced if e.endswith(".html.tmp") or ".html." in e], synced
+    assert len(synced) < 20, synced  # the dumps, void.ttl and the few files beside them
+    assert events.count("sync") == 1
+    state = max(i for i, e in enumerate(events) if e.startswith("fsync ") and "kzgraph-site-state" in e)
+    assert events.index("sync") < state
