@@ -120,6 +120,42 @@ def test_head(client):
     assert answer.status_code == 200 and answer.headers["content-type"].startswith(TURTLE)
 
 
+@pytest.mark.parametrize("accept", [TURTLE, BROWSER])
+def test_a_client_revalidates_with_the_tag_or_the_date(client, accept):
+    """A page or RDF file carries an entity tag and a time; asked again with either, the
+    server answers 304 with no body and the headers that guide the cache."""
+    path = "/" + IRI_KINDS["category"]
+    first = client.get(path, headers={"Accept": accept})
+    assert first.status_code == 200
+    tag, when = first.headers["etag"], first.headers["last-modified"]
+    assert tag.startswith('"') and tag.endswith('"')
+    assert first.headers["cache-control"] == "no-cache"
+    for conditions in ({"If-None-Match": tag}, {"If-None-Match": f'"x", W/{tag}'},
+                       {"If-None-Match": "*"}, {"If-Modified-Since": when}):
+        again = client.get(path, headers={"Accept": accept, **conditions})
+        assert again.status_code == 304, conditions
+        assert again.content == b""
+        assert again.headers["etag"] == tag and "Accept" in again.headers["vary"]
+        assert again.headers["content-location"] == first.headers["content-location"]
+    # another tag, a date before the file's, a date that does not parse: the whole file
+    for conditions in ({"If-None-Match": '"other"'},
+                       {"If-Modified-Since": "Mon, 01 Jan 1990 00:00:00 GMT"},
+                       {"If-Modified-Since": "yesterday"},
+                       # If-None-Match wins over a date that alone would say unchanged
+                       {"If-None-Match": '"other"', "If-Modified-Since": when}):
+        again = client.get(path, headers={"Accept": accept, **conditions})
+        assert again.status_code == 200 and again.content == first.content, conditions
+
+
+def test_each_representation_has_its_own_tag(client):
+    path = "/" + IRI_KINDS["category"]
+    tags = {client.get(path, headers={"Accept": a}).headers["etag"] for a in (*RDF_TYPES, BROWSER)}
+    assert len(tags) == len(RDF_TYPES) + 1
+    turtle = client.get(path, headers={"Accept": TURTLE}).headers["etag"]
+    assert client.get(path, headers={"Accept": JSONLD,
+                                     "If-None-Match": turtle}).status_code == 200
+
+
 # --------------------------------------------------------------------------- security
 
 
