@@ -4,7 +4,12 @@ names. No RDF here.
 Hugo (0.111, checked by ``tests/test_site_paths.py`` against the real binary) serves a page file:
 
 - with ``url: /kz/feminita-org/``: exactly there, whatever the file's language (no language
-  prefix is added), case and all;
+  prefix is added), case and all; ``url: kz/x/`` (no leading slash) under the language's
+  prefix, ``/ru/kz/x/`` in a Russian file;
+- else, when the site's ``[permalinks]`` give its section a pattern and it is a regular page
+  (not an ``_index.md``): where the pattern says (:mod:`kzgraph.content.permalinks`, checked by
+  ``tests/test_permalinks.py``), under the language's prefix; ``slug`` counts only through the
+  pattern's ``:slug``;
 - else with ``slug: Foo Bar``: at ``/[<lang>/]<folder>/foo-bar/``, the slug made a path segment
   as Hugo makes a taxonomy term one (:func:`~kzgraph.content.taxonomies.term_path`: lower
   case, spaces to hyphens, other signs dropped);
@@ -12,7 +17,7 @@ Hugo (0.111, checked by ``tests/test_site_paths.py`` against the real binary) se
 - else at its folder path, ``/[<lang>/]<folder>/<name>/`` (the language prefix for any language
   but the default one).
 
-Either of the first two means the folder path serves nothing any more (Hugo writes no page
+Any of the first three means the folder path serves nothing any more (Hugo writes no page
 there). ``aliases`` make Hugo write a redirect page at each path listed: as written when it
 starts with ``/`` (no language prefix either), else relative to the folder of the path the page
 is served at (``old/`` from ``/sources/zakon/`` is ``/sources/old/``). Two claims on one path
@@ -32,6 +37,7 @@ from kzgraph.config import Settings
 from kzgraph.content.hugo import site_paths
 from kzgraph.content.layout import FOLDERS, place
 from kzgraph.content.load import Page
+from kzgraph.content.permalinks import expand
 from kzgraph.content.taxonomies import term_path
 from kzgraph.errors import Problem, msg
 
@@ -95,19 +101,30 @@ def own_folder(page: Page, settings: Settings) -> str:
 
 
 def claims(page: Page, settings: Settings) -> list[Claim]:
-    """The paths a published page file claims by ``url``, ``slug`` and ``aliases`` (none for a
-    file without them). ``page.slug`` is the resource's (a translation joined by
+    """The paths a published page file claims by ``url``, ``slug``, its section's
+    ``[permalinks]`` pattern and ``aliases`` (none for a file served at its folder path and
+    without aliases). ``page.slug`` is the resource's (a translation joined by
     ``translationKey`` has its default-language page's); the folder path is the file's own."""
-    if not ("url" in page.fields or "slug" in page.fields or "aliases" in page.fields):
+    pattern = settings.permalink(FOLDERS[page.kind]) if page.kind in FOLDERS else None
+    if not ("url" in page.fields or "slug" in page.fields or "aliases" in page.fields
+            or pattern is not None):
         return []
     folder = own_folder(page, settings)
     paths, _ = site_paths(page)
     served, out = folder, []
     url = [(path, line) for key, path, line in paths if key == "url"]
     slug = page.fields.get("slug")
+    prefix = "" if page.lang == settings.default_language else page.lang + "/"
     if url:
-        served = key_of(url[0][0])
+        # a url without a leading slash is under the language's prefix, as Hugo serves it
+        served = key_of(url[0][0] if page.fields["url"].value.startswith("/")
+                        else prefix + url[0][0].lstrip("/"))
         out.append(Claim(served, page.kind, page.slug, page.rel, "url", url[0][1], folder))
+    elif pattern is not None:
+        path = key_of(prefix + expand(pattern, page, settings))
+        if path != folder:
+            served = path
+            out.append(Claim(served, page.kind, page.slug, page.rel, "permalinks", 1, folder))
     elif slug is not None and page.kind != "collection" and isinstance(slug.value, str) \
             and slug.value.strip() and "/" not in slug.value:
         served = posixpath.join(posixpath.dirname(folder), segment(slug.value, settings))
@@ -120,7 +137,8 @@ def claims(page: Page, settings: Settings) -> list[Claim]:
 
 
 #: what a path is, as :meth:`SitePaths.get` says: ("page", kind, slug), ("moved", the path the
-#: page is served at now, kind, slug), or None (no claim: read by its form)
+#: page is served at now, the key that moved it, kind, slug), or None (no claim: read by its
+#: form)
 Entry = tuple
 
 
@@ -153,7 +171,7 @@ class SitePaths:
         self.vacated = frozenset(moved)
         for folder, c in moved.items():
             if folder not in self._entries:
-                self._entries[folder] = ("moved", served_as(c.path), c.kind, c.slug)
+                self._entries[folder] = ("moved", served_as(c.path), c.key, c.kind, c.slug)
         self.digest = hashlib.sha256(repr(sorted(self._entries.items())).encode()).hexdigest()
 
     def __bool__(self) -> bool:
@@ -186,6 +204,13 @@ class SitePaths:
                     "word. Give this one another path.", path=served_as(path), other=owner[2],
                     key=claim.key)))
         for first, other in self.conflicts:
+            if other.key == first.key == "permalinks":
+                out.append(Problem(other.rel, other.line, other.key, msg(
+                    "The site's permalinks pattern serves this page at '{path}', and {other} "
+                    "there too. Hugo writes only one of them there, without a word: make the "
+                    "pattern tell them apart (with :slug or :filename), or give one of them a "
+                    "'url'.", path=other.shown, other=first.rel)))
+                continue
             out.append(Problem(other.rel, other.line, other.key, msg(
                 "Two pages claim the path '{path}': '{key}' here and '{other_key}' in "
                 "{other}:{line}. Hugo writes only one page there, without a word; give one of "
