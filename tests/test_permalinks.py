@@ -198,7 +198,7 @@ def test_links_by_the_paths_a_pattern_gives_name_the_page(tmp_path):
     said = {p.line: (p.severity, str(p.message)) for p in result.problems
             if p.path.endswith("linker/index.md") and "link" in str(p.message)}
     assert list(said) == [10], said  # the folder path only: where Hugo serves nothing
-    assert said[10][0] == WARNING and "permalinks pattern serves it at '" + alpha in said[10][1]
+    assert said[10][0] == WARNING and "'permalinks' setting serves it at '" + alpha in said[10][1]
     assert "sources/alpha" not in theirs and alpha.strip("/") in theirs
     linker = URIRef(BASE + "sources/sources/linker/")
     assert set(result.mapped.graph.objects(linker, DCTERMS.references)) == {

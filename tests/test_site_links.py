@@ -185,3 +185,26 @@ def test_following_a_link_in_chromium_lands_on_the_sources_page(built, browser):
                 assert pg.locator("h1").inner_text() == slug
         finally:
             context.close()
+
+
+def test_links_by_permalink_and_ugly_paths_lead_to_the_sources_page(tmp_path):
+    """With the site's ``[permalinks]`` and ``uglyURLs``, the paths Hugo serves the sources at
+    (``/s/foo-bar.html``, ``/sources/plain.html``) lead to their pages on this site too."""
+    links = [("/s/foo-bar.html", "slugged"), ("/sources/plain.html", "plain"),
+             ("/kz/urled-org/", "urled"), ("/old/aliased.html", "aliased"),
+             ("/sources/plain/", "plain")]  # the folder path: a warning, and still the page
+    root = tmp_path / "site"
+    make_site(root, links)
+    config = root / "hugo.toml"
+    config.write_text("uglyURLs = true\n" + config.read_text(encoding="utf-8") +
+                      '[permalinks]\nsources = "/s/:slugorfilename/"\n', encoding="utf-8")
+    (root / "content/sources/plain/index.md").write_text(
+        '---\ntitle: "plain"\ncategories: ["local-ngo"]\nurl: /sources/plain.html\n---\n\nText.\n',
+        encoding="utf-8")
+    (root / "content/sources/plain/index.ru.md").unlink()
+    settings = with_hugo_site(Settings(content=root / "content"))
+    out = tmp_path / "public"
+    build_site(settings, out, cache=tmp_path / "cache", search=False)
+    hrefs = _hrefs((out / "guides/kz/index.html").read_text(encoding="utf-8"))
+    assert [hrefs[f"link {n}"] for n in range(len(links))] == [
+        f"../../sources/sources/{slug}/" for _, slug in links]

@@ -67,10 +67,18 @@ class Settings:
     #: Hugo's ``[permalinks]``: (section, pattern) pairs, by section, for the sections kzgraph
     #: reads (:mod:`kzgraph.content.permalinks`)
     permalinks: tuple[tuple[str, str], ...] = ()
+    #: Hugo's ``uglyURLs``: true serves every page at ``<path>.html`` (and writes its aliases
+    #: so); a table of sections, only those sections' pages (``ugly_sections``)
+    ugly_urls: bool = False
+    ugly_sections: tuple[str, ...] = ()
 
     def permalink(self, section: str) -> str | None:
         """The ``[permalinks]`` pattern of a section (``sources``), if the site gives one."""
         return next((pattern for key, pattern in self.permalinks if key == section), None)
+
+    def ugly(self, section: str) -> bool:
+        """Whether Hugo serves the pages of a section at ``<path>.html`` (``uglyURLs``)."""
+        return self.ugly_urls or section in self.ugly_sections
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base)
@@ -210,7 +218,8 @@ def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None)
       with pages of their own, and ``disablePathToLower``/``removePathAccents``: how Hugo makes
       their paths (and those of pages);
     - ``permalinks`` (``sources = "/s/:slug/"``): where Hugo serves the pages of a section;
-      a pattern with a token kzgraph cannot expand is an error naming the file and the key.
+      a pattern with a token kzgraph cannot expand is an error naming the file and the key;
+    - ``uglyURLs`` (true, or a table ``sources = true``): pages at ``<path>.html``.
 
     A value of the wrong kind for one of these keys is an error naming the file and the key.
 
@@ -266,6 +275,7 @@ def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None)
         changes["language_dirs"] = dirs
     changes.update(_hugo_taxonomies(config))
     changes.update(_hugo_permalinks(config))
+    changes.update(_hugo_ugly_urls(config))
     return replace(settings, **changes) if changes else settings
 
 
@@ -341,6 +351,25 @@ def _hugo_permalinks(config: HugoConfig) -> dict[str, object]:
         if section in SECTIONS:
             found.append((section, pattern))
     return {"permalinks": tuple(sorted(found))}
+
+
+def _hugo_ugly_urls(config: HugoConfig) -> dict[str, object]:
+    """``uglyURLs``: true or false, or a table of sections, each true or false."""
+    value = config.get("uglyURLs")
+    if value is None or isinstance(value, bool):
+        return {} if value is None else {"ugly_urls": value}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{config.origin('uglyURLs')}: the Hugo setting 'uglyURLs' must be "
+                          f"true, false or a table of sections (sources = true), not "
+                          f"{brief(value)}.")
+    sections = []
+    for section, ugly in value.items():
+        if not isinstance(ugly, bool):
+            raise ConfigError(f"{config.origin('uglyURLs', section)}: the Hugo setting "
+                              f"'uglyURLs.{section}' must be true or false, not {brief(ugly)}.")
+        if ugly:
+            sections.append(section)
+    return {"ugly_sections": tuple(sorted(sections))}
 
 
 def _hugo_text(config: HugoConfig, *keys: str) -> str | None:

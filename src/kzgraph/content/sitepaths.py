@@ -17,7 +17,12 @@ Hugo (0.111, checked by ``tests/test_site_paths.py`` against the real binary) se
 - else at its folder path, ``/[<lang>/]<folder>/<name>/`` (the language prefix for any language
   but the default one).
 
-Any of the first three means the folder path serves nothing any more (Hugo writes no page
+With ``uglyURLs`` (the whole site's, or its section's), every page but one with a ``url`` is
+served at ``<its path>.html`` instead (``/sources/foo.html``; a section's own page at
+``/sources.html``), and, with the whole site's, its aliases too (``/old/path/`` is
+``/old/path.html``): checked by ``tests/test_ugly_urls.py``.
+
+Any of these means the folder path serves nothing any more (Hugo writes no page
 there). ``aliases`` make Hugo write a redirect page at each path listed: as written when it
 starts with ``/`` (no language prefix either), else relative to the folder of the path the page
 is served at (``old/`` from ``/sources/zakon/`` is ``/sources/old/``). Two claims on one path
@@ -100,14 +105,24 @@ def own_folder(page: Page, settings: Settings) -> str:
     return folder_path(page.kind, name, page.lang, settings)
 
 
+def section_of(page: Page) -> str | None:
+    """The section a page file belongs to (``sources``), as Hugo's ``permalinks`` and
+    ``uglyURLs`` name it; None for the home page."""
+    if page.kind in FOLDERS:
+        return FOLDERS[page.kind]
+    return FOLDERS.get(page.slug) if page.kind == "collection" else None
+
+
 def claims(page: Page, settings: Settings) -> list[Claim]:
     """The paths a published page file claims by ``url``, ``slug``, its section's
-    ``[permalinks]`` pattern and ``aliases`` (none for a file served at its folder path and
-    without aliases). ``page.slug`` is the resource's (a translation joined by
+    ``[permalinks]`` pattern, ``uglyURLs`` and ``aliases`` (none for a file served at its
+    folder path and without aliases). ``page.slug`` is the resource's (a translation joined by
     ``translationKey`` has its default-language page's); the folder path is the file's own."""
-    pattern = settings.permalink(FOLDERS[page.kind]) if page.kind in FOLDERS else None
+    section = section_of(page)
+    pattern = settings.permalink(section) if section and page.kind in FOLDERS else None
+    ugly = section is not None and settings.ugly(section)
     if not ("url" in page.fields or "slug" in page.fields or "aliases" in page.fields
-            or pattern is not None):
+            or pattern is not None or ugly):
         return []
     folder = own_folder(page, settings)
     paths, _ = site_paths(page)
@@ -116,23 +131,31 @@ def claims(page: Page, settings: Settings) -> list[Claim]:
     slug = page.fields.get("slug")
     prefix = "" if page.lang == settings.default_language else page.lang + "/"
     if url:
-        # a url without a leading slash is under the language's prefix, as Hugo serves it
+        # a url without a leading slash is under the language's prefix, as Hugo serves it;
+        # uglyURLs leave it as it is
         served = key_of(url[0][0] if page.fields["url"].value.startswith("/")
                         else prefix + url[0][0].lstrip("/"))
         out.append(Claim(served, page.kind, page.slug, page.rel, "url", url[0][1], folder))
-    elif pattern is not None:
-        path = key_of(prefix + expand(pattern, page, settings))
-        if path != folder:
+    else:
+        key, line, path = "", 1, folder
+        if pattern is not None:
+            key, path = "permalinks", key_of(prefix + expand(pattern, page, settings))
+        elif slug is not None and page.kind != "collection" and isinstance(slug.value, str) \
+                and slug.value.strip() and "/" not in slug.value:
+            key, line = "slug", slug.line
+            path = posixpath.join(posixpath.dirname(folder), segment(slug.value, settings))
+        if ugly:  # /sources/foo.html, /sources.html; "/s/:slug.html" is /s/foo.html.html
+            key, path = key or "uglyURLs", path + ".html"
+        if key == "slug" or path != folder:
             served = path
-            out.append(Claim(served, page.kind, page.slug, page.rel, "permalinks", 1, folder))
-    elif slug is not None and page.kind != "collection" and isinstance(slug.value, str) \
-            and slug.value.strip() and "/" not in slug.value:
-        served = posixpath.join(posixpath.dirname(folder), segment(slug.value, settings))
-        out.append(Claim(served, page.kind, page.slug, page.rel, "slug", slug.line, folder))
+            out.append(Claim(served, page.kind, page.slug, page.rel, key, line, folder))
     for key, path, line in paths:
         if key == "aliases":  # Hugo's path.Join: '..' and '.' resolved, slashes made one
-            target = posixpath.normpath(posixpath.join("/" + posixpath.dirname(served), path))
-            out.append(Claim(key_of(target), page.kind, page.slug, page.rel, "aliases", line))
+            target = key_of(posixpath.normpath(
+                posixpath.join("/" + posixpath.dirname(served), path)))
+            if settings.ugly_urls and target and not target.endswith(".html"):
+                target += ".html"  # a redirect file, not a folder (not so by section)
+            out.append(Claim(target, page.kind, page.slug, page.rel, "aliases", line))
     return out
 
 

@@ -65,7 +65,8 @@ def fingerprint_of(settings: Settings) -> str:
         f"{settings.content.resolve()}|{settings.drafts}|{settings.site_bases}|"
         f"{sorted((settings.language_dirs or {}).items())}|{settings.taxonomies}|"
         f"{settings.path_to_lower}|{settings.remove_path_accents}|"
-        f"{settings.permalinks}".encode()).hexdigest()
+        f"{settings.permalinks}|{settings.ugly_urls}|{settings.ugly_sections}".encode()
+    ).hexdigest()
 
 
 def default_cache_dir(settings: Settings) -> Path:

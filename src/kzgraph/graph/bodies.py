@@ -144,12 +144,13 @@ def resolve(mapper: "_Mapper", links: LinkReader, page: Page, link: Link
             msg("The link '{href}' points to this {kind} itself.", href=shown(link.href),
                 kind=_KIND[page.kind]), line=link.line, severity=WARNING))
         return None
-    if links.last_moved is not None and links.last_moved_by == "permalinks":
+    if links.last_moved is not None and links.last_moved_by in ("permalinks", "uglyURLs"):
         mapper.problems.append(page.problem(
             msg("The link '{href}' names the folder path of this {kind}, where Hugo does not "
-                "serve it: the site's permalinks pattern serves it at '{now}'. Link to "
+                "serve it: the site's '{setting}' setting serves it at '{now}'. Link to "
                 "'{now}', use ref, or add the old path to its 'aliases'.",
-                href=shown(link.href), kind=_KIND[found.kind], now=links.last_moved),
+                href=shown(link.href), kind=_KIND[found.kind], now=links.last_moved,
+                setting=links.last_moved_by),
             line=link.line, severity=WARNING))
     elif links.last_moved is not None:
         mapper.problems.append(page.problem(
