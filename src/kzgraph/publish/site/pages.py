@@ -207,6 +207,8 @@ class Renderer:
             add(w["category"], d.values(node, KZ.category))
             add(w["country"], d.values(node, KZ.country))
             add(w["guides_about"], d.pointing_at(node, KZ.mentions))
+            for scheme, terms in self._terms(node):
+                add(w["terms"].format(name=d.label(scheme, lang).value), terms)
         elif kind == "category":
             add(w["offers"], d.values(node, KZ.offersPerspective))
             add(w["misses"], d.values(node, KZ.missesPerspective))
@@ -234,6 +236,16 @@ class Renderer:
             add(w["country"], d.values(node, KZ.country))
             add(w["contributors"], d.values(node, DCTERMS.contributor))
         return blocks
+
+    def _terms(self, node: URIRef) -> list[tuple[Node, list[Node]]]:
+        """A page's terms of the site's Hugo taxonomies (``dcterms:subject`` a concept of a
+        taxonomy's scheme), by taxonomy, in the order of the taxonomies' IRIs."""
+        d = self.data
+        found: dict[Node, list[Node]] = {}
+        for term in d.values(node, DCTERMS.subject):
+            for scheme in d.values(term, SKOS.inScheme):
+                found.setdefault(scheme, []).append(term)
+        return sorted(found.items(), key=lambda kv: str(kv[0]))
 
     def _statements(self, here: str, doc: str, lang: str) -> list[dict[str, Any]]:
         d = self.data
