@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from kzgraph.config import Settings
 from kzgraph.content.sitepaths import SitePaths
-from kzgraph.formats.writers import write_atomic
+from kzgraph.formats.writers import flush_written, write_atomic
 from kzgraph.publish.site.i18n import UI
 from kzgraph.publish.site.model import LABELS, SiteData, document_of, page_dir, page_file
 from kzgraph.publish.site.pages import IndexPages, Renderer
@@ -274,6 +274,10 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
             written, removed = _sync(output, files)
             report.written += written
             report.removed += removed
+        # the pages were written without a flush each; they reach the disk before the state
+        # that says they are there does (after a crash with no state, the next build renders
+        # every page again and rewrites each file whose bytes differ)
+        flush_written()
         write_atomic(output / STATE, json.dumps(state, sort_keys=True, indent=0).encode())
         del outcome
     report.files = len(files)
@@ -478,7 +482,8 @@ def _sync(output: Path, files: Mapping[str, bytes | None], keep: tuple[str, ...]
                 continue
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, data)
+        # flushed to disk all at once by the caller, before it writes the build's state
+        write_atomic(path, data, durable=False)
         os.chmod(path, 0o644)
         written.append(rel)
     manifest = output / MANIFEST
