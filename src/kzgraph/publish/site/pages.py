@@ -6,7 +6,6 @@ is the guide's Markdown, rendered with raw HTML turned off, and the embedded JSO
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping
