@@ -24,6 +24,7 @@ from kzgraph.formats.writers import flush_written, write_atomic
 from kzgraph.publish.site.i18n import UI
 from kzgraph.publish.site.model import LABELS, SiteData, document_of, page_dir, page_file
 from kzgraph.publish.site.pages import IndexPages, Renderer
+from kzgraph.publish.site.paging import paged_file
 from kzgraph.publish.site.rdf import RDF_FILES, render_rdf
 from kzgraph.vocab import RDF
 
@@ -92,7 +93,8 @@ class Site:
             {lit.language for _, _, lit in graph if getattr(lit, "language", None)
              and lit.language in _UI_LANGUAGES}
         self.data = SiteData(graph, settings.base, settings.default_language, langs)
-        self.renderer = Renderer(self.data, bodies, dumps, examples, links)
+        self.renderer = Renderer(self.data, bodies, dumps, examples, links,
+                                 pager_size=settings.pager_size)
 
     def documents(self) -> list[str]:
         return sorted(self.data.documents)
@@ -114,11 +116,14 @@ class Site:
         return render_rdf(self.data, doc, ext)
 
     def document_files(self, doc: str) -> list[str]:
-        """The files one document is written as: its pages and its RDF files."""
+        """The files one document is written as: its pages (with the further pages of its
+        listings) and its RDF files."""
         base = self.data.base
         folder = page_dir(doc, base)
-        pages = [page_file(doc, base, lang, self.settings.default_language)
-                 for lang in self.data.languages_of(doc)]
+        total = self.renderer.page_total(doc)
+        pages = [paged_file(folder, page_file(doc, base, lang, self.settings.default_language
+                                              ).rsplit("/", 1)[-1], number)
+                 for lang in self.data.languages_of(doc) for number in range(1, total + 1)]
         return pages + [f"{folder}/index.{ext}" if folder else f"index.{ext}"
                         for ext in RDF_FILES]
 
@@ -137,10 +142,9 @@ class Site:
             if only is not None and doc not in only and self.data.kind(URIRef(doc)) != "scheme":
                 out.update(dict.fromkeys(names))
                 continue
-            pages, rdf = names[:-len(RDF_FILES)], names[-len(RDF_FILES):]
-            for name, lang in zip(pages, self.data.languages_of(doc)):
-                out[name] = self.renderer.resource(doc, lang)
-            for name, ext in zip(rdf, RDF_FILES):
+            for lang in self.data.languages_of(doc):
+                out.update(self.renderer.resource_pages(doc, lang))
+            for name, ext in zip(names[-len(RDF_FILES):], RDF_FILES):
                 out[name] = render_rdf(self.data, doc, ext)
         for ext in RDF_FILES:
             out[f"index.{ext}"] = render_rdf(self.data, base, ext)
