@@ -431,6 +431,7 @@ class IndexPages:
     def __init__(self, renderer: Renderer) -> None:
         self.r = renderer
         self.d = renderer.data
+        self._counts: dict[Node, int] = {}  # sources by category and country
 
     def files(self) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
@@ -439,7 +440,7 @@ class IndexPages:
             for name, kind in (("guides", "guide"), ("countries", "country"),
                                ("people", "person")):
                 folder = INDEX_PAGES[name]
-                if URIRef(self.d.base + folder + "/") in {URIRef(x) for x in self.d.documents}:
+                if self.d.base + folder + "/" in self.d.documents:
                     continue  # the scheme's own page lists them
                 out.update(self.listing(folder, name, kind, lang))
             out[self.r._in("search", lang)] = self.simple("search", "search.html", lang)
@@ -487,7 +488,10 @@ class IndexPages:
                                  ("countries", "country", KZ.country)):
             items = []
             for n in d.of_kind(kind):
-                count = sum(1 for s in d.pointing_at(n, pred) if d.kind(s) == "source")
+                count = self._counts.get(n)
+                if count is None:
+                    count = self._counts[n] = len({s for s, p in d.incoming.get(n, ())
+                                                   if p == pred and d.kind(s) == "source"})
                 items.append(self.r.item(here, n, lang, w["source_count"].format(n=count)))
             if items:
                 blocks.append(Block(w[name], sorted(items, key=lambda i: i.label.casefold())))
