@@ -79,3 +79,17 @@ def test_the_size_counted_when_asked_is_the_folders(tmp_path: Path) -> None:
     assert again.size == sum((out / name).stat().st_size for name in listed)
     assert sorted(listed) == sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
                                     if p.is_file() and not p.name.startswith(".kzgraph-site"))
+
+
+def test_a_documents_rdf_files_made_together_are_those_made_one_by_one(tmp_path: Path) -> None:
+    from kzgraph.engine.pipeline import load_and_map
+    from kzgraph.publish.site import Site
+    from kzgraph.publish.site.rdf import RDF_FILES, render_rdf, render_rdf_files
+
+    settings = Settings(base=BASE, content=CONTENT)
+    site = Site(load_and_map(settings).mapped.graph, settings)
+    docs = site.documents()
+    assert len(docs) > 30
+    for doc in [*docs, BASE]:
+        together = render_rdf_files(site.data, doc)
+        assert together == {ext: render_rdf(site.data, doc, ext) for ext in RDF_FILES}, doc

@@ -25,7 +25,7 @@ from kzgraph.publish.site.i18n import UI
 from kzgraph.publish.site.model import LABELS, SiteData, document_of, page_dir, page_file
 from kzgraph.publish.site.pages import IndexPages, Renderer
 from kzgraph.publish.site.paging import paged_file
-from kzgraph.publish.site.rdf import RDF_FILES, render_rdf
+from kzgraph.publish.site.rdf import RDF_FILES, render_rdf, render_rdf_files
 from kzgraph.vocab import RDF
 
 MANIFEST = ".kzgraph-site"
@@ -156,10 +156,12 @@ class Site:
                 continue
             for lang in self.data.languages_of(doc):
                 out.update(self.renderer.resource_pages(doc, lang))
+            made = render_rdf_files(self.data, doc)
             for name, ext in zip(names[-len(RDF_FILES):], RDF_FILES):
-                out[name] = render_rdf(self.data, doc, ext)
+                out[name] = made[ext]
+        made = render_rdf_files(self.data, base)
         for ext in RDF_FILES:
-            out[f"index.{ext}"] = render_rdf(self.data, base, ext)
+            out[f"index.{ext}"] = made[ext]
         out.update(IndexPages(self.renderer).files())
         out.update(server_configs(self.settings, self.data.languages))
         return out
