@@ -373,6 +373,45 @@ def test_the_endpoint_page_for_a_browser(client):
     assert answer.status_code == 200 and "<form" in answer.text
 
 
+#: each W3C format IRI the description may claim -> the media type a query is asked with
+_CLAIMED = {"SPARQL_Results_JSON": "application/sparql-results+json",
+            "SPARQL_Results_XML": "application/sparql-results+xml",
+            "SPARQL_Results_CSV": "text/csv", "SPARQL_Results_TSV": "text/tab-separated-values",
+            "Turtle": TURTLE, "JSON-LD": JSONLD, "N-Triples": NTRIPLES,
+            "N-Quads": "application/n-quads", "TriG": "application/trig",
+            "RDF_XML": "application/rdf+xml"}
+
+
+@pytest.mark.parametrize("media_type", RDF_TYPES)
+def test_the_endpoint_describes_itself_to_a_program(client, media_type):
+    """Asked with no query for RDF, the endpoint gives its SPARQL 1.1 Service Description; every
+    format it claims is one it answers a query in."""
+    answer = client.get("/sparql", headers={"Accept": media_type})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].split(";")[0] == media_type
+    assert "Accept" in answer.headers["vary"]
+    store = ox.Store()
+    store.load(answer.content, format=PARSERS[media_type], base_iri=BASE + "sparql")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    endpoint = ox.NamedNode(BASE + "sparql")
+    assert ox.Quad(endpoint, ox.NamedNode(sd + "endpoint"), endpoint) in store
+    assert ox.Quad(endpoint, ox.NamedNode(sd + "supportedLanguage"),
+                   ox.NamedNode(sd + "SPARQL11Query")) in store
+    assert ox.Quad(ox.NamedNode(BASE + "dataset"),
+                   ox.NamedNode("http://rdfs.org/ns/void#sparqlEndpoint"), endpoint) in store
+    claimed = {q.object.value.rsplit("/", 1)[1]
+               for q in store.quads_for_pattern(endpoint, ox.NamedNode(sd + "resultFormat"), None)}
+    assert claimed == set(_CLAIMED)
+    for name in sorted(claimed):
+        graph = not name.startswith("SPARQL_Results")
+        query = f"CONSTRUCT WHERE {{ <{BASE}category/ingo> ?p ?o }}" if graph else \
+            "SELECT ?s WHERE { ?s a kz:Source } LIMIT 2"
+        asked = client.get("/sparql", params={"query": query}, headers={"Accept": _CLAIMED[name]})
+        assert asked.status_code == 200, (name, asked.text)
+        assert asked.headers["content-type"].split(";")[0] in (
+            _CLAIMED[name], "application/sparql-results+json") and asked.content, name
+
+
 # --------------------------------------------------------------------------- rebuilds
 
 
