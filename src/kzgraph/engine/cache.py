@@ -156,6 +156,8 @@ class Cache:
         #: bytes as kept
         self._snapshot: Snapshot | None = None
         self._taken: bytes | None = None
+        #: the folders' listings as last read or kept (see :meth:`listings`), marshalled
+        self.listings_blob = b""
         try:
             self._open()
         except sqlite3.DatabaseError:
@@ -516,14 +518,17 @@ class Cache:
         """The content folders' listings kept by the last walk (see
         :func:`kzgraph.content.walk._walk`): one blob, read in milliseconds."""
         row = self.db.execute("SELECT data FROM listings WHERE id = 0").fetchone()
+        self.listings_blob = row[0] if row else b""
         try:
             return marshal.loads(row[0]) if row else {}
         except (EOFError, ValueError, TypeError):
+            self.listings_blob = b""
             return {}
 
     def put_listings(self, listings: dict[str, Listing]) -> None:
+        self.listings_blob = marshal.dumps(listings)
         self.db.execute("INSERT OR REPLACE INTO listings VALUES (0, ?)",
-                        (marshal.dumps(listings),))
+                        (self.listings_blob,))
 
     def commit(self) -> None:
         self.db.commit()

@@ -33,6 +33,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Iterable, Iterator, Mapping
 
+from kzgraph.content.walk import Listing
 from kzgraph.content.walk import stamp as _stamp
 from kzgraph.engine.cachedirs import default_cache_dir
 from kzgraph.engine.cache import (
@@ -315,8 +316,10 @@ class Run:
         #: the parts (in key order) and every page file's stamp, as :meth:`check` found them
         self.parts: list[Part] = []
         self.stamps: dict[str, str] = {}
-        #: the Markdown files in no part (paths as text), as :meth:`check` found them
+        #: the Markdown files in no part (paths as text), and the folders' listings (see
+        #: :func:`kzgraph.content.walk._walk`), as :meth:`check` found them
         self.stray: list[str] = []
+        self.listings: dict[str, Listing] = {}
 
     def __enter__(self) -> "Run":
         return self
@@ -350,6 +353,7 @@ class Run:
         paths, problems = find_file_names(root, listings)
         if listings != walked:
             self.cache.put_listings(listings)
+        self.listings = listings
         # what the plan is made of: the paths found, the content folder, the language folders
         # and the default language
         setting = hashlib.sha256("\n".join(
