@@ -210,7 +210,7 @@ def update(run: Run, problems: list[Problem], *, make: bool = False) -> bool:
     if FORMAT not in run.formats or (old is None and not make):
         shutil.rmtree(folder, ignore_errors=True)
         return False
-    versions = {key: version for key, version, _ in run.pieces}
+    versions = dict(run.versions)
     changed = set(versions) if old is None else \
         {k for k, v in versions.items() if old.parts.get(k, ("",))[0] != v}
     gone = set() if old is None else set(old.parts) - set(versions)
@@ -261,7 +261,7 @@ def _afresh(run: Run, folder: Path, reference: bytes, state: State) -> None:
     def batches() -> Iterator[list[bytes]]:
         batch: list[bytes] = []
         size = 0
-        for (key, version, _), text in zip(run.pieces, _pieces(run, None)):
+        for (key, version), text in zip(run.versions, _pieces(run, None)):
             state.parts[key] = (version, _lines(_subjects(text)))
             batch.append(text)
             size += len(text)
@@ -303,7 +303,7 @@ def _patch(store: ox.Store, run: Run, old: State, changed: set[str], gone: set[s
     for key in gone:
         state.parts.pop(key, None)
     texts = []
-    for (key, version, _), text in zip(run.pieces, _pieces(run, changed)):
+    for (key, version), text in zip(run.versions, _pieces(run, changed)):
         if text is not None:
             state.parts[key] = (version, _lines(_subjects(text)))
             texts.append(text)
