@@ -39,10 +39,8 @@ from kzgraph.engine.cache import (
     _COLUMNS,
     Cache,
     KeptKeys,
-    Summary,
-    bucket_of,
-    summary_from,
 )
+from kzgraph.engine.summaries import Summary, bucket_of, summary_from
 from kzgraph.engine.parts import (
     MESSAGE_LANGUAGES,
     Chunk,
