@@ -28,6 +28,7 @@ from kzgraph.content.walk import Listing
 from kzgraph.content.walk import stamp as _stamp
 from kzgraph.formats.writers import Layout
 
+
 class Cache:
     """What each part's chunk holds besides its pieces (problems, results, statistics,
     reference lines, types, deferred checks, provenance), the files each was made from, and
