@@ -120,6 +120,42 @@ def test_head(client):
     assert answer.status_code == 200 and answer.headers["content-type"].startswith(TURTLE)
 
 
+@pytest.mark.parametrize("accept", [TURTLE, BROWSER])
+def test_a_client_revalidates_with_the_tag_or_the_date(client, accept):
+    """A page or RDF file carries an entity tag and a time; asked again with either, the
+    server answers 304 with no body and the headers that guide the cache."""
+    path = "/" + IRI_KINDS["category"]
+    first = client.get(path, headers={"Accept": accept})
+    assert first.status_code == 200
+    tag, when = first.headers["etag"], first.headers["last-modified"]
+    assert tag.startswith('"') and tag.endswith('"')
+    assert first.headers["cache-control"] == "no-cache"
+    for conditions in ({"If-None-Match": tag}, {"If-None-Match": f'"x", W/{tag}'},
+                       {"If-None-Match": "*"}, {"If-Modified-Since": when}):
+        again = client.get(path, headers={"Accept": accept, **conditions})
+        assert again.status_code == 304, conditions
+        assert again.content == b""
+        assert again.headers["etag"] == tag and "Accept" in again.headers["vary"]
+        assert again.headers["content-location"] == first.headers["content-location"]
+    # another tag, a date before the file's, a date that does not parse: the whole file
+    for conditions in ({"If-None-Match": '"other"'},
+                       {"If-Modified-Since": "Mon, 01 Jan 1990 00:00:00 GMT"},
+                       {"If-Modified-Since": "yesterday"},
+                       # If-None-Match wins over a date that alone would say unchanged
+                       {"If-None-Match": '"other"', "If-Modified-Since": when}):
+        again = client.get(path, headers={"Accept": accept, **conditions})
+        assert again.status_code == 200 and again.content == first.content, conditions
+
+
+def test_each_representation_has_its_own_tag(client):
+    path = "/" + IRI_KINDS["category"]
+    tags = {client.get(path, headers={"Accept": a}).headers["etag"] for a in (*RDF_TYPES, BROWSER)}
+    assert len(tags) == len(RDF_TYPES) + 1
+    turtle = client.get(path, headers={"Accept": TURTLE}).headers["etag"]
+    assert client.get(path, headers={"Accept": JSONLD,
+                                     "If-None-Match": turtle}).status_code == 200
+
+
 # --------------------------------------------------------------------------- security
 
 
@@ -316,6 +352,45 @@ def test_answers_over_the_row_limit_are_refused(served):
 def test_the_endpoint_page_for_a_browser(client):
     answer = client.get("/sparql", headers={"Accept": BROWSER})
     assert answer.status_code == 200 and "<form" in answer.text
+
+
+#: each W3C format IRI the description may claim -> the media type a query is asked with
+_CLAIMED = {"SPARQL_Results_JSON": "application/sparql-results+json",
+            "SPARQL_Results_XML": "application/sparql-results+xml",
+            "SPARQL_Results_CSV": "text/csv", "SPARQL_Results_TSV": "text/tab-separated-values",
+            "Turtle": TURTLE, "JSON-LD": JSONLD, "N-Triples": NTRIPLES,
+            "N-Quads": "application/n-quads", "TriG": "application/trig",
+            "RDF_XML": "application/rdf+xml"}
+
+
+@pytest.mark.parametrize("media_type", RDF_TYPES)
+def test_the_endpoint_describes_itself_to_a_program(client, media_type):
+    """Asked with no query for RDF, the endpoint gives its SPARQL 1.1 Service Description; every
+    format it claims is one it answers a query in."""
+    answer = client.get("/sparql", headers={"Accept": media_type})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].split(";")[0] == media_type
+    assert "Accept" in answer.headers["vary"]
+    store = ox.Store()
+    store.load(answer.content, format=PARSERS[media_type], base_iri=BASE + "sparql")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    endpoint = ox.NamedNode(BASE + "sparql")
+    assert ox.Quad(endpoint, ox.NamedNode(sd + "endpoint"), endpoint) in store
+    assert ox.Quad(endpoint, ox.NamedNode(sd + "supportedLanguage"),
+                   ox.NamedNode(sd + "SPARQL11Query")) in store
+    assert ox.Quad(ox.NamedNode(BASE + "dataset"),
+                   ox.NamedNode("http://rdfs.org/ns/void#sparqlEndpoint"), endpoint) in store
+    claimed = {q.object.value.rsplit("/", 1)[1]
+               for q in store.quads_for_pattern(endpoint, ox.NamedNode(sd + "resultFormat"), None)}
+    assert claimed == set(_CLAIMED)
+    for name in sorted(claimed):
+        graph = not name.startswith("SPARQL_Results")
+        query = f"CONSTRUCT WHERE {{ <{BASE}category/ingo> ?p ?o }}" if graph else \
+            "SELECT ?s WHERE { ?s a kz:Source } LIMIT 2"
+        asked = client.get("/sparql", params={"query": query}, headers={"Accept": _CLAIMED[name]})
+        assert asked.status_code == 200, (name, asked.text)
+        assert asked.headers["content-type"].split(";")[0] in (
+            _CLAIMED[name], "application/sparql-results+json") and asked.content, name
 
 
 # --------------------------------------------------------------------------- rebuilds

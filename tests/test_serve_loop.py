@@ -16,9 +16,10 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-
 from conftest import CONTENT
 from servehelp import Served
+from starlette.requests import Request
+
 from kzgraph.publish.serve.app import WHOLE, _file
 
 
@@ -50,7 +51,9 @@ def test_a_file_replaced_while_it_is_sent_is_sent_as_the_version_opened(tmp_path
     path = tmp_path / "kzgraph.nt"
     old = b"a" * size
     path.write_bytes(old)
-    response = _file(path, "application/n-triples")
+    opened = os.stat(path)
+    response = _file(Request({"type": "http", "method": "GET", "headers": []}), path,
+                     "application/n-triples")
     # a rebuild puts a new version in place (a rename), longer, before the body is sent
     new = tmp_path / "new"
     new.write_bytes(b"b" * (size * 2))
@@ -58,6 +61,8 @@ def test_a_file_replaced_while_it_is_sent_is_sent_as_the_version_opened(tmp_path
     headers, body = _send(response)
     assert body == old
     assert int(headers["content-length"]) == len(old)
+    # and its tag is that version's too: a client revalidating it is told it changed
+    assert headers["etag"] == f'"{opened.st_ino:x}-{opened.st_mtime_ns:x}-{size:x}"'
 
 
 def _title(page: Path, title: str) -> None:

@@ -109,6 +109,8 @@ def _hugo_build(site: Path, out: Path) -> dict[str, str]:
     assert run.returncode == 0, run.stdout + run.stderr
     written: dict[str, str] = {}
     for page in out.rglob("*.html"):
+        if not page.is_file():  # a folder a permalink pattern ending in .html makes
+            continue
         rel = page.relative_to(out).as_posix()
         key = rel[:-len("index.html")].strip("/") if rel.endswith("index.html") else rel
         html = page.read_text(encoding="utf-8")

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from kzgraph.errors import ConfigError, brief
 from kzgraph.hugoconfig import HUGO_CONFIG_FILES, HugoConfig, hugo_config  # noqa: F401
+from kzgraph.hugoconfig import PERMALINK_TOKENS, unknown_tokens
 
 DEFAULT_BASE = "https://kzgraph.example/"
 DEFAULT_LANGUAGE = "en"
@@ -63,6 +64,21 @@ class Settings:
     taxonomies: tuple[str, ...] = DEFAULT_TAXONOMIES
     path_to_lower: bool = True
     remove_path_accents: bool = False
+    #: Hugo's ``[permalinks]``: (section, pattern) pairs, by section, for the sections kzgraph
+    #: reads (:mod:`kzgraph.content.permalinks`)
+    permalinks: tuple[tuple[str, str], ...] = ()
+    #: Hugo's ``uglyURLs``: true serves every page at ``<path>.html`` (and writes its aliases
+    #: so); a table of sections, only those sections' pages (``ugly_sections``)
+    ugly_urls: bool = False
+    ugly_sections: tuple[str, ...] = ()
+
+    def permalink(self, section: str) -> str | None:
+        """The ``[permalinks]`` pattern of a section (``sources``), if the site gives one."""
+        return next((pattern for key, pattern in self.permalinks if key == section), None)
+
+    def ugly(self, section: str) -> bool:
+        """Whether Hugo serves the pages of a section at ``<path>.html`` (``uglyURLs``)."""
+        return self.ugly_urls or section in self.ugly_sections
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base)
@@ -200,7 +216,10 @@ def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None)
       language's pages (``content/ru``);
     - ``taxonomies`` (``region = "regions"``): the front-matter keys whose values are terms
       with pages of their own, and ``disablePathToLower``/``removePathAccents``: how Hugo makes
-      their paths.
+      their paths (and those of pages);
+    - ``permalinks`` (``sources = "/s/:slug/"``): where Hugo serves the pages of a section;
+      a pattern with a token kzgraph cannot expand is an error naming the file and the key;
+    - ``uglyURLs`` (true, or a table ``sources = true``): pages at ``<path>.html``.
 
     A value of the wrong kind for one of these keys is an error naming the file and the key.
 
@@ -255,6 +274,8 @@ def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None)
     if dirs:
         changes["language_dirs"] = dirs
     changes.update(_hugo_taxonomies(config))
+    changes.update(_hugo_permalinks(config))
+    changes.update(_hugo_ugly_urls(config))
     return replace(settings, **changes) if changes else settings
 
 
@@ -298,6 +319,57 @@ def _hugo_taxonomies(config: HugoConfig) -> dict[str, object]:
                               f"false, not {brief(value)}.")
         out[name] = not value if invert else value
     return out
+
+
+#: the sections kzgraph reads pages from (:data:`kzgraph.content.layout.KINDS`)
+SECTIONS = ("categories", "guides", "perspectives", "sources")
+
+
+def _hugo_permalinks(config: HugoConfig) -> dict[str, object]:
+    """The ``[permalinks]`` patterns of the sections kzgraph reads; those of other sections
+    and of taxonomies serve no page kzgraph links to, and are left to Hugo (their tokens are
+    checked all the same: Hugo refuses a site with an unknown one)."""
+    table = config.get("permalinks")
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{config.origin('permalinks')}: 'permalinks' must be a table of "
+                          f"section = \"pattern\" ([permalinks] sources = \"/s/:slug/\"), not "
+                          f"{brief(table)}.")
+    found = []
+    for section in table:
+        pattern = _hugo_text(config, "permalinks", section)
+        if pattern is None:
+            continue
+        bad = unknown_tokens(pattern)
+        if bad:
+            raise ConfigError(
+                f"{config.origin('permalinks', section)}: the permalink pattern "
+                f"'permalinks.{section}' (\"{pattern}\") uses {', '.join(bad)}, which kzgraph "
+                f"cannot expand as Hugo 0.111 does: use only "
+                f"{', '.join(':' + t for t in PERMALINK_TOKENS)}.")
+        if section in SECTIONS:
+            found.append((section, pattern))
+    return {"permalinks": tuple(sorted(found))}
+
+
+def _hugo_ugly_urls(config: HugoConfig) -> dict[str, object]:
+    """``uglyURLs``: true or false, or a table of sections, each true or false."""
+    value = config.get("uglyURLs")
+    if value is None or isinstance(value, bool):
+        return {} if value is None else {"ugly_urls": value}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{config.origin('uglyURLs')}: the Hugo setting 'uglyURLs' must be "
+                          f"true, false or a table of sections (sources = true), not "
+                          f"{brief(value)}.")
+    sections = []
+    for section, ugly in value.items():
+        if not isinstance(ugly, bool):
+            raise ConfigError(f"{config.origin('uglyURLs', section)}: the Hugo setting "
+                              f"'uglyURLs.{section}' must be true or false, not {brief(ugly)}.")
+        if ugly:
+            sections.append(section)
+    return {"ugly_sections": tuple(sorted(sections))}
 
 
 def _hugo_text(config: HugoConfig, *keys: str) -> str | None:

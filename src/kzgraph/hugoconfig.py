@@ -48,6 +48,21 @@ DEFAULT_ENVIRONMENT = "production"
 
 Key = tuple[str, ...]
 
+#: the tokens of a ``[permalinks]`` pattern Hugo 0.111 expands and kzgraph follows
+#: (:mod:`kzgraph.content.permalinks`); Hugo 0.111 also takes ``:sections[...]`` slices and
+#: Go date layouts (``:2006``), which kzgraph does not read, and knows no other (no
+#: ``:contentbasename``: that came later)
+PERMALINK_TOKENS = ("year", "month", "monthname", "day", "weekday", "weekdayname", "yearday",
+                    "section", "sections", "title", "slug", "filename", "slugorfilename")
+#: a token of a permalink pattern, as Hugo finds them
+PERMALINK_TOKEN = re.compile(r":(\w+)(\[[^\]]*\])?")
+
+
+def unknown_tokens(pattern: str) -> list[str]:
+    """The tokens of a permalink pattern kzgraph cannot expand (as written, ``:foo``)."""
+    return [m.group(0) for m in PERMALINK_TOKEN.finditer(pattern)
+            if m.group(2) or m.group(1) not in PERMALINK_TOKENS]
+
 
 @dataclass
 class HugoConfig:

@@ -87,13 +87,15 @@ class LinkReader:
         #: the page is served at now
         self.last_path: str | None = None
         self.last_moved: str | None = None
+        #: and the key that moved it (``slug``, ``url``, ``permalinks``)
+        self.last_moved_by: str | None = None
 
     def read(self, href: str, page_path: str, content_path: str
              ) -> Target | Unclear | None:
         """Where ``href`` points. ``page_path`` is the linking page's own site path
         (``/guides/kazakhstan/``), ``content_path`` its file's path in the content folder
         (``guides/kazakhstan/index.ru.md``). None: outside the site, or within the page."""
-        self.last_path = self.last_moved = None
+        self.last_path = self.last_moved = self.last_moved_by = None
         if href[:1] == "/" and href[1:2] != "/" and not _SPECIAL.search(href):
             return self._site_path(href[1:])  # the usual case: a plain path on the site
         href = href.strip()
@@ -136,7 +138,7 @@ class LinkReader:
         if entry is not None:
             named = page_kind_of(entry)
             if entry[0] == "moved":
-                self.last_moved = entry[1]
+                self.last_moved, self.last_moved_by = entry[1], entry[2]
             return None if named is None else Target(*named)
         return self.form(path)
 

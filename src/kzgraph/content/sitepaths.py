@@ -4,7 +4,12 @@ names. No RDF here.
 Hugo (0.111, checked by ``tests/test_site_paths.py`` against the real binary) serves a page file:
 
 - with ``url: /kz/feminita-org/``: exactly there, whatever the file's language (no language
-  prefix is added), case and all;
+  prefix is added), case and all; ``url: kz/x/`` (no leading slash) under the language's
+  prefix, ``/ru/kz/x/`` in a Russian file;
+- else, when the site's ``[permalinks]`` give its section a pattern and it is a regular page
+  (not an ``_index.md``): where the pattern says (:mod:`kzgraph.content.permalinks`, checked by
+  ``tests/test_permalinks.py``), under the language's prefix; ``slug`` counts only through the
+  pattern's ``:slug``;
 - else with ``slug: Foo Bar``: at ``/[<lang>/]<folder>/foo-bar/``, the slug made a path segment
   as Hugo makes a taxonomy term one (:func:`~kzgraph.content.taxonomies.term_path`: lower
   case, spaces to hyphens, other signs dropped);
@@ -12,7 +17,12 @@ Hugo (0.111, checked by ``tests/test_site_paths.py`` against the real binary) se
 - else at its folder path, ``/[<lang>/]<folder>/<name>/`` (the language prefix for any language
   but the default one).
 
-Either of the first two means the folder path serves nothing any more (Hugo writes no page
+With ``uglyURLs`` (the whole site's, or its section's), every page but one with a ``url`` is
+served at ``<its path>.html`` instead (``/sources/foo.html``; a section's own page at
+``/sources.html``), and, with the whole site's, its aliases too (``/old/path/`` is
+``/old/path.html``): checked by ``tests/test_ugly_urls.py``.
+
+Any of these means the folder path serves nothing any more (Hugo writes no page
 there). ``aliases`` make Hugo write a redirect page at each path listed: as written when it
 starts with ``/`` (no language prefix either), else relative to the folder of the path the page
 is served at (``old/`` from ``/sources/zakon/`` is ``/sources/old/``). Two claims on one path
@@ -32,6 +42,7 @@ from kzgraph.config import Settings
 from kzgraph.content.hugo import site_paths
 from kzgraph.content.layout import FOLDERS, place
 from kzgraph.content.load import Page
+from kzgraph.content.permalinks import expand
 from kzgraph.content.taxonomies import term_path
 from kzgraph.errors import Problem, msg
 
@@ -94,33 +105,63 @@ def own_folder(page: Page, settings: Settings) -> str:
     return folder_path(page.kind, name, page.lang, settings)
 
 
+def section_of(page: Page) -> str | None:
+    """The section a page file belongs to (``sources``), as Hugo's ``permalinks`` and
+    ``uglyURLs`` name it; None for the home page."""
+    if page.kind in FOLDERS:
+        return FOLDERS[page.kind]
+    return FOLDERS.get(page.slug) if page.kind == "collection" else None
+
+
 def claims(page: Page, settings: Settings) -> list[Claim]:
-    """The paths a published page file claims by ``url``, ``slug`` and ``aliases`` (none for a
-    file without them). ``page.slug`` is the resource's (a translation joined by
+    """The paths a published page file claims by ``url``, ``slug``, its section's
+    ``[permalinks]`` pattern, ``uglyURLs`` and ``aliases`` (none for a file served at its
+    folder path and without aliases). ``page.slug`` is the resource's (a translation joined by
     ``translationKey`` has its default-language page's); the folder path is the file's own."""
-    if not ("url" in page.fields or "slug" in page.fields or "aliases" in page.fields):
+    section = section_of(page)
+    pattern = settings.permalink(section) if section and page.kind in FOLDERS else None
+    ugly = section is not None and settings.ugly(section)
+    if not ("url" in page.fields or "slug" in page.fields or "aliases" in page.fields
+            or pattern is not None or ugly):
         return []
     folder = own_folder(page, settings)
     paths, _ = site_paths(page)
     served, out = folder, []
     url = [(path, line) for key, path, line in paths if key == "url"]
     slug = page.fields.get("slug")
+    prefix = "" if page.lang == settings.default_language else page.lang + "/"
     if url:
-        served = key_of(url[0][0])
+        # a url without a leading slash is under the language's prefix, as Hugo serves it;
+        # uglyURLs leave it as it is
+        served = key_of(url[0][0] if page.fields["url"].value.startswith("/")
+                        else prefix + url[0][0].lstrip("/"))
         out.append(Claim(served, page.kind, page.slug, page.rel, "url", url[0][1], folder))
-    elif slug is not None and page.kind != "collection" and isinstance(slug.value, str) \
-            and slug.value.strip() and "/" not in slug.value:
-        served = posixpath.join(posixpath.dirname(folder), segment(slug.value, settings))
-        out.append(Claim(served, page.kind, page.slug, page.rel, "slug", slug.line, folder))
+    else:
+        key, line, path = "", 1, folder
+        if pattern is not None:
+            key, path = "permalinks", key_of(prefix + expand(pattern, page, settings))
+        elif slug is not None and page.kind != "collection" and isinstance(slug.value, str) \
+                and slug.value.strip() and "/" not in slug.value:
+            key, line = "slug", slug.line
+            path = posixpath.join(posixpath.dirname(folder), segment(slug.value, settings))
+        if ugly:  # /sources/foo.html, /sources.html; "/s/:slug.html" is /s/foo.html.html
+            key, path = key or "uglyURLs", path + ".html"
+        if key == "slug" or path != folder:
+            served = path
+            out.append(Claim(served, page.kind, page.slug, page.rel, key, line, folder))
     for key, path, line in paths:
         if key == "aliases":  # Hugo's path.Join: '..' and '.' resolved, slashes made one
-            target = posixpath.normpath(posixpath.join("/" + posixpath.dirname(served), path))
-            out.append(Claim(key_of(target), page.kind, page.slug, page.rel, "aliases", line))
+            target = key_of(posixpath.normpath(
+                posixpath.join("/" + posixpath.dirname(served), path)))
+            if settings.ugly_urls and target and not target.endswith(".html"):
+                target += ".html"  # a redirect file, not a folder (not so by section)
+            out.append(Claim(target, page.kind, page.slug, page.rel, "aliases", line))
     return out
 
 
 #: what a path is, as :meth:`SitePaths.get` says: ("page", kind, slug), ("moved", the path the
-#: page is served at now, kind, slug), or None (no claim: read by its form)
+#: page is served at now, the key that moved it, kind, slug), or None (no claim: read by its
+#: form)
 Entry = tuple
 
 
@@ -153,7 +194,7 @@ class SitePaths:
         self.vacated = frozenset(moved)
         for folder, c in moved.items():
             if folder not in self._entries:
-                self._entries[folder] = ("moved", served_as(c.path), c.kind, c.slug)
+                self._entries[folder] = ("moved", served_as(c.path), c.key, c.kind, c.slug)
         self.digest = hashlib.sha256(repr(sorted(self._entries.items())).encode()).hexdigest()
 
     def __bool__(self) -> bool:
@@ -186,6 +227,13 @@ class SitePaths:
                     "word. Give this one another path.", path=served_as(path), other=owner[2],
                     key=claim.key)))
         for first, other in self.conflicts:
+            if other.key == first.key == "permalinks":
+                out.append(Problem(other.rel, other.line, other.key, msg(
+                    "The site's permalinks pattern serves this page at '{path}', and {other} "
+                    "there too. Hugo writes only one of them there, without a word: make the "
+                    "pattern tell them apart (with :slug or :filename), or give one of them a "
+                    "'url'.", path=other.shown, other=first.rel)))
+                continue
             out.append(Problem(other.rel, other.line, other.key, msg(
                 "Two pages claim the path '{path}': '{key}' here and '{other_key}' in "
                 "{other}:{line}. Hugo writes only one page there, without a word; give one of "

@@ -64,7 +64,9 @@ def fingerprint_of(settings: Settings) -> str:
         f"{_code_fingerprint()}|{settings.base}|{settings.default_language}|"
         f"{settings.content.resolve()}|{settings.drafts}|{settings.site_bases}|"
         f"{sorted((settings.language_dirs or {}).items())}|{settings.taxonomies}|"
-        f"{settings.path_to_lower}|{settings.remove_path_accents}".encode()).hexdigest()
+        f"{settings.path_to_lower}|{settings.remove_path_accents}|"
+        f"{settings.permalinks}|{settings.ugly_urls}|{settings.ugly_sections}".encode()
+    ).hexdigest()
 
 
 def default_cache_dir(settings: Settings) -> Path:

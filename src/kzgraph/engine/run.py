@@ -96,6 +96,9 @@ class Outcome:
     rewritten: int = 0
     #: the texts per language (``kzgraph status``'s totals), summed over the parts
     coverage: Coverage = field(default_factory=Coverage)
+    #: the paths pages claim by ``slug``, ``url`` and ``aliases``, as the parts were settled
+    #: with (what a body link to such a path named: the static site points it there too)
+    paths: SitePaths = field(default_factory=SitePaths)
 
     @property
     def ok(self) -> bool:
@@ -522,7 +525,7 @@ class Run:
             reference=b"" if ref_keys else pickle.dumps((ref_keys, ref_stats))))
         self.cache.db.commit()
         return Outcome(sort_problems(problems), sorted(results), stats, len(parts), len(stale),
-                       coverage=coverage, rewritten=len(unwritten))
+                       coverage=coverage, rewritten=len(unwritten), paths=paths)
 
     @property
     def reference(self) -> list:

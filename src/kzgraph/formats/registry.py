@@ -19,6 +19,7 @@ class Format:
     :param extension: the file extension ``build`` uses, without the dot
     :param rdflib: the rdflib plugin name
     :param dataset: whether it carries named graphs
+    :param w3c: its name in the W3C's table of format IRIs (``http://www.w3.org/ns/formats/``)
     """
 
     name: str
@@ -27,16 +28,20 @@ class Format:
     extension: str
     rdflib: str
     dataset: bool = False
+    w3c: str = ""
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("turtle", ("ttl",), "text/turtle", "ttl", "turtle"),
-    Format("jsonld", ("json-ld",), "application/ld+json", "jsonld", "json-ld"),
-    Format("ntriples", ("nt",), "application/n-triples", "nt", "nt"),
-    Format("nquads", ("nq",), "application/n-quads", "nq", "nquads", dataset=True),
-    Format("trig", (), "application/trig", "trig", "trig", dataset=True),
-    Format("xml", ("rdfxml", "rdf/xml"), "application/rdf+xml", "rdf", "xml"),
+    Format("turtle", ("ttl",), "text/turtle", "ttl", "turtle", w3c="Turtle"),
+    Format("jsonld", ("json-ld",), "application/ld+json", "jsonld", "json-ld", w3c="JSON-LD"),
+    Format("ntriples", ("nt",), "application/n-triples", "nt", "nt", w3c="N-Triples"),
+    Format("nquads", ("nq",), "application/n-quads", "nq", "nquads", dataset=True,
+           w3c="N-Quads"),
+    Format("trig", (), "application/trig", "trig", "trig", dataset=True, w3c="TriG"),
+    Format("xml", ("rdfxml", "rdf/xml"), "application/rdf+xml", "rdf", "xml", w3c="RDF_XML"),
 )
+#: the W3C's namespace of format IRIs (https://www.w3.org/ns/formats/)
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
 _BY_NAME = {n: f for f in FORMATS for n in (f.name, *f.aliases)}
 
 

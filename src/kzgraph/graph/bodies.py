@@ -31,7 +31,10 @@ from kzgraph.content.guidebody import (REF_SCHEME, GuideBody, Link, Section, bod
 from kzgraph.content.layout import FOLDERS
 from kzgraph.content.links import LinkReader, Target, Unclear
 from kzgraph.content.load import Page
+from kzgraph.content.sitepaths import SitePaths
+from kzgraph.config import Settings
 from kzgraph.errors import WARNING, Message, msg
+from kzgraph.graph.iris import Minter
 from kzgraph.graph.terms import text_literal
 from kzgraph.vocab import DCTERMS, KZ, RDF, SCHEMA, SKOS, XSD
 
@@ -59,9 +62,15 @@ _RESERVED = ("section-", "mention-")
 
 
 def reader(mapper: "_Mapper") -> LinkReader:
-    bases = (mapper.settings.base, *mapper.settings.site_bases)
+    return link_reader(mapper.settings, mapper.paths)
+
+
+def link_reader(settings: Settings, paths: SitePaths | None) -> LinkReader:
+    """The reader of one site's links: its base IRI, Hugo's ``baseURL``s, the paths pages
+    claim (``paths``)."""
+    bases = (settings.base, *settings.site_bases)
     return LinkReader(bases, is_language=lambda code: language_name(code) is not None,
-                      paths=mapper.paths)
+                      paths=paths)
 
 
 def shown(href: str) -> str:
@@ -79,9 +88,13 @@ def site_path(page: Page) -> str:
 
 def content_path(mapper: "_Mapper", page: Page) -> str:
     """The page file's path in the content folder (in its language's folder, if it has one)."""
+    return _content_path(mapper.settings, page)
+
+
+def _content_path(settings: Settings, page: Page) -> str:
     path = page.rel.split("/", 1)[1] if "/" in page.rel else page.rel
     first, _, rest = path.partition("/")
-    return rest if rest and first in (mapper.settings.language_dirs or {}) else path
+    return rest if rest and first in (settings.language_dirs or {}) else path
 
 
 #: the kinds of page, as words of the message catalogues
@@ -131,7 +144,15 @@ def resolve(mapper: "_Mapper", links: LinkReader, page: Page, link: Link
             msg("The link '{href}' points to this {kind} itself.", href=shown(link.href),
                 kind=_KIND[page.kind]), line=link.line, severity=WARNING))
         return None
-    if links.last_moved is not None:
+    if links.last_moved is not None and links.last_moved_by in ("permalinks", "uglyURLs"):
+        mapper.problems.append(page.problem(
+            msg("The link '{href}' names the folder path of this {kind}, where Hugo does not "
+                "serve it: the site's '{setting}' setting serves it at '{now}'. Link to "
+                "'{now}', use ref, or add the old path to its 'aliases'.",
+                href=shown(link.href), kind=_KIND[found.kind], now=links.last_moved,
+                setting=links.last_moved_by),
+            line=link.line, severity=WARNING))
+    elif links.last_moved is not None:
         mapper.problems.append(page.problem(
             msg("The link '{href}' names the folder path of this {kind}, where Hugo no longer "
                 "serves it: its 'slug' or 'url' serves it at '{now}'. Link to '{now}', use "
@@ -147,6 +168,33 @@ def _iri(mapper: "_Mapper", target: Target) -> URIRef:
     if target.kind == "scheme":
         return mapper.mint.scheme(target.slug)
     return mapper.mint.page(target.kind, target.slug)
+
+
+def link_targets(settings: Settings, paths: SitePaths | None, page: Page
+                 ) -> dict[str, str]:
+    """Each link address of a page's body that names a page, and that page's IRI, as the
+    mapping resolves it (:func:`resolve`, the same reader and the same claims by ``slug``,
+    ``url`` and ``aliases``): what the static site points the link at. Whether the page
+    exists is not asked (a link to none is the mapping's error, and has no page on the site);
+    a link to a list page, another site or nothing kzgraph can tell is left out."""
+    found = body_links(page.body, page.body_line)
+    if not found:
+        return {}
+    links, mint = link_reader(settings, paths), Minter(settings.base)
+    here, file = site_path(page), _content_path(settings, page)
+    out: dict[str, str] = {}
+    for link in found:
+        target = links.read(link.href, here, file)
+        if not isinstance(target, Target) or target.kind == "list":
+            continue
+        if target.kind == "country":
+            if pycountry.countries.get(alpha_2=target.slug.upper()) is not None:
+                out[link.href] = str(mint.country(target.slug))
+        elif target.kind == "scheme":
+            out[link.href] = str(mint.scheme(target.slug))
+        else:
+            out[link.href] = str(mint.page(target.kind, target.slug))
+    return out
 
 
 def map_body_links(mapper: "_Mapper", page: Page, subject: URIRef,

@@ -74,12 +74,15 @@ def disagreements(mapper: "_Mapper",
 
 
 def map_site_paths(mapper: "_Mapper", page: Page, subject: URIRef, graph: list) -> None:
-    """Hugo's ``url``, ``slug`` and ``aliases``: the IRI stays; the path Hugo serves the page
-    file at is ``kz:sitePath`` and each old path that redirects to it ``kz:alias`` (what a web
-    site built from the graph turns into redirects), as Hugo makes them (see
+    """Hugo's ``url``, ``slug``, ``aliases`` and the site's ``[permalinks]`` and ``uglyURLs``:
+    the IRI stays; the path Hugo serves the page file at is ``kz:sitePath`` and each old path
+    that redirects to it ``kz:alias`` (what a web site built from the graph turns into
+    redirects), as Hugo makes them (see
     :mod:`kzgraph.content.sitepaths`); the mapper keeps them, for links by those paths.
     ``translationKey`` must agree."""
-    if not any(k in page.fields for k in ("url", "slug", "aliases", "translationKey")):
+    if not any(k in page.fields for k in ("url", "slug", "aliases", "translationKey")) and \
+            not (mapper.settings.permalinks or mapper.settings.ugly_urls
+                 or mapper.settings.ugly_sections):
         return
     _, problems = site_paths(page)
     mapper.problems.extend(problems)

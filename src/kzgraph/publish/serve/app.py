@@ -11,6 +11,7 @@ import os
 import posixpath
 import threading
 from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -18,8 +19,13 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import (HTMLResponse, JSONResponse, PlainTextResponse, Response,
-                                 StreamingResponse)
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Route
 
 from kzgraph.publish.serve.conneg import RESOURCE_TYPES, negotiate
@@ -109,15 +115,58 @@ WHOLE = 1 << 20
 CHUNK = 1 << 16
 
 
-def _file(path: Path, media_type: str, headers: dict[str, str] | None = None) -> Response:
+def _validators(status: os.stat_result, live: bool = False) -> dict[str, str]:
+    """The headers a client revalidates a file with: an entity tag from the file's identity,
+    time and size (as nginx makes its own; a rebuild that rewrites a file renames a new one
+    into place, so its tag changes, and leaves an unchanged file alone, so its tag stays),
+    ``-live`` for a page with the live-reload script added, and the time it was written.
+    ``no-cache``: a client may keep it but asks again each time, so an edit shows at once."""
+    tag = f'"{status.st_ino:x}-{status.st_mtime_ns:x}-{status.st_size:x}{"-live" if live else ""}"'
+    return {"ETag": tag, "Last-Modified": formatdate(status.st_mtime, usegmt=True),
+            "Cache-Control": "no-cache"}
+
+
+def _not_modified(request: Request, validators: dict[str, str]) -> bool:
+    """Whether the client's copy is current (RFC 9110, 13.1.2 and 13.1.3): ``If-None-Match``
+    names the tag (weak comparison) or is ``*``; without it, ``If-Modified-Since`` is no earlier
+    than the file's time. A date that does not parse is ignored, as the RFC says."""
+    given = request.headers.get("if-none-match")
+    if given is not None:
+        tags = {t.strip().removeprefix("W/") for t in given.split(",")}
+        return "*" in tags or validators["ETag"] in tags
+    since = request.headers.get("if-modified-since")
+    if since is None:
+        return False
+    try:
+        when = parsedate_to_datetime(since)
+    except (TypeError, ValueError, IndexError):
+        return False
+    if when.tzinfo is None:
+        return False
+    return parsedate_to_datetime(validators["Last-Modified"]) <= when
+
+
+def _unchanged(validators: dict[str, str], headers: dict[str, str] | None) -> Response:
+    """``304 Not Modified``, with the headers a 200 would have had that guide a cache."""
+    return Response(status_code=304, headers={**(headers or {}), **validators})
+
+
+def _file(request: Request, path: Path, media_type: str,
+          headers: dict[str, str] | None = None) -> Response:
     """A file as it is, read from one open handle: its length and bytes are those of one
     version of the file even when a rebuild replaces it meanwhile (it is replaced by a rename,
     never written in place). Starlette's ``FileResponse`` takes the length from the path and
     opens it again: a rebuild between the two sent a length and another version's bytes (seen
-    while measuring the edit loop)."""
+    while measuring the edit loop). A client whose copy is current gets ``304``."""
     handle = open(path, "rb")
     try:
-        size = os.fstat(handle.fileno()).st_size
+        status = os.fstat(handle.fileno())
+        size = status.st_size
+        validators = _validators(status)
+        if _not_modified(request, validators):
+            handle.close()
+            return _unchanged(validators, headers)
+        headers = {**(headers or {}), **validators}
         if size <= WHOLE:
             with handle:
                 return Response(handle.read(), headers=headers, media_type=media_type)
@@ -135,19 +184,23 @@ def _file(path: Path, media_type: str, headers: dict[str, str] | None = None) ->
                 left -= len(chunk)
                 yield chunk
 
-    return StreamingResponse(chunks(), headers={**(headers or {}), "Content-Length": str(size)},
+    return StreamingResponse(chunks(), headers={**headers, "Content-Length": str(size)},
                              media_type=media_type)
 
 
-def _page(state: ServerState, path: Path, status: int = 200,
+def _page(request: Request, state: ServerState, path: Path, status: int = 200,
           headers: dict[str, str] | None = None) -> Response:
     """An HTML file, with the live-reload script added when the server is live."""
     with open(path, "rb") as handle:
+        validators = _validators(os.fstat(handle.fileno()), state.live)
+        if _not_modified(request, validators):
+            return _unchanged(validators, headers)
         body = handle.read()
     if state.live:
         at = body.rfind(b"</body>")
         body = body[:at] + _TAG + body[at:] if at >= 0 else body + _TAG
-    return Response(body, status, headers=headers, media_type="text/html; charset=utf-8")
+    return Response(body, status, headers={**(headers or {}), **validators},
+                    media_type="text/html; charset=utf-8")
 
 
 def error_page(state: ServerState) -> HTMLResponse:
@@ -180,8 +233,8 @@ async def resource(request: Request) -> Response:
         return PlainTextResponse("Not found.\n", status_code=404)
     if target.is_file():
         if target.suffix == ".html":
-            return _page(state, target)
-        return _file(target, _media_type(target))
+            return _page(request, state, target)
+        return _file(request, target, _media_type(target))
     if not target.is_dir():
         return PlainTextResponse(f"Nothing at {url_path}.\n", status_code=404)
     offered = [t for t in RESOURCE_TYPES if (target / RESOURCE_FILES[t]).is_file()]
@@ -196,8 +249,8 @@ async def resource(request: Request) -> Response:
     location = posixpath.join(url_path if url_path.endswith("/") else url_path + "/", name)
     headers = {"Vary": "Accept", "Content-Location": location}
     if chosen == "text/html":
-        return _page(state, target / name, headers=headers)
-    return _file(target / name, _media_type(target / name), headers)
+        return _page(request, state, target / name, headers=headers)
+    return _file(request, target / name, _media_type(target / name), headers)
 
 
 async def version(request: Request) -> Response:

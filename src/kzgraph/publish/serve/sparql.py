@@ -1,6 +1,7 @@
 """The SPARQL 1.1 Protocol endpoint at ``/sparql``: queries by GET, by POST form and by POST
 body; the W3C result formats (and, for CONSTRUCT/DESCRIBE, the RDF formats) chosen by
-``Accept``; read-only.
+``Accept``; read-only. Asked with no query, it gives a browser a form and a program its
+SPARQL 1.1 Service Description in the RDF format it asks for.
 
 The predeclared prefixes (``kzgraph prefixes``) and the base IRI work here as in
 ``kzgraph query``, so a saved query's text runs as it is.
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from kzgraph.publish.serve.app import ServerState
 
 #: result media types for SELECT and ASK -> the ``kzgraph query --format`` name (first: default)
+#: (each format's name in the W3C's table of format IRIs is in RESULT_FORMAT_IRIS)
 RESULT_TYPES = {
     "application/sparql-results+json": "json",
     "application/sparql-results+xml": "xml",
@@ -34,6 +36,8 @@ RESULT_TYPES = {
 #: the media type an answer is sent as, by format name
 SENT_AS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
            "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8"}
+RESULT_FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML",
+                      "csv": "SPARQL_Results_CSV", "tsv": "SPARQL_Results_TSV"}
 #: RDF media types for CONSTRUCT and DESCRIBE (Turtle first: the default)
 GRAPH_TYPES = {f.media_type: f.name for f in FORMATS}
 UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
@@ -107,8 +111,13 @@ async def sparql(request: Request) -> Response:
     """The endpoint's one handler (GET and POST)."""
     state: ServerState = request.app.state.kz
     if request.method == "GET" and not request.query_params:
-        if negotiate(request.headers.get("accept"), ["text/html"]) == "text/html":
-            return HTMLResponse(FORM_PAGE)
+        chosen = negotiate(request.headers.get("accept"), ["text/html", *GRAPH_TYPES])
+        if chosen == "text/html":
+            return HTMLResponse(FORM_PAGE, headers=VARY)
+        if chosen is not None:
+            return Response(service_description(str(request.url.replace(query="")),
+                                                str(request.base_url), GRAPH_TYPES[chosen]),
+                            200, headers=VARY, media_type=chosen)
     text = await _query_text(request)
     if isinstance(text, Response):
         return text
@@ -128,6 +137,38 @@ async def sparql(request: Request) -> Response:
         return Response(answer.body, answer.status, headers=VARY, media_type=answer.media_type)
     sent_as = SENT_AS.get(fmt, chosen) if form not in ("CONSTRUCT", "DESCRIBE") else chosen
     return Response(answer.body, 200, headers=VARY, media_type=sent_as)
+
+
+def service_description(endpoint: str, base: str, fmt: str) -> bytes:
+    """The endpoint described in the SPARQL 1.1 Service Description vocabulary, in ``fmt``:
+    the language it takes (queries, not updates), every result and RDF format it answers in,
+    and the published dataset it serves (``void:sparqlEndpoint``, as the dataset's own
+    description says when an endpoint is set)."""
+    from rdflib import Graph, Literal, Namespace, URIRef
+
+    from kzgraph.formats.registry import W3C_FORMATS, get_format
+    from kzgraph.vocab import DCTERMS, RDF, VOID
+
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    service, dataset = URIRef(endpoint), URIRef(endpoint + "#dataset")
+    graph = Graph(bind_namespaces="core")
+    for prefix, namespace in (("sd", sd), ("dcterms", DCTERMS), ("void", VOID),
+                              ("formats", W3C_FORMATS)):
+        graph.bind(prefix, namespace)
+    graph.add((service, RDF.type, sd.Service))
+    graph.add((service, sd.endpoint, service))
+    graph.add((service, sd.supportedLanguage, sd.SPARQL11Query))
+    graph.add((service, DCTERMS.title, Literal("kzgraph SPARQL endpoint (read-only)", lang="en")))
+    names = {RESULT_FORMAT_IRIS[n] for n in RESULT_TYPES.values()}
+    names |= {f.w3c for f in FORMATS if f.media_type in GRAPH_TYPES}
+    for name in sorted(names):
+        graph.add((service, sd.resultFormat, URIRef(W3C_FORMATS + name)))
+    graph.add((service, sd.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, sd.Dataset))
+    graph.add((dataset, sd.defaultGraph, URIRef(endpoint + "#default-graph")))
+    graph.add((URIRef(endpoint + "#default-graph"), RDF.type, sd.Graph))
+    graph.add((URIRef(base + "dataset"), VOID.sparqlEndpoint, service))
+    return graph.serialize(format=get_format(fmt).rdflib, encoding="utf-8")
 
 
 FORM_PAGE = """<!doctype html>

@@ -19,7 +19,8 @@ from typing import Iterable, Mapping
 from rdflib import BNode, Graph, Literal, URIRef
 
 from kzgraph.config import Settings
-from kzgraph.formats.writers import write_atomic
+from kzgraph.content.sitepaths import SitePaths
+from kzgraph.formats.writers import flush_written, write_atomic
 from kzgraph.publish.site.i18n import UI
 from kzgraph.publish.site.model import LABELS, SiteData, document_of, page_dir, page_file
 from kzgraph.publish.site.pages import IndexPages, Renderer
@@ -71,12 +72,15 @@ class Site:
         any iterable of rdflib triples
     :param settings: the base IRI and default language
     :param bodies: the guides' Markdown by (guide IRI, language)
+    :param links: by (guide IRI, language), the IRI each link of its Markdown names (see
+        :func:`guide_texts`): the link is pointed at that resource's page on this site
     :param dumps: the dump files at the site root and their sizes (for the home page)
     :param examples: the saved queries for the SPARQL page (name, title, query)
     """
 
     def __init__(self, graph: Graph | Iterable[tuple], settings: Settings, *,
                  bodies: Mapping[tuple[str, str], str] | None = None,
+                 links: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
                  dumps: Mapping[str, int] | None = None,
                  examples: list[dict] | None = None,
                  languages: Iterable[str] | None = None) -> None:
@@ -88,7 +92,7 @@ class Site:
             {lit.language for _, _, lit in graph if getattr(lit, "language", None)
              and lit.language in _UI_LANGUAGES}
         self.data = SiteData(graph, settings.base, settings.default_language, langs)
-        self.renderer = Renderer(self.data, bodies, dumps, examples)
+        self.renderer = Renderer(self.data, bodies, dumps, examples, links)
 
     def documents(self) -> list[str]:
         return sorted(self.data.documents)
@@ -151,18 +155,30 @@ _UI_LANGUAGES = frozenset(UI)
 
 def guide_bodies(settings: Settings) -> dict[tuple[str, str], str]:
     """The guides' Markdown, by (guide IRI, language), read from the content folder."""
+    return guide_texts(settings)[0]
+
+
+def guide_texts(settings: Settings, paths: SitePaths | None = None
+                ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], dict[str, str]]]:
+    """The guides' Markdown, and the IRI each of its links names as the mapping resolved it
+    (:func:`~kzgraph.graph.bodies.link_targets`, with the claims ``paths`` the build engine
+    settled: a link by a page's ``slug``, ``url``, ``aliases`` or folder path), both by
+    (guide IRI, language), read from the content folder."""
     from kzgraph.content.layout import place
     from kzgraph.content.load import find_files, load_files
+    from kzgraph.graph.bodies import link_targets
 
     root = settings.content
-    paths, _ = find_files(root)
+    found, _ = find_files(root)
     # only the guides' files are read: where a file is says what it describes (reading all
     # 100,000 pages for 1,000 guides' text took a rebuild 30 s)
-    guides = [p for p in paths if (lambda where: isinstance(where, tuple)
+    guides = [p for p in found if (lambda where: isinstance(where, tuple)
                                    and where[0] == "guide")(place(p.relative_to(root).parts))]
     content = load_files(guides, root, settings.default_language)
-    return {(f"{settings.base}guides/{p.slug}/", p.lang): p.body
-            for p in content.pages if p.kind == "guide"}
+    pages = [p for p in content.pages if p.kind == "guide"]
+    key = lambda p: (f"{settings.base}guides/{p.slug}/", p.lang)  # noqa: E731
+    return ({key(p): p.body for p in pages},
+            {key(p): link_targets(settings, paths, p) for p in pages})
 
 
 def saved_examples(settings: Settings) -> list[dict]:
@@ -223,12 +239,12 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
         dumps = {p.name: p for p in sorted(dumps_dir.iterdir()) if p.is_file()}
         nt, void = dumps["kzgraph.nt"].read_bytes(), dumps["void.ttl"].read_bytes()
         graph = read_triples(nt, "nt") + read_triples(void, "ttl")
-        bodies = guide_bodies(settings)
+        bodies, links = guide_texts(settings, outcome.paths)
         examples = saved_examples(settings)
-        site = Site(graph, settings, bodies=bodies,
+        site = Site(graph, settings, bodies=bodies, links=links,
                     dumps={k: v.stat().st_size for k, v in dumps.items()}, examples=examples,
                     languages=outcome.coverage.languages)
-        state = _state(settings, site, bodies, examples)
+        state = _state(settings, site, bodies, examples, links)
         only = _affected(output, site, nt + _lines(void), state)
         del nt
         files = site.files(only)
@@ -258,6 +274,10 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
             written, removed = _sync(output, files)
             report.written += written
             report.removed += removed
+        # the pages were written without a flush each; they reach the disk before the state
+        # that says they are there does (after a crash with no state, the next build renders
+        # every page again and rewrites each file whose bytes differ)
+        flush_written()
         write_atomic(output / STATE, json.dumps(state, sort_keys=True, indent=0).encode())
         del outcome
     report.files = len(files)
@@ -357,7 +377,8 @@ def read_triples(data: bytes, fmt: str) -> list[tuple]:
 
 
 def _state(settings: Settings, site: Site, bodies: Mapping[tuple[str, str], str],
-           examples: list[dict]) -> dict[str, object]:
+           examples: list[dict], links: Mapping[tuple[str, str], Mapping[str, str]] | None
+           = None) -> dict[str, object]:
     """What every page depends on besides the graph, as digests. (Not whether the search
     index is made: no page shows it. It was in: ``kzgraph serve``'s first build makes the
     index and its rebuilds do not, so its first rebuild rendered every page, 36 s instead of
@@ -370,8 +391,9 @@ def _state(settings: Settings, site: Site, bodies: Mapping[tuple[str, str], str]
     code.update(repr((settings.base, settings.default_language, site.data.languages,
                       examples)).encode())
     return {"code": code.hexdigest(),
-            "guides": {f"{doc} {lang}": hashlib.sha256(text.encode()).hexdigest()
-                       for (doc, lang), text in sorted(bodies.items())}}
+            "guides": {f"{doc} {lang}": hashlib.sha256(
+                text.encode() + repr(sorted((links or {}).get((doc, lang), {}).items())).encode()
+            ).hexdigest() for (doc, lang), text in sorted(bodies.items())}}
 
 
 def _affected(output: Path, site: Site, nt: bytes, state: dict[str, object]
@@ -460,7 +482,8 @@ def _sync(output: Path, files: Mapping[str, bytes | None], keep: tuple[str, ...]
                 continue
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, data)
+        # flushed to disk all at once by the caller, before it writes the build's state
+        write_atomic(path, data, durable=False)
         os.chmod(path, 0o644)
         written.append(rel)
     manifest = output / MANIFEST
@@ -482,4 +505,5 @@ def _prune(root: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-__all__ = ["Site", "SiteReport", "build_site", "guide_bodies", "run_pagefind", "saved_examples"]
+__all__ = ["Site", "SiteReport", "build_site", "guide_bodies", "guide_texts", "run_pagefind",
+           "saved_examples"]

@@ -25,6 +25,7 @@ UI: dict[str, dict[str, str]] = {
         "skip": "Skip to the content", "triples": "statements", "resources": "resources",
         "written_by": "Contributed by", "editor": "SPARQL query",
         "page_size": "Rows per page",
+        "terms": "Terms in {name}",
     },
     "ru": {
         "site": "kzgraph", "home": "Главная", "guides": "Путеводители", "categories": "Категории",
@@ -50,6 +51,7 @@ UI: dict[str, dict[str, str]] = {
         "skip": "Перейти к содержанию", "triples": "утверждений", "resources": "ресурсов",
         "written_by": "Автор", "editor": "Запрос SPARQL",
         "page_size": "Строк на странице",
+        "terms": "Термины таксономии «{name}»",
     },
     "kk": {
         "site": "kzgraph", "home": "Басты бет", "guides": "Нұсқаулықтар", "categories": "Санаттар",
@@ -75,6 +77,7 @@ UI: dict[str, dict[str, str]] = {
         "skip": "Мазмұнға өту", "triples": "тұжырым", "resources": "ресурс",
         "written_by": "Автор", "editor": "SPARQL сұрауы",
         "page_size": "Беттегі жолдар саны",
+        "terms": "«{name}» таксономиясының терминдері",
     },
 }
 

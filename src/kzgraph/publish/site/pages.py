@@ -6,7 +6,6 @@ is the guide's Markdown, rendered with raw HTML turned off, and the embedded JSO
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping
@@ -15,6 +14,8 @@ from markupsafe import Markup
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from kzgraph.content.guidebody import REF_SCHEME, refs_as_links
+from kzgraph.graph.bodies import shown
 from kzgraph.publish.site.i18n import language_name, words
 from kzgraph.publish.site.model import SiteData, Text, page_file, relative
 from kzgraph.publish.site.rdf import MEDIA_TYPES, embedded_jsonld, script_safe
@@ -23,8 +24,6 @@ from kzgraph.vocab import DCTERMS, FOAF, KZ, PREFIXES, SCHEMA, SKOS
 #: site-level pages that are not resources: name -> folder
 INDEX_PAGES = {"guides": "guides", "countries": "country", "people": "people",
                "search": "search", "sparql": "sparql"}
-_SOURCE_LINK = re.compile(r"^/?sources/sources/(?P<slug>[^/?#]+)/?(?P<rest>[?#].*)?$")
-_CATEGORY_LINK = re.compile(r"^/?category/(?P<slug>[^/?#]+)/?(?P<rest>[?#].*)?$")
 
 
 #: the kinds of page the search index holds (not the dataset's statistics, not the tools)
@@ -57,12 +56,15 @@ class Block:
 
 
 class Renderer:
-    """Renders the pages of one site: ``data`` and, for guides, their Markdown by language."""
+    """Renders the pages of one site: ``data`` and, for guides, their Markdown by language and
+    the IRI each link of it names (``links``, as the mapping resolved it)."""
 
     def __init__(self, data: SiteData, bodies: Mapping[tuple[str, str], str] | None = None,
-                 dumps: Mapping[str, int] | None = None, examples: list[dict] | None = None):
+                 dumps: Mapping[str, int] | None = None, examples: list[dict] | None = None,
+                 links: Mapping[tuple[str, str], Mapping[str, str]] | None = None):
         self.data = data
         self.bodies = dict(bodies or {})
+        self.links = dict(links or {})
         self.dumps = dict(dumps or {})
         self.examples = list(examples or [])
 
@@ -204,6 +206,8 @@ class Renderer:
             add(w["category"], d.values(node, KZ.category))
             add(w["country"], d.values(node, KZ.country))
             add(w["guides_about"], d.pointing_at(node, KZ.mentions))
+            for scheme, terms in self._terms(node):
+                add(w["terms"].format(name=d.label(scheme, lang).value), terms)
         elif kind == "category":
             add(w["offers"], d.values(node, KZ.offersPerspective))
             add(w["misses"], d.values(node, KZ.missesPerspective))
@@ -231,6 +235,16 @@ class Renderer:
             add(w["country"], d.values(node, KZ.country))
             add(w["contributors"], d.values(node, DCTERMS.contributor))
         return blocks
+
+    def _terms(self, node: URIRef) -> list[tuple[Node, list[Node]]]:
+        """A page's terms of the site's Hugo taxonomies (``dcterms:subject`` a concept of a
+        taxonomy's scheme), by taxonomy, in the order of the taxonomies' IRIs."""
+        d = self.data
+        found: dict[Node, list[Node]] = {}
+        for term in d.values(node, DCTERMS.subject):
+            for scheme in d.values(term, SKOS.inScheme):
+                found.setdefault(scheme, []).append(term)
+        return sorted(found.items(), key=lambda kv: str(kv[0]))
 
     def _statements(self, here: str, doc: str, lang: str) -> list[dict[str, Any]]:
         d = self.data
@@ -269,23 +283,25 @@ class Renderer:
                           key=lambda s: (int(d.values(s, SCHEMA.position)[0])
                                          if d.values(s, SCHEMA.position) else 0, str(s)))
         toc = [Item(d.label(s, lang).value, "#" + str(s).split("#", 1)[1]) for s in sections]
-        markdown = self.bodies.get((doc, lang))
-        if markdown is None:
-            markdown = self.bodies.get((doc, d.default_language))
+        written = lang if (doc, lang) in self.bodies else d.default_language
+        markdown = self.bodies.get((doc, written))
         if markdown is None:
             return None, toc
-        return render_markdown(markdown, lambda href: self._content_link(here, href, lang)), toc
+        names = self.links.get((doc, written), {})
+        return render_markdown(markdown, lambda href: self._content_link(here, href, lang,
+                                                                         names)), toc
 
-    def _content_link(self, here: str, href: str, lang: str) -> str:
-        """A link in a guide's Markdown, made to point at this site's page where it names a
-        source or a category."""
-        for rx, kind in ((_SOURCE_LINK, "sources/sources/{}/"), (_CATEGORY_LINK, "category/{}")):
-            m = rx.match(href)
-            if m:
-                target = self.href(here, URIRef(self.data.base + kind.format(m["slug"])), lang)
-                if target is not None:
-                    return target
-        return href
+    def _content_link(self, here: str, href: str, lang: str, names: Mapping[str, str]) -> str:
+        """A link in a guide's Markdown, pointed at this site's page of the resource the
+        mapping resolved it to (``names``: address -> IRI), whatever form it names it by
+        (a folder path, a ``slug``, ``url`` or alias path, ``ref``, ...); as written where it
+        names no page of this site (the mapping reported it), a ``ref`` shortcode as one."""
+        iri = names.get(href)
+        target = self.href(here, URIRef(iri), lang) if iri is not None else None
+        if target is None:
+            return shown(href)
+        fragment = href.partition("#")[2] if not href.startswith(REF_SCHEME) else ""
+        return f"{target}#{fragment}" if fragment and "#" not in target else target
 
 
 def _desc(d: SiteData, n: Node, lang: str) -> str | None:
@@ -307,11 +323,12 @@ def _short(iri: str, doc: str) -> str:
 def render_markdown(text: str, link: Any) -> Markup:
     """A guide body as HTML: CommonMark with raw HTML off (it is shown as text), each level-2
     heading given the anchor of its section (``section-N``, as the graph names it), and every
-    link passed through ``link``."""
+    link passed through ``link`` (a ``ref``/``relref`` shortcode as the ``hugo-ref:`` address
+    the mapping reads it as)."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False})
-    tokens = md.parse(text)
+    tokens = md.parse(refs_as_links(text))
     position = 0
     for tok in tokens:
         if tok.type == "heading_open" and tok.tag == "h2":

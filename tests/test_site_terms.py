@@ -1,0 +1,58 @@
+"""A source's page on the static site lists its terms of the site's Hugo taxonomies in a section
+of their own, headed by the taxonomy's name in the page's language, each term linked to its
+page on the site (not only under "All statements")."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from kzgraph.config import Settings, with_hugo_site
+from kzgraph.engine.pipeline import load_and_map
+from kzgraph.publish.site.build import Site
+from kzgraph.publish.site.i18n import UI
+from test_taxonomies import BASE, _site
+
+FEMINITA = f"{BASE}sources/sources/feminita/"
+
+
+def _main(html: str) -> str:
+    """The page's article, without the statements table (which lists every statement)."""
+    return html.split("<article", 1)[1].split("</article>", 1)[0]
+
+
+def _section(html: str, heading: str) -> list[tuple[str, str]]:
+    """The (href, text) of the links of the section headed ``heading``."""
+    m = re.search(rf"<h2>{re.escape(heading)}</h2>\s*<ul class=\"items\">(.*?)</ul>", html, re.S)
+    assert m is not None, heading
+    return re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', m.group(1))
+
+
+def test_a_sources_terms_are_a_section_of_its_page_in_every_language(tmp_path):
+    """Feminita's English file lists two regions and its Russian file one: the resource has
+    the three terms, each shown in the page's language where a page spelled it so."""
+    site_dir = _site(tmp_path)
+    settings = with_hugo_site(Settings(content=site_dir / "content"))
+    site = Site(load_and_map(settings).mapped.graph, settings)
+    files = site.files()
+    for lang, heading in (("en", "Terms in regions"), ("ru", "Термины таксономии «regions»")):
+        html = site.page(FEMINITA, lang).decode("utf-8")
+        assert UI[lang]["terms"].format(name="regions") == heading
+        links = _section(_main(html), heading)
+        assert {text for _, text in links} == {"Almaty Region", "East Kazakhstan",
+                                               "Алматинская область"}, links
+        here = "sources/sources/feminita/"
+        for href, _ in links:
+            target = posixpath.normpath(here + href)
+            assert target.startswith("regions/"), href
+            assert target in files or f"{target}/index.html" in files, href
+    kazfem = site.page(f"{BASE}sources/sources/kazfem/", "en").decode("utf-8")
+    assert [t for _, t in _section(_main(kazfem), "Terms in regions")] == ["Almaty Region"]
+    other = site.page(f"{BASE}sources/sources/zakon_kz/", "en").decode("utf-8")
+    assert "Terms in" not in other
+
+
+def test_every_language_of_the_site_has_the_words():
+    assert {lang for lang, table in UI.items() if "{name}" in table.get("terms", "")} == \
+        set(UI)
+    assert len({table["terms"] for table in UI.values()}) == len(UI)
