@@ -263,12 +263,12 @@ def test_page_provenance_from_strings_is_the_general_encoders(tmp_path):
     bytes the general code writes through rdflib terms: on every part of the content and of a
     heavy generated corpus, and on odd paths, several pages, no checksum and contributors."""
     from benchmarks.generate import generate
+    from conftest import CONTENT
     from kzgraph.config import Settings
+    from kzgraph.content.load import load_files
     from kzgraph.engine.parts import known_slugs, plan
     from kzgraph.graph.mapping import map_content
     from kzgraph.graph.provenance import Source, page_sources, source_nquads
-    from kzgraph.content.load import load_files
-    from conftest import CONTENT
 
     generated = tmp_path / "content"
     generate(generated, 400, seed=3, profile="heavy")
