@@ -206,3 +206,81 @@ def test_what_markdown_it_pyrs_cannot_read_is_read_by_markdown_it_py():
     assert parse_guide_body(body, 2) == parse_with_tokens(body, 2)
     assert _links(guidebody.body_links(body, 2)) == [
         ("https://x.example/", "x", 2), ("/category/c", "c", 6)]
+
+
+# -- a plain body's links, found without parsing (guidebody.plain_links) --------------------------
+
+#: the plain pieces of a body, then the odd ones (each drawn now and then)
+_WORDS = (["", "a", "Saryarka City", " spaced  out ", "Текст", "x (y)", "wow!", "a: b", "#",
+           "1.", "тест \u00a0nbsp", "\u2028sep", "emoji 🙂", "a.b!c?"],
+          ["a*b", "_u_", "[", "]", "a\u0000b", "a\nb", "a\\b", "`c`", "<b>"])
+_HREFS = (["https://saryarka-city.de/", "/sources/sources/a/", "", "HTTP://X.Example/P",
+           "f:x", "mailto:a@b.c", "/a%20b", "?q=1;x=2", "/x_y*z", "#frag", "../up",
+           "https://xn--80ak6aa92e.com/", "/a'b!$+,=@~.-", "/category/c"],
+          ["/ж", "javascript:alert(1)", "JavaScript:x", "data:x", "vbscript:y", "file:///etc",
+           "/a%zz", "/a%2", "/a b", "/a(b)", "?q=1&y=3", "https://ÄB.example/",
+           "<https://a.example/>", "/a \"title\"", "/a\n", "/a\\b"])
+_PREFIXES = (["", "- ", "1. ", "## ", "# ", "   ", "  - ", "10) ", "* ", "+ ", "   1. ",
+              "- - ", "!", "1.", "-"],
+             ["> ", "    ", "-     ", "\t", "| "])
+_OTHER_LINES = (["", "---", "===", "***", "text", "(a)", "a  ", "1) two", "- ", "Title",
+                 "* * *", "# ", "a) b", "]", "["],
+                ["see [ref] here", "[r]: /x", "```", "~~~", "~~struck~~", "a \\[b\\]", "&amp;",
+                 "<b>x</b>", "{{< ref \"a\" >}}", "| a | b |", "|---|---|", "`code`",
+                 "line\r", "    code", "![i](/p.png)"])
+
+
+@st.composite
+def _plain_bodies(draw) -> str:
+    """Bodies of plain links in paragraphs, headings and lists, with an odd piece now and
+    then (which plain_links must decline, or read as the parser does)."""
+    def pick(choices: tuple[list[str], list[str]]) -> str:
+        plain, odd = choices
+        return draw(st.sampled_from(odd if draw(st.integers(0, 24)) == 0 else plain))
+
+    lines = []
+    for _ in range(draw(st.integers(0, 12))):
+        if draw(st.booleans()):
+            lines.append(pick(_OTHER_LINES))
+            continue
+        links = " ".join(f"[{pick(_WORDS)}]({pick(_HREFS)})"
+                         for _ in range(draw(st.integers(1, 2))))
+        lines.append(pick(_PREFIXES) + draw(st.sampled_from(["", "See ", "a. ", "x ("]))
+                     + links + draw(st.sampled_from(["", " for more.", "!", ": x", "(x)", ")"])))
+    return "\n".join(lines) + draw(st.sampled_from(["", "\n", "\n\n"]))
+
+
+def _tree_links(body: str, line: int) -> list[tuple[str, str, int]]:
+    tree = guidebody._LinkTree.of(guidebody.refs_as_links(body), line)
+    found = tree.read() if tree is not None else parse_with_tokens(body, line).all_links
+    return _links(found)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_plain_bodies())
+def test_a_plain_body_s_links_are_the_parser_s(body):
+    """Where plain_links answers, it gives what markdown-it-pyrs's tree gives, and what the full
+    reading of a guide gives."""
+    plain = guidebody.plain_links(body, 4)
+    if plain is not None:
+        assert _links(plain) == _tree_links(body, 4), body
+        assert _links(plain) == _links(parse_guide_body(body, 4).all_links), body
+    assert _links(guidebody.body_links(body, 4)) == _tree_links(body, 4), body
+
+
+def test_plain_bodies_are_read_without_parsing(tmp_path):
+    """The generated heavy corpus's source bodies (a link or two in paragraphs, headings and
+    lists) take the shortcut, and odd ones do not: else the tests above test little."""
+    root = tmp_path / "content"
+    generate(root, 600, seed=4, profile="heavy")
+    bodies = [_body(p) for p in sorted(root.glob("sources/**/*.md"))]
+    plain = [b for b in bodies if guidebody.plain_links(b, 1) is not None]
+    assert len(plain) > 0.9 * len(bodies) and any(guidebody.plain_links(b, 1) for b in plain)
+    for body in plain:
+        assert _links(guidebody.plain_links(body, 9)) == _tree_links(body, 9)
+    for odd in ["[a](/x) `c`", "[a](b \"t\")", "[a](/ж)", "![i](/p.png)", "[a][r]\n\n[r]: /x",
+                "    [a](/x)", "[a](javascript:x)", "[*a*](/x)", "[a\nb](/x)", "> [a](/x)"]:
+        assert guidebody.plain_links(odd, 1) is None, odd
+    samples = ["x\n\n## [H](/category/h)\n\n- [A](/a) and [B](https://b.example/?q=1)\n"]
+    assert _links(guidebody.plain_links(samples[0], 3)) == [
+        ("/category/h", "H", 5), ("/a", "A", 7), ("https://b.example/?q=1", "B", 7)]

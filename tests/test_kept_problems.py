@@ -1,5 +1,5 @@
 """What the cache keeps of the problems and statistics comes back as found: the problems with
-their equal values shared (:func:`kzgraph.engine.cache.shared_problems`, so that a kept
+their equal values shared (:func:`kzgraph.engine.summaries.shared_problems`, so that a kept
 bucket unpickles fast) and the distinct objects merged only when asked for
 (:class:`kzgraph.graph.describe.Statistics`)."""
 
@@ -17,7 +17,7 @@ from conftest import BASE, CONTENT, replace_in
 from kzgraph.check.validate import ShaclDetail
 from kzgraph.cli import cli
 from kzgraph.config import Settings
-from kzgraph.engine.cache import shared_problems
+from kzgraph.engine.summaries import shared_problems
 from kzgraph.engine.parts import MESSAGE_LANGUAGES
 from kzgraph.engine.pipeline import check
 from kzgraph.errors import WARNING, Problem, msg

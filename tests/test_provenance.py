@@ -246,3 +246,53 @@ def test_a_provenance_tool_follows_each_graph_to_its_file_the_build_and_the_comm
         [value] = prov_graph.objects(checksum, URIRef(spdx + "checksumValue"))
         expected = hashlib.sha256((repo / rel).read_bytes()).hexdigest()
         assert str(value) == expected and value.datatype == XSD.hexBinary
+
+
+# -- a page's provenance written from strings (provenance.source_nquads) -------------------------
+
+def _general_nquads(sources, graph) -> str:
+    from kzgraph.formats.writers import chunk_texts
+    from kzgraph.graph.provenance import source_triples
+
+    return chunk_texts({graph: [t for s in sources for t in source_triples(s)]},
+                       ["nquads"])["nquads"]
+
+
+def test_page_provenance_from_strings_is_the_general_encoders(tmp_path):
+    """The N-Quads a build writes of each part's page provenance, made from strings, are the
+    bytes the general code writes through rdflib terms: on every part of the content and of a
+    heavy generated corpus, and on odd paths, several pages, no checksum and contributors."""
+    from benchmarks.generate import generate
+    from conftest import CONTENT
+    from kzgraph.config import Settings
+    from kzgraph.content.load import load_files
+    from kzgraph.engine.parts import known_slugs, plan
+    from kzgraph.graph.mapping import map_content
+    from kzgraph.graph.provenance import Source, page_sources, source_nquads
+
+    generated = tmp_path / "content"
+    generate(generated, 400, seed=3, profile="heavy")
+    compared = 0
+    for root in (CONTENT, generated):
+        settings = Settings(content=root)
+        parts, _, _ = plan(root)
+        known = known_slugs(parts, root)
+        for part in parts:
+            content = load_files(part.files, root)
+            mapped = map_content(content, settings, known)
+            sources = page_sources(mapped, content.pages)
+            graph = mapped.minter.graph("provenance")
+            assert source_nquads(sources, graph) == _general_nquads(sources, graph)
+            compared += len(sources)
+    assert compared > 400
+    base = "https://kzgraph.example/"
+    g = URIRef(base + "graph/sources/x/en")
+    people = (URIRef(base + "people/b"), URIRef(base + "people/a"))
+    odd = [Source(g, 'content/sources/x "y"\\z/index.md', people, "ab" * 32),
+           Source(URIRef(base + "graph/sources/ж/ru"), "content/sources/ж #1/index.ru.md"),
+           Source(g, "content/a\nb\rc.md", (), "0f" * 32),
+           Source(g, "content/sources/x/index.md", people[:1], "cd" * 32),
+           Source(g, "content/sources/x/index.md", people[:1], "cd" * 32)]
+    for n in range(len(odd) + 1):
+        graph = URIRef(base + "graph/provenance")
+        assert source_nquads(odd[:n], graph) == _general_nquads(odd[:n], graph)

@@ -4,6 +4,7 @@ of change, and answers alone when nothing changed."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import shutil
 import time
@@ -191,3 +192,42 @@ def test_a_check_not_wanted_leaves_no_process_behind(site):
     check.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+def _pages_file(path: Path) -> list:
+    """What a pages file holds, decoded (its inner blobs too), without the digest
+    :func:`stale.write_run_pages` keeps: equal values may be marshalled as other bytes."""
+    data = list(marshal.loads(path.read_bytes()))
+    data[12], data[14] = marshal.loads(data[12]), marshal.loads(data[14])
+    return data[:stale._TOKEN_AT]
+
+
+def test_a_run_s_pages_are_written_as_the_general_writer_writes_them(tmp_path, monkeypatch):
+    """``write_run_pages`` (what a build writes, its folders' part kept when the folders are
+    the same) writes what ``write_pages`` writes of ``Pages.of`` the same values, after each
+    kind of change, one after another; with the same folders it does not walk them again."""
+    root = tmp_path / "content"
+    _tree(root)
+    listings: dict = {}
+    _walk(root, listings)
+    general, fast = tmp_path / "general.marshal", tmp_path / "run.marshal"
+    folder_part = stale._folder_part
+    for change in [None, *CHANGES, "unreadable"]:
+        if change in CHANGES:
+            CHANGES[change](root)
+        found, _ = _walk(root, listings)
+        stamps = {name: stamp(name) for name in found if not name.endswith("notes.md")}
+        stray = [name for name in found if name.endswith("notes.md")]
+        if change == "unreadable":  # a page file unreadable when stat-ed
+            stamps[str(root / "sources/source-00/index.ru.md")] = "unreadable"
+        args = (str(root), stamps, stray, listings, marshal.dumps(listings), querystore._write)
+        stale.write_pages(general, stale.Pages.of(str(root), stamps, stray, listings),
+                          querystore._write)
+        stale.write_run_pages(fast, *args)
+        assert _pages_file(fast) == _pages_file(general), change
+        # the same folders, files and stray files: the folders' part is the one written
+        monkeypatch.setattr(stale, "_folder_part", None)
+        stale.write_run_pages(fast, *args)
+        assert _pages_file(fast) == _pages_file(general), change
+        monkeypatch.setattr(stale, "_folder_part", folder_part)
+    assert not _pages_file(fast)[1]  # an unreadable file: left to the general code

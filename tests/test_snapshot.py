@@ -245,3 +245,45 @@ def test_a_run_that_changes_nothing_keeps_the_snapshot_it_would_write(corpus, tm
     assert stored(tmp_path / "written") == stored(tmp_path / "cache")
     _same(kept, written)
     assert _snapshot(tmp_path / "cache") is not None
+
+
+def test_a_rebuild_checks_again_only_the_class_checks_a_change_touches(corpus, tmp_path,
+                                                                        monkeypatch):
+    """With a snapshot, the deferred class checks are made again only for the parts stored
+    since and for the types that came or went (the others failed as the snapshot says): a
+    source whose every language version is unreadable gives no type, so the guides that
+    mention it, not made again, fail their check; fixed, they pass again. Each time as a check
+    without a cache finds."""
+    root = tmp_path / "content"
+    shutil.copytree(corpus, root)
+    settings = Settings(base=BASE, content=root)
+    cache = tmp_path / "cache"
+    _check(settings, cache)
+    guide = sorted(root.glob("guides/*/index.md"))[0].read_text(encoding="utf-8")
+    source = next(p.parent for p in sorted(root.glob("sources/*/index.md"))
+                  if p.parent.name in guide)
+    texts = {path: path.read_text(encoding="utf-8") for path in source.glob("*.md")}
+    incremental = []
+    failed_checks = Cache.failed_checks
+
+    def spy(self, types, before=None):
+        incremental.append(before is not None and self._retyped is not None)
+        return failed_checks(self, types, before)
+
+    monkeypatch.setattr(Cache, "failed_checks", spy)
+
+    def mentions_fail(found) -> bool:
+        return any("may only link to sources" in str(p) and source.name in str(p)
+                   for p in found[0].problems)
+
+    for path, text in texts.items():
+        path.write_text(text.replace("---\n", "---\ntitle: [unclosed\n", 1), encoding="utf-8")
+    broken = _check(settings, cache)
+    _same(broken, _check(settings, False))
+    assert broken[0].rebuilt == 1 and mentions_fail(broken)
+    for path, text in texts.items():
+        path.write_text(text, encoding="utf-8")
+    fixed = _check(settings, cache)
+    _same(fixed, _check(settings, False))
+    assert fixed[0].rebuilt == 1 and not mentions_fail(fixed)
+    assert incremental == [True, False, True, False]

@@ -30,6 +30,7 @@ from kzgraph.formats.writers import (
     DATASET_FORMATS,
     Encoded,
     chunk_texts,
+    dataset_texts,
 )
 from kzgraph.graph.describe import Statistics
 from kzgraph.graph.mapping import Mapped, map_content, schema_types
@@ -199,7 +200,7 @@ def _written(part: Part, root: Path, settings: Settings, known: dict[str, set[st
     the dataset formats among them): a chunk with texts only, and what it was made from.
     ``origins``: record where each statement came from (to locate validation results).
     ``paths``: the site paths the whole content claims (by ``url``, ``slug``, ``aliases``)."""
-    from kzgraph.graph.provenance import BUILD_PLACEHOLDER, page_sources, source_triples
+    from kzgraph.graph.provenance import page_sources, source_nquads
 
     content = load_files(part.files, root, settings.default_language, settings.language_dirs)
     mapped: Mapped = map_content(content, settings, known, origins=origins,
@@ -211,10 +212,9 @@ def _written(part: Part, root: Path, settings: Settings, known: dict[str, set[st
     chunk = Chunk(part.key, chunk_texts(enc, formats))
     dataset_formats = [f for f in formats if f in DATASET_FORMATS]
     if dataset_formats:
-        provenance = [t for source in page_sources(mapped, content.pages)
-                      for t in source_triples(source, BUILD_PLACEHOLDER)]
-        for fmt, text in chunk_texts({minter.graph("provenance"): provenance},
-                                     dataset_formats).items():
+        provenance = source_nquads(page_sources(mapped, content.pages),
+                                   minter.graph("provenance"))
+        for fmt, text in dataset_texts(provenance, dataset_formats).items():
             chunk.texts[f"prov_{fmt}"] = text
     return chunk, content, mapped, enc
 

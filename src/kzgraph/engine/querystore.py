@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from kzgraph.engine import stale
-from kzgraph.engine.stale import PAGES, Pages
+from kzgraph.engine.stale import PAGES
 from kzgraph.errors import Problem
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 FOLDER = stale.STORE
 STATE = "state.pickle"
 #: what a query reads before it runs (:class:`Seen`), and what the check for changed pages
-#: reads while it runs (:class:`Pages`)
+#: reads while it runs (:class:`~kzgraph.engine.stale.Pages`)
 SEEN = "seen.marshal"
 #: the warnings of the run a query repeats (the rest are counted)
 PROBLEMS_KEPT = 10
@@ -161,9 +161,8 @@ def _write_state(folder: Path, state: State) -> None:
     _write(folder / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _write_seen(folder: Path, seen: Seen, pages: Pages) -> None:
+def _write_seen(folder: Path, seen: Seen) -> None:
     """Marshalled (read three times faster than pickled), the problems pickled inside."""
-    stale.write_pages(folder / PAGES, pages, _write)
     _write(folder / SEEN, marshal.dumps((
         seen.fingerprint, pickle.dumps(seen.problems, protocol=pickle.HIGHEST_PROTOCOL),
         seen.more_problems)))
@@ -211,7 +210,7 @@ def update(run: Run, problems: list[Problem], *, make: bool = False) -> bool:
     if FORMAT not in run.formats or (old is None and not make):
         shutil.rmtree(folder, ignore_errors=True)
         return False
-    versions = {key: version for key, version, _ in run.pieces}
+    versions = dict(run.versions)
     changed = set(versions) if old is None else \
         {k for k, v in versions.items() if old.parts.get(k, ("",))[0] != v}
     gone = set() if old is None else set(old.parts) - set(versions)
@@ -220,14 +219,17 @@ def update(run: Run, problems: list[Problem], *, make: bool = False) -> bool:
                                 for subject in _of(old, key)))
     reference = chunk_texts({None: run.reference}, [FORMAT])[FORMAT].encode("utf-8")
     new = State(run.cache.fingerprint, {}, _subjects(reference))
-    pages = Pages.of(str(run.settings.content), run.stamps, run.stray, run.cache.listings())
     seen = Seen(run.cache.fingerprint,
                 # without their SHACL details (their classes would cost a query 0.1 s to import)
                 [replace(p, detail=None) for p in problems[:PROBLEMS_KEPT]],
                 max(0, len(problems) - PROBLEMS_KEPT))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / SEEN).unlink(missing_ok=True)
-    (folder / PAGES).unlink(missing_ok=True)
+    # the stamps of the pages the store was made from are written again after it changed
+    # (see write_run_pages: the folders' part of them is kept when the folders are the same)
+    pages = folder / PAGES
+    if pages.exists():
+        os.replace(pages, folder / f".{PAGES}.before")
     (folder / STATE).unlink(missing_ok=True)
     if old is None or many:
         _afresh(run, folder, reference, new)
@@ -239,7 +241,11 @@ def update(run: Run, problems: list[Problem], *, make: bool = False) -> bool:
             store.flush()
             del store
     _write_state(folder, new)
-    _write_seen(folder, seen, pages)
+    stale.write_run_pages(folder / PAGES, str(run.settings.content), run.stamps, run.stray,
+                          run.listings, run.cache.listings_blob, _write,
+                          before=folder / f".{PAGES}.before")
+    (folder / f".{PAGES}.before").unlink(missing_ok=True)
+    _write_seen(folder, seen)
     return True
 
 
@@ -255,7 +261,7 @@ def _afresh(run: Run, folder: Path, reference: bytes, state: State) -> None:
     def batches() -> Iterator[list[bytes]]:
         batch: list[bytes] = []
         size = 0
-        for (key, version, _), text in zip(run.pieces, _pieces(run, None)):
+        for (key, version), text in zip(run.versions, _pieces(run, None)):
             state.parts[key] = (version, _lines(_subjects(text)))
             batch.append(text)
             size += len(text)
@@ -297,7 +303,7 @@ def _patch(store: ox.Store, run: Run, old: State, changed: set[str], gone: set[s
     for key in gone:
         state.parts.pop(key, None)
     texts = []
-    for (key, version, _), text in zip(run.pieces, _pieces(run, changed)):
+    for (key, version), text in zip(run.versions, _pieces(run, changed)):
         if text is not None:
             state.parts[key] = (version, _lines(_subjects(text)))
             texts.append(text)

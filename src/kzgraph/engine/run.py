@@ -30,19 +30,17 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import MappingProxyType
 from typing import Callable, Iterable, Iterator, Mapping
 
+from kzgraph.content.walk import Listing
 from kzgraph.content.walk import stamp as _stamp
 from kzgraph.engine.cachedirs import default_cache_dir
 from kzgraph.engine.cache import (
     _COLUMNS,
     Cache,
     KeptKeys,
-    Summary,
-    bucket_of,
-    summary_from,
 )
+from kzgraph.engine.summaries import Summary, bucket_of, summary_from
 from kzgraph.engine.parts import (
     MESSAGE_LANGUAGES,
     Chunk,
@@ -66,6 +64,7 @@ from kzgraph.content.status import Coverage
 from kzgraph.errors import ERROR, Problem, sort_problems
 from kzgraph.formats.registry import FORMATS
 from kzgraph.formats.writers import (
+    Layout,
     Piece,
     ordered,
     piece,
@@ -76,8 +75,6 @@ from kzgraph.graph.mapping import Mapped
 from kzgraph.graph.reference import reference_triples
 
 ALL_FORMATS = tuple(f.name for f in FORMATS)
-#: where the pieces of a part made in no format lie
-_NO_PIECES: Mapping[str, Piece] = MappingProxyType({})
 _BATCH = 64
 
 
@@ -312,14 +309,19 @@ class Run:
         #: how many buckets' summaries the last check summed again
         self._resummed = 0
         self.files: list[tuple[str, str]] = []
-        #: every part's key and version, in key order, and where its piece in each format
-        #: lies: in a file written before, or in ``scratch``
-        self.pieces: list[tuple[str, str, Mapping[str, Piece]]] = []
+        #: every part's key and version, in key order (when the run writes a format); where
+        #: its pieces lie is :meth:`pieces_of`'s: in the file of each format written last
+        #: (``_written``: its name and layout), or in ``scratch`` (``_found``)
+        self.versions: list[tuple[str, str]] = []
+        self._written: dict[str, tuple[str, Layout]] = {}
+        self._found: Mapping[str, Mapping[str, Piece]] = {}
         #: the parts (in key order) and every page file's stamp, as :meth:`check` found them
         self.parts: list[Part] = []
         self.stamps: dict[str, str] = {}
-        #: the Markdown files in no part (paths as text), as :meth:`check` found them
+        #: the Markdown files in no part (paths as text), and the folders' listings (see
+        #: :func:`kzgraph.content.walk._walk`), as :meth:`check` found them
         self.stray: list[str] = []
+        self.listings: dict[str, Listing] = {}
 
     def __enter__(self) -> "Run":
         return self
@@ -353,6 +355,7 @@ class Run:
         paths, problems = find_file_names(root, listings)
         if listings != walked:
             self.cache.put_listings(listings)
+        self.listings = listings
         # what the plan is made of: the paths found, the content folder, the language folders
         # and the default language
         setting = hashlib.sha256("\n".join(
@@ -398,19 +401,19 @@ class Run:
         fresh = {p.key for p in stale}
         rewrite = {p.key for p in unwritten}
         versions = self.cache.versions()
-        found: dict[str, dict[str, Piece]] = defaultdict(dict)
+        # where each part's pieces lie: in the file of each format written last (its layout,
+        # looked up only when the pieces are asked for), or, for the parts made in this run,
+        # in the scratch files (``found``)
+        found: dict[str, Mapping[str, Piece]] = {}
+        self._written = {}
+        current = [(p.key, versions.get(p.key)) for p in parts] if self.formats else []
         for fmt in self.formats:
-            written = self.cache.written_pieces(fmt)
-            where = written[1] if written else {}
-            for part in parts:
-                if part.key in fresh or part.key in rewrite:
-                    continue
-                version, place = where.get(part.key, (None, None))
-                if place is None or version != versions.get(part.key):
+            self._written[fmt] = written = self.cache.written_pieces(fmt) or ("", {})
+            layout = written[1]
+            for part, pair in zip(parts, current):
+                if pair not in layout and part.key not in fresh and part.key not in rewrite:
                     rewrite.add(part.key)
                     unwritten.append(part)
-                else:
-                    found[part.key][fmt] = place
         stale.sort(key=lambda p: p.key)
         unwritten.sort(key=lambda p: p.key)
 
@@ -455,8 +458,8 @@ class Run:
         if not same_plan:  # else no part and no file is gone
             self.cache.keep_only(parts)
         self.cache.commit()
-        self.pieces = [(p.key, versions[p.key], found.get(p.key, _NO_PIECES)) for p in parts] \
-            if self.formats else []
+        self.versions = [(p.key, versions[p.key]) for p in parts] if self.formats else []
+        self._found = found
         self.parts, self.stamps = parts, stamps
         self.stray = [str(path) for path in stray]
 
@@ -492,8 +495,9 @@ class Run:
             assert snapshot is not None
             failed_rows = snapshot.failed
         else:
-            failed_rows = self.cache.failed_checks(sorted(
-                {(str(node), str(cls)) for node in index.spo for cls in index.classes_of(node)}))
+            failed_rows = self.cache.failed_checks(
+                {(str(node), str(cls)) for node in index.spo for cls in index.classes_of(node)},
+                before=snapshot.failed if snapshot is not None else None)
         failed: dict[str, list[tuple]] = defaultdict(list)
         for part, *check in failed_rows:
             failed[part].append(tuple(check))
@@ -570,7 +574,12 @@ class Run:
     def pieces_of(self, fmt: str) -> list[tuple[str, str, Piece]]:
         """Every part's key, version and piece in one format, in key order (after
         :meth:`check`)."""
-        return [(key, version, where[fmt]) for key, version, where in self.pieces]
+        file, layout = self._written.get(fmt, ("", {}))
+        found = self._found
+        # the layout looked up with the (key, version) pair as it is: making the pair again
+        # took a third of the time
+        return [(key, version, found[key][fmt] if key in found else (file, *layout[pair]))
+                for pair in self.versions for key, version in (pair,)]
 
     def texts(self, column: str) -> Iterator[str]:
         """Every part's piece of one format (a JSON-LD piece with its leading comma), or its

@@ -19,6 +19,7 @@ general code alone.
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import threading
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 STORE = "query-store"
 PAGES = "pages.marshal"
 #: what :func:`read_pages` knows how to read
-_LAYOUT = "pages-2"
+_LAYOUT = "pages-3"
 #: the numbers of a file's stamp (size, modification time, inode) and of a folder's
 #: (modification time, change time, inode): read from a stat result, packed as
 _FILE_STAMP = (attrgetter("st_size"), attrgetter("st_mtime_ns"), attrgetter("st_ino"))
@@ -79,14 +80,15 @@ def _numbers(text: str) -> tuple[int, int, int] | None:
     return int(parts[0]), int(parts[1]), int(parts[2])
 
 
-def _tree(pages: Pages) -> tuple[list[str], list[tuple[str, list[str]]]]:
+def _tree(folders: dict[str, tuple[tuple[int, int, int], list[str]]], names: Iterable[str],
+          stray: Iterable[str]) -> tuple[list[str], list[tuple[str, list[str]]]]:
     """The folders :func:`changed_files` visits when nothing changed, from the top: those
     with a recorded listing (stat-ed), and those without one (a folder changed within a
     second of the build's walk: listed every time), each with the names of the subfolders it
-    had (the folders of its files and of the recorded ones below it)."""
-    folders = pages.folders
+    had (the folders of its files, ``names`` and ``stray``, and of the recorded ones below
+    it)."""
     below: dict[str, set[str]] = {}
-    for rel in [*folders, *(name.rpartition("/")[0] for name in [*pages.stamps, *pages.stray])]:
+    for rel in [*folders, *(name.rpartition("/")[0] for name in [*names, *stray])]:
         child = rel
         while child:
             parent, _, name = child.rpartition("/")
@@ -99,12 +101,12 @@ def _tree(pages: Pages) -> tuple[list[str], list[tuple[str, list[str]]]]:
     while todo:
         rel = todo.pop()
         kept = folders.get(rel)
-        names = list(kept[1]) if kept is not None else sorted(below.get(rel, ()))
+        subfolders = list(kept[1]) if kept is not None else sorted(below.get(rel, ()))
         if kept is not None:
             recorded.append(rel)
         else:
-            listed.append((rel, names))
-        todo.extend(f"{rel}/{name}" if rel else name for name in names)
+            listed.append((rel, subfolders))
+        todo.extend(f"{rel}/{name}" if rel else name for name in subfolders)
     return recorded, listed
 
 
@@ -117,27 +119,100 @@ def _packed(types: str, numbers: list[tuple[int, ...]]) -> list[bytes] | None:
         return None
 
 
+def _file_part(names: list[str], stamps: list[str]) -> tuple:
+    """What :func:`write_pages` writes of the page files (``names`` relative, with their
+    ``stamps``): whether the comparison in order can be used, the names joined and the
+    stamps' numbers packed (a file unreadable then is compared by the general code only)."""
+    # the usual case in a few calls into C: every stamp three numbers (none 'unreadable')
+    numbers = ":".join(stamps).split(":")
+    if len(numbers) == 3 * len(stamps) and all(map(str.isdigit, numbers)):
+        try:
+            packed = [array(kind, map(int, numbers[i::3])).tobytes()
+                      for i, kind in enumerate(_FILE_TYPES)]
+            return (True, "\0".join(names), *packed)
+        except (OverflowError, ValueError):
+            pass
+    files = [(name, n) for name, was in zip(names, stamps) if (n := _numbers(was)) is not None]
+    file_numbers = _packed(_FILE_TYPES, [n for _, n in files])
+    return (len(files) == len(stamps) and file_numbers is not None,
+            "\0".join(name for name, _ in files), *(file_numbers or [b""] * 3))
+
+
+def _folder_part(folders: dict[str, tuple[tuple[int, int, int], list[str]]],
+                 names: list[str], stray: list[str]) -> tuple:
+    """What :func:`write_pages` writes of the folders: whether the comparison in order can be
+    used, the recorded folders joined and their stamps' numbers packed, the folders listed
+    every time, and the whole of ``folders`` marshalled."""
+    recorded, listed = _tree(folders, names, stray)
+    folder_numbers = _packed(_FOLDER_TYPES, [folders[rel][0] for rel in recorded])
+    return (folder_numbers is not None, "\0".join(rel or "." for rel in recorded),
+            *(folder_numbers or [b""] * 3), listed, marshal.dumps(folders))
+
+
+#: where the file :func:`write_pages` writes holds the folders' part (:func:`_folder_part`),
+#: and the digest of what that part was made from (see :func:`write_run_pages`)
+_FOLDERS_AT, _TOKEN_AT = slice(6, 13), 15
+
+
+def _pages_file(files: tuple, folders: tuple, stamps: dict[str, str], stray: list[str],
+                token: str) -> bytes:
+    return marshal.dumps((_LAYOUT, files[0] and folders[0], *files[1:], *folders, stray,
+                          marshal.dumps(stamps), token))
+
+
 def write_pages(path: Path, pages: Pages, write: Callable[[Path, bytes], None]) -> None:
     """Write ``pages`` for :func:`read_pages`: the whole for the general code (marshalled
     again inside, read only when something changed), and for the comparison in order the
     paths joined by NUL (no path holds one) with their stamps' numbers packed."""
-    files = [(name, n) for name, was in pages.stamps.items()
-             if (n := _numbers(was)) is not None]
-    recorded, listed = _tree(pages)
-    file_numbers = _packed(_FILE_TYPES, [n for _, n in files])
-    folder_numbers = _packed(_FOLDER_TYPES, [pages.folders[rel][0] for rel in recorded])
-    # a file unreadable then is compared by the general code only
-    fast = len(files) == len(pages.stamps) and file_numbers is not None \
-        and folder_numbers is not None
-    write(path, marshal.dumps((
-        _LAYOUT, fast, "\0".join(name for name, _ in files), *(file_numbers or [b""] * 3),
-        "\0".join(rel or "." for rel in recorded), *(folder_numbers or [b""] * 3),
-        listed, pages.stray, marshal.dumps((pages.stamps, pages.stray, pages.folders)))))
+    names = list(pages.stamps)
+    write(path, _pages_file(_file_part(names, list(pages.stamps.values())),
+                            _folder_part(pages.folders, names, pages.stray),
+                            pages.stamps, pages.stray, ""))
+
+
+def write_run_pages(path: Path, root: str, stamps: dict[str, str], stray: list[str],
+                    listings: dict[str, Listing], listings_blob: bytes,
+                    write: Callable[[Path, bytes], None], before: Path | None = None) -> None:
+    """What :func:`write_pages` writes of ``Pages.of(root, stamps, stray, listings)``, made
+    from a run's own values (absolute paths; ``listings_blob``: ``listings`` as the cache
+    keeps them, marshalled) without the 143,000 small steps that took a rebuild at 100,000
+    heavy pages more than a second: the paths are made relative, and the stamps' numbers
+    packed, on joined strings; the folders' part (a walk over every folder) is taken from the
+    file written before (``before``, by default ``path``) when it was made from the same
+    listings, page files and stray files (a digest of them is kept in the file). Held to
+    :func:`write_pages` by the tests."""
+    prefix = root.rstrip(os.sep) + "/"
+    cut = len(prefix)
+    joined = "\0".join(stamps)
+    relative = joined.replace("\0" + prefix, "\0")[cut:]
+    if joined.startswith(prefix) and len(joined) - len(relative) == cut * len(stamps):
+        names = relative.split("\0") if stamps else []
+    else:  # a path not under the root as spelled (not from a run): one by one
+        names = [name[cut:] for name in stamps]
+    rel_stray = [name[cut:] for name in stray]
+    token = hashlib.sha256(b"\0".join([_LAYOUT.encode(), prefix.encode(), listings_blob,
+                                         "\0".join(names).encode(),
+                                         "\0".join(rel_stray).encode()])).hexdigest()
+    folders: tuple | None = None
+    try:
+        was = marshal.loads((before or path).read_bytes())
+        if was[0] == _LAYOUT and was[_TOKEN_AT] == token:
+            folders = tuple(was[_FOLDERS_AT])
+    except (OSError, EOFError, ValueError, TypeError, IndexError):
+        folders = None
+    if folders is None:
+        folders = _folder_part(
+            {folder[cut:]: (tuple(kept[0]), [sub[len(folder) + 1:] for sub in kept[2]])
+             for folder, kept in listings.items()}, names, rel_stray)  # type: ignore[misc]
+    values = list(stamps.values())
+    write(path, _pages_file(_file_part(names, values), folders, dict(zip(names, values)),
+                            rel_stray, token))
 
 
 def read_pages(path: Path) -> Pages:
     """The whole of what :func:`write_pages` wrote."""
-    return Pages(*marshal.loads(marshal.loads(path.read_bytes())[-1]))
+    data = marshal.loads(path.read_bytes())
+    return Pages(marshal.loads(data[14]), data[13], marshal.loads(data[12]))
 
 
 class _Stamps:
@@ -149,10 +224,11 @@ class _Stamps:
             raise ValueError(f"{path}: not a list of page stamps kzgraph reads")
         self.fast: bool = data[1]
         self.names, self.file_numbers = data[2], data[3:6]
-        self.folders, self.folder_numbers = data[6], data[7:10]
-        self.listed: list[tuple[str, list[str]]] = data[10]
-        self.stray: list[str] = data[11]
-        self.whole: bytes = data[12]
+        self.folders, self.folder_numbers = data[7], data[8:11]
+        self.listed: list[tuple[str, list[str]]] = data[11]
+        self.stray: list[str] = data[13]
+        #: the folders and the stamps, marshalled (read only when something differs)
+        self.whole: tuple[bytes, bytes] = (data[12], data[14])
         self.top = str(root).rstrip(os.sep)
         self._paths: dict[bool, list[str]] = {}
 
@@ -251,7 +327,7 @@ class _Stamps:
         (``found``), else the general code's answer."""
         if found is not None and self.fast and not found[2]:
             return []
-        pages = Pages(*marshal.loads(self.whole))
+        pages = Pages(marshal.loads(self.whole[1]), self.stray, marshal.loads(self.whole[0]))
         if found is None or not self.fast:
             return changed_files(pages, Path(self.top))
         files, folders, _ = found

@@ -191,13 +191,21 @@ def chunk_texts(graphs: Mapping[URIRef | None, Iterable[Triple]] | Encoded,
         nq = "".join(line if g is None else f"{line[:-3]} {graph_term} .\n"
                      for g in names for graph_term in [None if g is None else term(g)]
                      for line, _ in enc.graphs[g])
-        if "nquads" in formats:
-            out["nquads"] = nq
-        if "trig" in formats:
-            quads = _ox(nq, ox.RdfFormat.N_QUADS)
-            out["trig"] = _strip_prefixes(ox.serialize(
-                quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES).decode("utf-8")) \
-                if quads else ""
+        out.update(dataset_texts(nq, formats))
+    return out
+
+
+def dataset_texts(nq: str, formats: Iterable[str]) -> dict[str, str]:
+    """An N-Quads chunk in each of the dataset formats among ``formats``."""
+    out: dict[str, str] = {}
+    formats = set(formats)
+    if "nquads" in formats:
+        out["nquads"] = nq
+    if "trig" in formats:
+        quads = _ox(nq, ox.RdfFormat.N_QUADS)
+        out["trig"] = _strip_prefixes(ox.serialize(
+            quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES).decode("utf-8")) \
+            if quads else ""
     return out
 
 
