@@ -83,6 +83,25 @@ def test_what_nothing_fits_is_406_with_vary(client, kind, accept):
     assert "is available as: text/html" in response.text
 
 
+@pytest.mark.parametrize("accept", [BROWSER, "*/*", None])
+def test_a_further_page_of_a_listing_is_served(client, accept):
+    """Kazakhstan's 13 guides and sources are on two pages: the second, at Hugo's
+    ``page/2/``, is a page for people (HTML alone: an RDF type is 406 there, the resource's
+    RDF is at its own IRI)."""
+    headers = {"Accept": accept} if accept is not None else {}
+    for path in ("/country/kz/page/2/", "/country/kz/page/2"):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"] == "text/html; charset=utf-8"
+        assert "Page 2 of 2" in response.text and 'rel="prev"' in response.text
+    ru = client.get("/country/kz/page/2/index.ru.html", headers=headers)
+    assert ru.status_code == 200 and "Страница 2 из 2" in ru.text
+    first = client.get("/country/kz/", headers=headers).text
+    assert 'rel="next" href="page/2/"' in first
+    turtle = client.get("/country/kz/page/2/", headers={"Accept": TURTLE})
+    assert turtle.status_code == 406 and "is available as: text/html" in turtle.text
+
+
 def test_quality_values_choose(client):
     path = "/" + IRI_KINDS["source"]
     answer = client.get(path, headers={"Accept": "text/turtle;q=0.5, application/ld+json"})

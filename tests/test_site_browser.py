@@ -74,8 +74,39 @@ def test_home_page(page, server) -> None:
     page.goto(server.url)
     assert page.locator("h1").inner_text().startswith("kzgraph")
     assert page.locator("a[href='kzgraph.nt']").count() == 1
-    assert page.locator("main").get_by_text("Feminita").count() >= 1
+    # the home page summarises: each category and country with its count of sources
+    assert page.locator("main").get_by_text("International NGOs").count() >= 1
+    assert page.locator("main").get_by_text("sources: 12").count() == 1
     no_serious_violations(page)
+
+
+def test_a_listing_split_into_pages_is_walked_by_keyboard(page, server) -> None:
+    """Kazakhstan's 13 guides and sources fill two pages of ten: the pager is a navigation
+    landmark, its links work from the keyboard, the page shown is marked as current, and
+    "next" from the first page and "previous" from the last lead back and forth."""
+    page.goto(server.url + "country/kz/")
+    pager = page.get_by_role("navigation", name="Pages")
+    assert pager.locator("[aria-current=page]").inner_text() == "1"
+    listed = "main section:not(.data) > ul.items > li"
+    seen = page.locator(listed).all_inner_texts()
+    while pager.get_by_role("link", name="Next page →").count():
+        pager.get_by_role("link", name="Next page →").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        pager = page.get_by_role("navigation", name="Pages")
+        seen += page.locator(listed).all_inner_texts()
+    page.wait_for_url("**/country/kz/page/2/")
+    assert pager.locator("[aria-current=page]").inner_text() == "2"
+    assert "Page 2 of 2" in page.title()
+    assert len(seen) == len(set(seen)) == 13
+    no_serious_violations(page)
+    page.get_by_role("link", name="Русский").click()
+    page.wait_for_url("**/country/kz/page/2/index.ru.html")
+    assert page.get_by_role("navigation", name="Страницы").count() == 1
+    no_serious_violations(page)
+    page.get_by_role("link", name="← Предыдущая страница").click()
+    page.wait_for_url("**/country/kz/index.ru.html")
+    assert page.get_by_role("link", name="Следующая страница →").count() == 1
 
 
 def test_a_source_page_in_english_and_russian_and_the_switch(page, server) -> None:
@@ -203,7 +234,7 @@ def test_hostile_text_is_shown_as_text_in_the_browser(browser, tmp_path, content
         pg.set_default_timeout(TIMEOUT)
         dialogs: list[str] = []
         pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        for path in ("sources/sources/kazfem/", "category/local-ngo", "", "category/",
+        for path in ("sources/sources/kazfem/", "category/local-ngo", "category/",
                      "country/kz"):
             pg.goto(s.url + path)
             assert HOSTILE in pg.locator("main").inner_text(), path

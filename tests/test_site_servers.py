@@ -190,3 +190,19 @@ def test_files_are_served_as_they_are(server) -> None:
         assert status == 200 and headers["content-type"].split(";")[0] == media, path
         assert body == (site / path.lstrip("/")).read_bytes()
     assert get(port, "/no/such/thing", "text/turtle")[0] == 404
+
+
+@pytest.mark.parametrize("path", ["/country/kz/page/2/", "/country/kz/page/2",
+                                  "/country/kz/page/2/index.ru.html"])
+@pytest.mark.parametrize("accept", [BROWSER, "*/*", None, "text/turtle"])
+def test_a_further_page_of_a_listing_is_served_as_html(server, path: str,
+                                                       accept: str | None) -> None:
+    """``page/N/`` pages are HTML only: every Accept gets the page (there is no RDF file to
+    negotiate; the resource's RDF is at its own IRI)."""
+    port, site = server
+    status, headers, body = get(port, path, accept)
+    assert status == 200, (path, accept, status)
+    assert headers["content-type"].split(";")[0] == "text/html"
+    name = path.rsplit("/", 1)[-1] if path.endswith(".html") else "index.html"
+    assert body == _file(site, "country/kz/page/2", name)
+    assert b"Page 2 of 2" in body or "Страница 2 из 2".encode() in body

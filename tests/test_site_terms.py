@@ -56,3 +56,24 @@ def test_every_language_of_the_site_has_the_words():
     assert {lang for lang, table in UI.items() if "{name}" in table.get("terms", "")} == \
         set(UI)
     assert len({table["terms"] for table in UI.values()}) == len(UI)
+
+
+def test_a_terms_page_lists_its_pages_split_as_the_hugo_site_paginates(tmp_path):
+    """Almaty Region is the term of Feminita and KazFem; with ``paginate = 1`` in the Hugo
+    configuration its page lists one of them, and ``page/2/`` the other."""
+    site_dir = _site(tmp_path)
+    config = site_dir / "hugo.toml"
+    config.write_text("paginate = 1\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = with_hugo_site(Settings(content=site_dir / "content"))
+    assert settings.pager_size == 1
+    files = Site(load_and_map(settings).mapped.graph, settings).files()
+    first = [k for k in files if re.fullmatch(r"regions/almaty-region/index\.html", k)]
+    assert first, sorted(k for k in files if k.startswith("regions/"))
+    listed = []
+    for name in ("regions/almaty-region/index.html", "regions/almaty-region/page/2/index.html"):
+        html = files[name].decode("utf-8")
+        links = _section(_main(html) if "<article" in html else html, "Pages with this term")
+        assert len(links) == 1, (name, links)
+        listed += [text for _, text in links]
+    assert sorted(listed) == ["Feminita", "KazFem"]
+    assert "regions/almaty-region/page/3/index.html" not in files

@@ -71,6 +71,9 @@ class Settings:
     #: so); a table of sections, only those sections' pages (``ugly_sections``)
     ugly_urls: bool = False
     ugly_sections: tuple[str, ...] = ()
+    #: how many items one page of a site listing shows (Hugo's ``pagination.pagerSize``, or
+    #: ``paginate`` before Hugo 0.128; Hugo's default is 10): the rest on ``page/2/``, ...
+    pager_size: int = 10
 
     def permalink(self, section: str) -> str | None:
         """The ``[permalinks]`` pattern of a section (``sources``), if the site gives one."""
@@ -219,7 +222,9 @@ def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None)
       their paths (and those of pages);
     - ``permalinks`` (``sources = "/s/:slug/"``): where Hugo serves the pages of a section;
       a pattern with a token kzgraph cannot expand is an error naming the file and the key;
-    - ``uglyURLs`` (true, or a table ``sources = true``): pages at ``<path>.html``.
+    - ``uglyURLs`` (true, or a table ``sources = true``): pages at ``<path>.html``;
+    - ``pagination.pagerSize`` (or the older ``paginate``): the items on one page of a
+      listing of the site kzgraph makes.
 
     A value of the wrong kind for one of these keys is an error naming the file and the key.
 
@@ -276,6 +281,7 @@ def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None)
     changes.update(_hugo_taxonomies(config))
     changes.update(_hugo_permalinks(config))
     changes.update(_hugo_ugly_urls(config))
+    changes.update(_hugo_pager_size(config))
     return replace(settings, **changes) if changes else settings
 
 
@@ -370,6 +376,20 @@ def _hugo_ugly_urls(config: HugoConfig) -> dict[str, object]:
         if ugly:
             sections.append(section)
     return {"ugly_sections": tuple(sorted(sections))}
+
+
+def _hugo_pager_size(config: HugoConfig) -> dict[str, object]:
+    """``pagination.pagerSize`` (Hugo 0.128 and later), else ``paginate`` (older Hugo): a
+    whole number of items a listing page shows, at least 1."""
+    for keys in (("pagination", "pagerSize"), ("paginate",)):
+        value = config.get(*keys)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{config.origin(*keys)}: the Hugo setting '{'.'.join(keys)}' "
+                              f"must be a whole number of items, 1 or more, not {brief(value)}.")
+        return {"pager_size": value}
+    return {}
 
 
 def _hugo_text(config: HugoConfig, *keys: str) -> str | None:

@@ -5,8 +5,10 @@ Caddy configurations that negotiate between them.
 
 Paths: the resource ``{base}P`` is written at ``P'/index.html`` (default language),
 ``P'/index.<lang>.html``, ``P'/index.ttl``, ``P'/index.jsonld``, ``P'/index.nt`` where ``P'`` is
-``P`` without its trailing slash; the home page is ``index.html``; the dumps and ``void.ttl``
-are at the root.
+``P`` without its trailing slash; the further pages of its listings (more than the pager
+size of items: :mod:`~kzgraph.publish.site.paging`) at ``P'/page/N/index.html`` and
+``P'/page/N/index.<lang>.html``, HTML only; the home page is ``index.html``; the dumps and
+``void.ttl`` are at the root.
 
 Public API: :func:`build_site` (the whole site into a folder), :class:`Site` (one page or RDF
 file rendered on demand from an in-memory graph, as a server does), :class:`SiteReport`.

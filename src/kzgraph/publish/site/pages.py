@@ -6,7 +6,7 @@ is the guide's Markdown, rendered with raw HTML turned off, and the embedded JSO
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Mapping
 
@@ -17,7 +17,9 @@ from rdflib.term import Node
 from kzgraph.content.guidebody import REF_SCHEME, refs_as_links
 from kzgraph.graph.bodies import shown
 from kzgraph.publish.site.i18n import language_name, words
-from kzgraph.publish.site.model import SiteData, Text, page_file, relative
+from kzgraph.publish.site.model import SiteData, Text, page_dir, page_file, relative
+from kzgraph.publish.site.paging import (moved, page_count, page_slice, paged_file,
+                                         pager)
 from kzgraph.publish.site.rdf import MEDIA_TYPES, embedded_jsonld, script_safe
 from kzgraph.vocab import DCTERMS, FOAF, KZ, PREFIXES, SCHEMA, SKOS
 
@@ -53,6 +55,8 @@ class Item:
 class Block:
     heading: str
     items: list[Item] = field(default_factory=list)
+    #: a listing that grows with the corpus (what points at the resource): split into pages
+    paged: bool = False
 
 
 class Renderer:
@@ -61,8 +65,10 @@ class Renderer:
 
     def __init__(self, data: SiteData, bodies: Mapping[tuple[str, str], str] | None = None,
                  dumps: Mapping[str, int] | None = None, examples: list[dict] | None = None,
-                 links: Mapping[tuple[str, str], Mapping[str, str]] | None = None):
+                 links: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
+                 pager_size: int = 10):
         self.data = data
+        self.pager_size = max(1, int(pager_size))
         self.bodies = dict(bodies or {})
         self.links = dict(links or {})
         self.dumps = dict(dumps or {})
@@ -116,6 +122,7 @@ class Renderer:
              *, template: str, doc: str | None = None, jsonld: str | None = None,
              fallback: Text | None = None) -> bytes:
         w = words(lang)
+        content.setdefault("pager", None)
         folder = here.rsplit("/", 1)[0] if "/" in here else ""
         alternates = [Item(language_name(x), relative(here, self._in(folder, x)), x)
                       for x in langs]
@@ -153,7 +160,20 @@ class Renderer:
     # -- resource pages ------------------------------------------------------------------------
 
     def resource(self, doc: str, lang: str) -> bytes:
-        """The page of one document in one language."""
+        """The page of one document in one language (the first page of its listings)."""
+        return self.resource_pages(doc, lang, first_only=True)[0][1]
+
+    def page_total(self, doc: str) -> int:
+        """How many pages the listings of a document's page fill."""
+        node = URIRef(doc)
+        listed = self._listed(node, self.data.kind(node))
+        return page_count(sum(len(nodes) for _, nodes in listed), self.pager_size)
+
+    def resource_pages(self, doc: str, lang: str, first_only: bool = False
+                       ) -> list[tuple[str, bytes]]:
+        """The pages of one document in one language: its own page (the first of its
+        listings, with everything else the page shows), then each further page of its
+        listings (:mod:`~kzgraph.publish.site.paging`), as (site file, bytes)."""
         d = self.data
         node = URIRef(doc)
         kind = d.kind(node)
@@ -162,20 +182,58 @@ class Renderer:
         description = d.description(node, lang)
         body = d.text(node, (SCHEMA.text,), lang) if kind != "guide" else None
         blocks = self._blocks(here, node, kind, lang)
-        facts = self._facts(here, node, lang)
+        paged = [b.paged for b in blocks]
+        size = self.pager_size
+        total = page_count(sum(len(b.items) for b in blocks if b.paged), size)
+        name = here.rsplit("/", 1)[-1]
+        folder = page_dir(doc, d.base)
+        incoming = self._incoming(here, doc, lang)
+        w = words(lang)
         content: dict[str, Any] = {
             "kind": kind, "heading": title, "description": description, "body": body,
-            "blocks": blocks, "facts": facts, "guide_html": None, "sections": [],
+            "blocks": page_slice(blocks, paged, size, 1), "facts": self._facts(here, node, lang),
+            "guide_html": None, "sections": [],
             "statements": self._statements(here, doc, lang),
-            "incoming": self._incoming(here, doc, lang),
+            "incoming": incoming[:size],
+            "incoming_more": w["incoming_more"].format(n=len(incoming) - size)
+            if len(incoming) > size else None,
+            "pager": pager(1, total, lambda k: relative(here, paged_file(folder, name, k))),
         }
         if kind == "guide":
             content["guide_html"], content["sections"] = self._guide(here, node, doc, lang)
         fallback = title if title.fallback else (description if description and
                                                  description.fallback else None)
-        return self.page(here, lang, d.languages_of(doc), title.value, content,
-                         template="resource.html", doc=doc,
-                         jsonld=embedded_jsonld(d, doc, lang, kind), fallback=fallback)
+        langs = d.languages_of(doc)
+        out = [(here, self.page(here, lang, langs, title.value, content,
+                                template="resource.html", doc=doc,
+                                jsonld=embedded_jsonld(d, doc, lang, kind), fallback=fallback))]
+        if not first_only:
+            out += self._further(folder, name, lang, langs, title, blocks, total, kind)
+        return out
+
+    def _further(self, folder: str, name: str, lang: str, langs: list[str], title: Text,
+                 blocks: list[Block], total: int, kind: str) -> list[tuple[str, bytes]]:
+        """Pages 2, 3, ... of a listing whose first page is ``folder/name``: its title, its
+        paged blocks' items for that page (``blocks`` made for the first page: their links
+        are moved two folders down) and the pager. HTML only: no RDF, no JSON-LD."""
+        w = words(lang)
+        paged = [b.paged for b in blocks]
+        out = []
+        for number in range(2, total + 1):
+            here = paged_file(folder, name, number)
+            shown = [replace(b, items=[moved(i) for i in b.items])
+                     for b in page_slice(blocks, paged, self.pager_size, number)]
+            content: dict[str, Any] = {
+                "kind": "listing", "of_kind": kind, "heading": title, "blocks": shown,
+                "page_note": w["page_of"].format(n=number, total=total),
+                "pager": pager(number, total,
+                               lambda k, here=here: relative(here, paged_file(folder, name, k))),
+            }
+            label = f"{title.value} · {content['page_note']}"
+            out.append((here, self.page(here, lang, langs, label, content,
+                                        template="listing.html",
+                                        fallback=title if title.fallback else None)))
+        return out
 
     def _facts(self, here: str, node: Node, lang: str) -> list[Item]:
         d = self.data
@@ -192,48 +250,74 @@ class Renderer:
             out.append(Item(w["keywords"], None, note=", ".join(keywords)))
         return out
 
-    def _blocks(self, here: str, node: URIRef, kind: str, lang: str) -> list[Block]:
+    def _listed(self, node: URIRef, kind: str) -> list[tuple[str, list[Node]]]:
+        """What a page of ``kind`` lists that grows with the corpus (what points at it), by
+        the key of its heading in :data:`~kzgraph.publish.site.i18n.UI` (``""``: a scheme's
+        members, headed by the scheme's name): the listings split into pages."""
+        d = self.data
+        if kind == "source":
+            return [("guides_about", d.pointing_at(node, KZ.mentions))]
+        if kind == "category":
+            return [("sources", d.pointing_at(node, KZ.category))]
+        if kind == "perspective":
+            return [("offered_by", d.pointing_at(node, KZ.offersPerspective)),
+                    ("missed_by", d.pointing_at(node, KZ.missesPerspective))]
+        if kind == "country":
+            pointing = d.pointing_at(node, KZ.country)
+            return [("guides", [n for n in pointing if d.kind(n) == "guide"]),
+                    ("sources", [n for n in pointing if d.kind(n) == "source"])]
+        if kind == "person":
+            return [("guides", d.pointing_at(node, DCTERMS.contributor))]
+        if kind == "scheme":
+            return [("", sorted(d.pointing_at(node, SKOS.inScheme),
+                                key=lambda n: (d._weight(n), str(n))))]
+        if kind == "resource" and d.values(node, SKOS.inScheme):  # a taxonomy's term
+            return [("tagged", d.pointing_at(node, DCTERMS.subject))]
+        return []
+
+    def _blocks(self, here: str, node: URIRef, kind: str, lang: str, nested: bool = False
+                ) -> list[Block]:
+        """The blocks of a page: what it links to, then its listings (``paged``). Nested in a
+        scheme's page (``nested``), a listing shows its first page's items and a link to
+        the member's page for all of them."""
         d = self.data
         w = words(lang)
         blocks: list[Block] = []
 
-        def add(heading: str, nodes: list[Node]) -> None:
+        def add(heading: str, nodes: list[Node], paged: bool = False) -> None:
             if nodes:
                 items = [self.item(here, n, lang) for n in nodes]
-                blocks.append(Block(heading, sorted(items, key=lambda i: i.label.casefold())))
+                blocks.append(Block(heading, sorted(items, key=lambda i: i.label.casefold()),
+                                    paged))
 
         if kind == "source":
             add(w["category"], d.values(node, KZ.category))
             add(w["country"], d.values(node, KZ.country))
-            add(w["guides_about"], d.pointing_at(node, KZ.mentions))
-            for scheme, terms in self._terms(node):
-                add(w["terms"].format(name=d.label(scheme, lang).value), terms)
         elif kind == "category":
             add(w["offers"], d.values(node, KZ.offersPerspective))
             add(w["misses"], d.values(node, KZ.missesPerspective))
-            add(w["sources"], d.pointing_at(node, KZ.category))
-        elif kind == "perspective":
-            add(w["offered_by"], d.pointing_at(node, KZ.offersPerspective))
-            add(w["missed_by"], d.pointing_at(node, KZ.missesPerspective))
-        elif kind == "country":
-            add(w["guides"], [n for n in d.pointing_at(node, KZ.country)
-                              if d.kind(n) == "guide"])
-            add(w["sources"], [n for n in d.pointing_at(node, KZ.country)
-                               if d.kind(n) == "source"])
-        elif kind == "person":
-            add(w["guides"], d.pointing_at(node, DCTERMS.contributor))
-        elif kind == "scheme":
-            members = sorted(d.pointing_at(node, SKOS.inScheme),
-                             key=lambda n: (d._weight(n), str(n)))
-            items = []
-            for member in members:
-                item = self.item(here, member, lang, _desc(d, member, lang))
-                item.children = self._blocks(here, member, d.kind(member), lang)
-                items.append(item)
-            blocks.append(Block(d.label(node, lang).value, items))
         elif kind == "guide":
             add(w["country"], d.values(node, KZ.country))
             add(w["contributors"], d.values(node, DCTERMS.contributor))
+        for key, nodes in self._listed(node, kind):
+            if kind == "scheme":
+                items = []
+                for member in nodes:
+                    item = self.item(here, member, lang, _desc(d, member, lang))
+                    item.children = self._blocks(here, member, d.kind(member), lang, True)
+                    items.append(item)
+                blocks.append(Block(d.label(node, lang).value, items, True))
+            else:
+                add(w[key], nodes, True)
+        if kind == "source":
+            for scheme, terms in self._terms(node):
+                add(w["terms"].format(name=d.label(scheme, lang).value), terms)
+        if nested:
+            size = self.pager_size
+            for block in blocks:
+                if block.paged and len(block.items) > size:
+                    block.items = block.items[:size] + [Item(
+                        w["see_all"].format(n=len(block.items)), self.href(here, node, lang))]
         return blocks
 
     def _terms(self, node: URIRef) -> list[tuple[Node, list[Node]]]:
@@ -347,6 +431,7 @@ class IndexPages:
     def __init__(self, renderer: Renderer) -> None:
         self.r = renderer
         self.d = renderer.data
+        self._counts: dict[Node, int] = {}  # sources by category and country
 
     def files(self) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
@@ -355,9 +440,9 @@ class IndexPages:
             for name, kind in (("guides", "guide"), ("countries", "country"),
                                ("people", "person")):
                 folder = INDEX_PAGES[name]
-                if URIRef(self.d.base + folder + "/") in {URIRef(x) for x in self.d.documents}:
+                if self.d.base + folder + "/" in self.d.documents:
                     continue  # the scheme's own page lists them
-                out[self.r._in(folder, lang)] = self.listing(folder, name, kind, lang)
+                out.update(self.listing(folder, name, kind, lang))
             out[self.r._in("search", lang)] = self.simple("search", "search.html", lang)
             out[self.r._in("sparql", lang)] = self.simple("sparql", "sparql.html", lang)
         return out
@@ -369,12 +454,7 @@ class IndexPages:
         title = self.d.label(dataset, lang) if dataset in self.d.out else Text("kzgraph", None,
                                                                               False)
         description = self.d.description(dataset, lang)
-        blocks = []
-        for name, kind in (("guides", "guide"), ("sources", "source")):
-            items = [self.r.item(here, n, lang, _desc(self.d, n, lang))
-                     for n in self.d.of_kind(kind)]
-            if items:
-                blocks.append(Block(w[name], sorted(items, key=lambda i: i.label.casefold())))
+        blocks = self.summary(here, lang)
         dumps = [Item(name, relative(here, name), note=f"{size:,} B")
                  for name, size in sorted(self.dumps_with_void().items())]
         figures = [Item(w["triples"], None, note=str(len(self.d.triples))),
@@ -385,17 +465,60 @@ class IndexPages:
         return self.r.page(here, lang, self.d.languages, title.value, content,
                            template="home.html", doc=self.d.base, fallback=title)
 
+    def summary(self, here: str, lang: str) -> list[Block]:
+        """What the home page offers a reader: the first page of the guides (and a link to
+        all of them), every category and every country with how many sources it has, each
+        linked to its page. Not every source: 10,000 of them made the page 1 MB, useless to
+        read and rendered again at every edit; the categories and countries are the ways
+        into them (and search), and their number does not grow with the corpus."""
+        d = self.d
+        w = words(lang)
+        size = self.r.pager_size
+        blocks = []
+        guides = sorted((self.r.item(here, n, lang, _desc(d, n, lang))
+                         for n in d.of_kind("guide")), key=lambda i: i.label.casefold())
+        if guides:
+            more = []
+            if len(guides) > size:
+                folder = INDEX_PAGES["guides"]
+                more = [Item(w["see_all"].format(n=len(guides)), relative(
+                    here, self.r._in(folder, self.r._lang_of(folder, lang))))]
+            blocks.append(Block(w["guides"], guides[:size] + more))
+        for name, kind, pred in (("categories", "category", KZ.category),
+                                 ("countries", "country", KZ.country)):
+            items = []
+            for n in d.of_kind(kind):
+                count = self._counts.get(n)
+                if count is None:
+                    count = self._counts[n] = len({s for s, p in d.incoming.get(n, ())
+                                                   if p == pred and d.kind(s) == "source"})
+                items.append(self.r.item(here, n, lang, w["source_count"].format(n=count)))
+            if items:
+                blocks.append(Block(w[name], sorted(items, key=lambda i: i.label.casefold())))
+        return blocks
+
     def dumps_with_void(self) -> dict[str, int]:
         return dict(self.r.dumps)
 
-    def listing(self, folder: str, name: str, kind: str, lang: str) -> bytes:
+    def listing(self, folder: str, name: str, kind: str, lang: str) -> dict[str, bytes]:
+        """An index page (every resource of ``kind``) and its further pages."""
         here = self.r._in(folder, lang)
         w = words(lang)
         items = [self.r.item(here, n, lang, _desc(self.d, n, lang)) for n in self.d.of_kind(kind)]
-        content = {"kind": "index", "heading": Text(w[name], lang, False), "blocks":
-                   [Block(w[name], sorted(items, key=lambda i: i.label.casefold()))]}
-        return self.r.page(here, lang, self.d.languages, w[name], content,
-                           template="index.html")
+        blocks = [Block(w[name], sorted(items, key=lambda i: i.label.casefold()), True)]
+        size = self.r.pager_size
+        total = page_count(len(items), size)
+        file = here.rsplit("/", 1)[-1]
+        heading = Text(w[name], lang, False)
+        content = {"kind": "index", "heading": heading,
+                   "blocks": page_slice(blocks, [True], size, 1),
+                   "pager": pager(1, total, lambda k: relative(here, paged_file(folder, file,
+                                                                                k)))}
+        out = {here: self.r.page(here, lang, self.d.languages, w[name], content,
+                                 template="index.html")}
+        out.update(self.r._further(folder, file, lang, self.d.languages, heading, blocks, total,
+                                   "index"))
+        return out
 
     def simple(self, folder: str, template: str, lang: str) -> bytes:
         here = self.r._in(folder, lang)
