@@ -7,8 +7,12 @@ from __future__ import annotations
 import http.server
 import shutil
 import threading
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
 
 from tools import need
 
@@ -19,6 +23,22 @@ def chromium_path() -> str:
     path = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
     need(path, "chromium", "apt-get install chromium (or run .ci/run)")
     return str(path)
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's chromium under Playwright, closed when the block ends (a module's tests share
+    one: ``with chromium() as b: yield b`` in a module-scoped fixture)."""
+    executable = chromium_path()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable,
+                                    args=["--no-sandbox", "--disable-gpu",
+                                          "--disable-dev-shm-usage"])
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def nginx_path() -> str:

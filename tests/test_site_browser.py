@@ -18,7 +18,7 @@ from kzgraph.config import Settings
 from kzgraph.publish.site import build_site
 from kzgraph.publish.site.build import example_value, saved_examples
 from kzgraph.query.saved import catalog
-from sitekit import StaticServer, chromium_path
+from sitekit import StaticServer, chromium
 
 BASE = "https://kzgraph.example/"
 HOSTILE = "</script><script>alert(\"x\")</script> 'q' & <!-- שלום עולם مرحبا"
@@ -27,13 +27,8 @@ TIMEOUT = 30_000  # ms, for any one wait
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = chromium_path()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import pytest
 from kzgraph.config import Settings, with_hugo_site
 from kzgraph.publish.site import build_site
 from kzgraph.publish.site.build import guide_texts
-from sitekit import StaticServer, chromium_path
+from sitekit import StaticServer, chromium
 
 BASE = "https://links.example/"
 CONFIG = f'''baseURL = "{BASE}"
@@ -159,13 +159,8 @@ def test_a_changed_slug_is_followed_by_the_next_build(tmp_path):
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = chromium_path()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def test_following_a_link_in_chromium_lands_on_the_sources_page(built, browser):
