@@ -22,7 +22,7 @@ from kzgraph.engine.pipeline import build, load_and_map
 from kzgraph.errors import WARNING, ConfigError
 from kzgraph.vocab import DCTERMS, KZ
 from test_hugo_config import _hugo
-from test_site_paths import LAYOUTS, _hugo_build
+from test_site_paths import LAYOUTS, _hugo_build, hugo_toml
 
 BASE = "https://perma.example/"
 PERMALINKS = {
@@ -67,10 +67,7 @@ TITLES = [" lead", "a%20b%zz", "tab\tand--dash", "Zakon.KZ", "x+y~z@w#v", "a__b.
 
 def _config(extra: str = "", permalinks: dict[str, str] = PERMALINKS) -> str:
     table = "".join(f'{k} = "{v}"\n' for k, v in permalinks.items())
-    return (f'{extra}baseURL = "{BASE}"\ndefaultContentLanguage = "en"\n'
-            'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n'
-            "[taxonomies]\n[languages.en]\nweight = 1\n[languages.ru]\nweight = 2\n"
-            f"[permalinks]\n{table}")
+    return f"{extra}{hugo_toml(BASE)}[permalinks]\n{table}"
 
 
 def _write(path: Path, lines: str, body: str = "Text.") -> None:

@@ -27,15 +27,17 @@ from test_hugo_config import _hugo
 
 BASE = "https://paths.example/"
 LAYOUTS = Path(__file__).parent / "hugo_site" / "layouts"
-CONFIG = f'''baseURL = "{BASE}"
-defaultContentLanguage = "en"
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
-[taxonomies]
-[languages.en]
-weight = 1
-[languages.ru]
-weight = 2
-'''
+
+
+def hugo_toml(base: str) -> str:
+    """The Hugo configuration the path tests build with: English and Russian, no taxonomies,
+    only the page kinds kzgraph reads (a test adds its own tables after it)."""
+    return (f'baseURL = "{base}"\ndefaultContentLanguage = "en"\n'
+            'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n'
+            "[taxonomies]\n[languages.en]\nweight = 1\n[languages.ru]\nweight = 2\n")
+
+
+CONFIG = hugo_toml(BASE)
 
 #: page files: path in content/ -> front matter lines (besides title and categories)
 PAGES = {

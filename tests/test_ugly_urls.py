@@ -17,21 +17,10 @@ from kzgraph.engine.pipeline import build, check, load_and_map
 from kzgraph.errors import WARNING, ConfigError
 from kzgraph.vocab import DCTERMS, KZ
 from test_permalinks import _ours
-from test_site_paths import LAYOUTS, _hugo_build
+from test_site_paths import LAYOUTS, _hugo_build, hugo_toml
 
 BASE = "https://ugly.example/"
-CONFIG = f'''baseURL = "{BASE}"
-defaultContentLanguage = "en"
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
-[taxonomies]
-[languages.en]
-weight = 1
-[languages.ru]
-weight = 2
-[permalinks]
-guides = "/g/:slug/"
-perspectives = "/p/:slug.html"
-'''
+CONFIG = hugo_toml(BASE) + '[permalinks]\nguides = "/g/:slug/"\nperspectives = "/p/:slug.html"\n'
 SETTINGS = {
     "global": "uglyURLs = true\n",
     "by-section": "[uglyURLs]\nsources = true\nguides = false\ncategories = true\n",
