@@ -126,7 +126,7 @@ def _validators(status: os.stat_result, live: bool = False) -> dict[str, str]:
             "Cache-Control": "no-cache"}
 
 
-def _not_modified(request: Request, validators: dict[str, str]) -> bool:
+def _not_modified(request: Request, validators: dict[str, str], modified: float) -> bool:
     """Whether the client's copy is current (RFC 9110, 13.1.2 and 13.1.3): ``If-None-Match``
     names the tag (weak comparison) or is ``*``; without it, ``If-Modified-Since`` is no earlier
     than the file's time. A date that does not parse is ignored, as the RFC says."""
@@ -143,7 +143,7 @@ def _not_modified(request: Request, validators: dict[str, str]) -> bool:
         return False
     if when.tzinfo is None:
         return False
-    return parsedate_to_datetime(validators["Last-Modified"]) <= when
+    return int(modified) <= when.timestamp()  # HTTP dates are whole seconds
 
 
 def _unchanged(validators: dict[str, str], headers: dict[str, str] | None) -> Response:
@@ -163,7 +163,7 @@ def _file(request: Request, path: Path, media_type: str,
         status = os.fstat(handle.fileno())
         size = status.st_size
         validators = _validators(status)
-        if _not_modified(request, validators):
+        if _not_modified(request, validators, status.st_mtime):
             handle.close()
             return _unchanged(validators, headers)
         headers = {**(headers or {}), **validators}
@@ -192,8 +192,9 @@ def _page(request: Request, state: ServerState, path: Path, status: int = 200,
           headers: dict[str, str] | None = None) -> Response:
     """An HTML file, with the live-reload script added when the server is live."""
     with open(path, "rb") as handle:
-        validators = _validators(os.fstat(handle.fileno()), state.live)
-        if _not_modified(request, validators):
+        opened = os.fstat(handle.fileno())
+        validators = _validators(opened, state.live)
+        if _not_modified(request, validators, opened.st_mtime):
             return _unchanged(validators, headers)
         body = handle.read()
     if state.live:
