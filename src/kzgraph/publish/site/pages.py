@@ -252,7 +252,7 @@ class Renderer:
 
     def _listed(self, node: URIRef, kind: str) -> list[tuple[str, list[Node]]]:
         """What a page of ``kind`` lists that grows with the corpus (what points at it), by
-        the key of its heading in :data:`~kzgraph.publish.site.i18n.UI` (``""``: a scheme's
+        the key of its heading in :data:`~kzgraph.publish.site.i18n.WORDS` (``""``: a scheme's
         members, headed by the scheme's name): the listings split into pages."""
         d = self.data
         if kind == "source":
