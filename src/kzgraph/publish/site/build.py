@@ -135,7 +135,7 @@ class Site:
         total = self.renderer.page_total(doc)
         pages = [paged_file(folder, page_file(doc, base, lang, self.settings.default_language
                                               ).rsplit("/", 1)[-1], number)
-                 for lang in self.data.languages_of(doc) for number in range(1, total + 1)]
+                 for lang in self.data.page_languages(doc) for number in range(1, total + 1)]
         return pages + [f"{folder}/index.{ext}" if folder else f"index.{ext}"
                         for ext in RDF_FILES]
 
@@ -154,7 +154,7 @@ class Site:
             if only is not None and doc not in only and self.data.kind(URIRef(doc)) != "scheme":
                 out.update(dict.fromkeys(names))
                 continue
-            for lang in self.data.languages_of(doc):
+            for lang in self.data.page_languages(doc):
                 out.update(self.renderer.resource_pages(doc, lang))
             made = render_rdf_files(self.data, doc)
             for name, ext in zip(names[-len(RDF_FILES):], RDF_FILES):
