@@ -1,6 +1,6 @@
 """Screenshots of the static site, for a reviewer: the home page, a source page, a category,
 search with a Russian query and the SPARQL page with a saved query's rows, in English and
-Russian; a source in Kazakh and a taxonomy term (``regions/almaty-region``) in English,
+Russian; a source and search in Kazakh and a taxonomy term (``regions/almaty-region``) in English,
 Russian and Kazakh where the site has them (a shot whose page the site lacks is skipped).
 Builds the site from the content (or takes a built one), serves it on 127.0.0.1 and drives
 Debian's chromium through Playwright.
@@ -32,6 +32,7 @@ SHOTS = {
     "guide.ru": ("guides/kazakhstan/index.ru.html", None),
     "search.ru": ("search/index.ru.html", "search:Руководство"),
     "search": ("search/", "search:feminist"),
+    "search.kk": ("search/index.kk.html", "search:Феминита"),
     "sparql": ("sparql/", "sparql:sources-by-category"),
     "sparql.ru": ("sparql/index.ru.html", "sparql:blind-spots"),
 }

@@ -34,8 +34,7 @@ def site(tmp_path_factory) -> Path:
     (root / "content/sources/feminita/index.kk.md").write_text(
         '---\ntitle: "Феминита"\nregions: ["Алматы облысы"]\n---\n\nМәтін.\n', encoding="utf-8")
     out = root / "public"
-    build_site(with_hugo_site(Settings(content=root / "content")), out, search=False,
-               cache=False)
+    build_site(with_hugo_site(Settings(content=root / "content")), out, cache=False)
     return out
 
 
@@ -190,3 +189,22 @@ def test_a_person_and_a_further_page_switch_language_in_the_browser(page) -> Non
     page.wait_for_url("**/people/aizada-arystanbek/index.ru.html")
     assert page.get_by_role("link", name="Главная").count() == 1
     no_serious_violations(page)
+
+
+def test_the_kazakh_search_page_has_kazakh_words_in_the_browser(page) -> None:
+    """Pagefind's UI has no Kazakh of its own: the search box, its results and the "nothing
+    found" line take the catalogues' Kazakh words, as the Russian page takes Russian ones."""
+    page.goto(page.base + "search/index.kk.html")
+    box = page.locator(".pagefind-ui__search-input")
+    assert box.get_attribute("placeholder") == "Іздеу"
+    box.fill("Феминита")
+    page.locator(".pagefind-ui__result-link").first.wait_for()
+    assert "сұрауы бойынша табылғаны" in page.locator(".pagefind-ui__message").inner_text()
+    assert page.locator(".pagefind-ui__search-clear").inner_text() == "Тазарту"
+    no_serious_violations(page)
+    box.fill("zzzqqq")
+    page.get_by_text("zzzqqq сұрауы бойынша ештеңе табылмады").wait_for()
+    page.goto(page.base + "search/index.ru.html")
+    page.locator(".pagefind-ui__search-input").fill("Феминита")
+    page.locator(".pagefind-ui__result-link").first.wait_for()
+    assert "Найдено по запросу" in page.locator(".pagefind-ui__message").inner_text()

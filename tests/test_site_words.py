@@ -4,6 +4,8 @@ build, and only a language with a catalogue is a language of the site."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from conftest import CONTENT
 from kzgraph import errors
 from kzgraph.config import Settings
 from kzgraph.publish.site import build_site
-from kzgraph.publish.site.i18n import SITE_LANGUAGES, words
+from kzgraph.publish.site.i18n import SEARCH_WORDS, SITE_LANGUAGES, search_words, words
 
 BASE = "https://kzgraph.example/"
 
@@ -63,3 +65,19 @@ def test_a_language_with_a_catalogue_is_a_language_of_the_site(catalogues: Path)
     assert {p.stem for p in catalogues.glob("*.po")} == set(SITE_LANGUAGES)
     # a language without a catalogue: English words, whatever its pages' text is in
     assert words("de") is not words("en") and dict(words("de")) == dict(words("en"))
+
+
+def test_the_search_box_has_the_words_of_every_site_language() -> None:
+    """Pagefind's UI has Russian words of its own and no Kazakh ones: the search page gives it
+    the catalogues' words in each language, each with Pagefind's ``[TOKENS]`` kept."""
+    english = json.loads(search_words("en"))
+    assert english["placeholder"] == "Search"
+    assert set(english) == set(SEARCH_WORDS)
+    for lang in SITE_LANGUAGES - {"en"}:
+        shown = json.loads(search_words(lang))
+        assert set(shown) == set(english), lang
+        for key, text in shown.items():
+            assert text != english[key], (lang, key)
+            assert sorted(re.findall(r"\[[A-Z_]+\]", text)) == sorted(
+                re.findall(r"\[[A-Z_]+\]", english[key])), (lang, key)
+    assert json.loads(search_words("kk"))["placeholder"] == "Іздеу"

@@ -49,6 +49,22 @@ WORDS: dict[str, Message | str] = {
                          "all, and the lists above show them page by page."),
 }
 
+#: the words of Pagefind's search box and results, by its names for them (Pagefind's UI has
+#: its own for Russian, none for Kazakh: these make every language's search page alike);
+#: ``[SEARCH_TERM]``, ``[COUNT]`` and ``[DIFFERENT_TERM]`` are filled in by Pagefind
+SEARCH_WORDS: dict[str, Message] = {
+    "placeholder": msg("Search"), "clear_search": msg("Clear"),
+    "load_more": msg("Load more results"), "search_label": msg("Search this site"),
+    "filters_label": msg("Filters"), "zero_results": msg("No results for [SEARCH_TERM]"),
+    "many_results": msg("[COUNT] results for [SEARCH_TERM]"),
+    "one_result": msg("[COUNT] result for [SEARCH_TERM]"),
+    "alt_search": msg("No results for [SEARCH_TERM]. Showing results for [DIFFERENT_TERM] "
+                      "instead"),
+    "search_suggestion": msg("No results for [SEARCH_TERM]. Try one of the following "
+                             "searches:"),
+    "searching": msg("Searching for [SEARCH_TERM]..."),
+}
+
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
 
 
@@ -59,6 +75,16 @@ def words(lang: str) -> Mapping[str, str]:
     shown = lang if lang in SITE_LANGUAGES else "en"
     return MappingProxyType({key: word if isinstance(word, str) else word.render(shown)
                              for key, word in WORDS.items()})
+
+
+@lru_cache(maxsize=None)
+def search_words(lang: str) -> str:
+    """Pagefind's translations for the search page in ``lang``, as JSON."""
+    import json
+
+    shown = lang if lang in SITE_LANGUAGES else "en"
+    return json.dumps({key: word.render(shown) for key, word in SEARCH_WORDS.items()},
+                      ensure_ascii=False, sort_keys=True)
 
 
 def language_name(lang: str | None) -> str:

@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from kzgraph.content.guidebody import REF_SCHEME, refs_as_links
 from kzgraph.graph.bodies import shown
-from kzgraph.publish.site.i18n import language_name, words
+from kzgraph.publish.site.i18n import language_name, search_words, words
 from kzgraph.publish.site.model import SiteData, Text, page_dir, page_file, relative
 from kzgraph.publish.site.paging import (moved, page_count, page_slice, paged_file,
                                          pager)
@@ -524,7 +524,7 @@ class IndexPages:
         here = self.r._in(folder, lang)
         w = words(lang)
         content = {"kind": folder, "heading": Text(w[folder], lang, False),
-                   "examples": self.r.examples,
+                   "examples": self.r.examples, "search_words": search_words(lang),
                    "examples_json": Markup(script_safe(self.r.examples)),
                    "sparql_labels": json.dumps({"editor": w["editor"],
                                                 "pageSize": w["page_size"]},
