@@ -16,7 +16,7 @@ import pytest
 from kzgraph.config import Settings, with_hugo_site
 from kzgraph.publish.site import build_site
 from sitekit import StaticServer, chromium
-from test_taxonomies import BASE, _site
+from test_taxonomies import _site
 
 LANGUAGES = {"en", "ru", "kk"}
 TIMEOUT = 30_000  # ms, for any one wait
