@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from kzgraph.config import Settings
 from kzgraph.content.sitepaths import SitePaths
 from kzgraph.formats.writers import flush_written, write_atomic
-from kzgraph.publish.site.i18n import UI
+from kzgraph.publish.site.i18n import SITE_LANGUAGES
 from kzgraph.publish.site.model import SiteData, page_dir, page_file
 from kzgraph.publish.site.pages import IndexPages, Renderer
 from kzgraph.publish.site.paging import paged_file
@@ -98,9 +98,9 @@ class Site:
         graph = list(graph)
         # the languages of the content's pages, where known (reference data, such as the
         # names of countries, comes in more languages than the content is written in)
-        langs = set(languages) & _UI_LANGUAGES if languages is not None else \
+        langs = set(languages) & SITE_LANGUAGES if languages is not None else \
             {lit.language for _, _, lit in graph if getattr(lit, "language", None)
-             and lit.language in _UI_LANGUAGES}
+             and lit.language in SITE_LANGUAGES}
         self.data = SiteData(graph, settings.base, settings.default_language, langs)
         self.renderer = Renderer(self.data, bodies, dumps, examples, links,
                                  pager_size=settings.pager_size)
@@ -134,7 +134,7 @@ class Site:
         total = self.renderer.page_total(doc)
         pages = [paged_file(folder, page_file(doc, base, lang, self.settings.default_language
                                               ).rsplit("/", 1)[-1], number)
-                 for lang in self.data.languages_of(doc) for number in range(1, total + 1)]
+                 for lang in self.data.page_languages(doc) for number in range(1, total + 1)]
         return pages + [f"{folder}/index.{ext}" if folder else f"index.{ext}"
                         for ext in RDF_FILES]
 
@@ -153,7 +153,7 @@ class Site:
             if only is not None and doc not in only and self.data.kind(URIRef(doc)) != "scheme":
                 out.update(dict.fromkeys(names))
                 continue
-            for lang in self.data.languages_of(doc):
+            for lang in self.data.page_languages(doc):
                 out.update(self.renderer.resource_pages(doc, lang))
             made = render_rdf_files(self.data, doc)
             for name, ext in zip(names[-len(RDF_FILES):], RDF_FILES):
@@ -164,10 +164,6 @@ class Site:
         out.update(IndexPages(self.renderer).files())
         out.update(server_configs(self.settings, self.data.languages))
         return out
-
-
-#: the languages the site has its own words in (a page in another is shown in these)
-_UI_LANGUAGES = frozenset(UI)
 
 
 def guide_bodies(settings: Settings) -> dict[tuple[str, str], str]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Mapping
 from rdflib import URIRef
 
 from kzgraph.config import Settings
+from kzgraph.publish.site.i18n import words
 from kzgraph.publish.site.model import LABELS, document_of
 from kzgraph.vocab import RDF
 
@@ -39,8 +40,10 @@ def _state(settings: Settings, site: Site, bodies: Mapping[tuple[str, str], str]
     for path in sorted(here.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and "vendor" not in path.parts:
             code.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
+    # the site's words live in the message catalogues, outside this folder
     code.update(repr((settings.base, settings.default_language, site.data.languages,
-                      examples)).encode())
+                      examples, [sorted(words(x).items()) for x in site.data.languages])
+                     ).encode())
     return {"code": code.hexdigest(),
             "guides": {f"{doc} {lang}": hashlib.sha256(
                 text.encode() + repr(sorted((links or {}).get((doc, lang), {}).items())).encode()
