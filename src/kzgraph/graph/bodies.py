@@ -70,7 +70,7 @@ def link_reader(settings: Settings, paths: SitePaths | None) -> LinkReader:
     claim (``paths``)."""
     bases = (settings.base, *settings.site_bases)
     return LinkReader(bases, is_language=lambda code: language_name(code) is not None,
-                      paths=paths)
+                      paths=paths, ugly=settings.ugly)
 
 
 def shown(href: str) -> str:
