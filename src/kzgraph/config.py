@@ -74,6 +74,9 @@ class Settings:
     #: how many items one page of a site listing shows (Hugo's ``pagination.pagerSize``, or
     #: ``paginate`` before Hugo 0.128; Hugo's default is 10): the rest on ``page/2/``, ...
     pager_size: int = 10
+    #: what reading the Hugo site's configuration warns of (a theme's key Hugo does not take,
+    #: a module kzgraph cannot read), each naming the file and the key; said, not compared
+    hugo_warnings: tuple[str, ...] = field(default=(), compare=False, hash=False)
 
     def permalink(self, section: str) -> str | None:
         """The ``[permalinks]`` pattern of a section (``sources``), if the site gives one."""
@@ -226,6 +229,9 @@ def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None)
     - ``pagination.pagerSize`` (or the older ``paginate``): the items on one page of a
       listing of the site kzgraph makes.
 
+    The site's theme components are read too, and what Hugo 0.111 takes from them (none of
+    these keys) merged; what kzgraph leaves out or cannot read is in ``hugo_warnings``.
+
     A value of the wrong kind for one of these keys is an error naming the file and the key.
 
     :param environ: the environment variables Hugo reads (``HUGO_ENVIRONMENT``, ``HUGO_ENV``,
@@ -282,6 +288,8 @@ def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None)
     changes.update(_hugo_permalinks(config, changes.get("taxonomies", DEFAULT_TAXONOMIES)))
     changes.update(_hugo_ugly_urls(config))
     changes.update(_hugo_pager_size(config))
+    if config.warnings:
+        changes["hugo_warnings"] = tuple(config.warnings)
     return replace(settings, **changes) if changes else settings
 
 
@@ -400,7 +408,7 @@ def _check_term_paths_apart(config: HugoConfig, plurals: list[str],
     for plural in sorted(plurals):
         pattern = patterns.get(plural, f"/{plural}/:slug/")
         values = {"section": plural, "sections": plural, "title": "term", "slug": "term"}
-        path = PERMALINK_TOKEN.sub(lambda m: values.get(m.group(1), ""), pattern.lower())
+        path = PERMALINK_TOKEN.sub(lambda m, v=values: v.get(m.group(1), ""), pattern.lower())
         path = re.sub(r"/{2,}", "/", path).strip("/")
         if path in seen:
             keys = [f"'permalinks.{p}'" for p in (seen[path], plural) if p in patterns]
