@@ -159,3 +159,17 @@ def test_a_warm_build_after_the_pattern_changes_equals_a_cold_one(tmp_path):
     assert text == (tmp_path / "cold/kzgraph.nq").read_bytes()
     assert f"<{BASE}regions-by/almaty-region/>".encode() in text
     assert f"<{BASE}r/almaty-region/>".encode() not in text
+
+
+def test_a_pattern_under_a_taxonomys_singular_moves_nothing_and_says_so(tmp_path):
+    site = _hugo_site(tmp_path, 'region = "/sing/:slug/"\n', False)
+    theirs, _ = _hugo_terms(site, tmp_path / "public")
+    assert ("en", "regions/almaty-region") in theirs  # Hugo leaves the terms where they were
+    settings = with_hugo_site(Settings(content=site / "content"))
+    assert settings.permalinks == ()
+    ours, _ = _ours(load_and_map(settings).mapped.graph)
+    assert ours == theirs
+    assert settings.hugo_warnings == (
+        f"{site / 'hugo.toml'}: 'permalinks.region' names the taxonomy 'regions' by its "
+        "singular: Hugo 0.111 reads a taxonomy's pattern under its plural name "
+        "('permalinks.regions') and moves no page by this one; neither does kzgraph.",)

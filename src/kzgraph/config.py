@@ -357,6 +357,9 @@ def _hugo_permalinks(config: HugoConfig, taxonomies: tuple[str, ...]) -> dict[st
                           f"section = \"pattern\" ([permalinks] sources = \"/s/:slug/\"), not "
                           f"{brief(table)}.")
     found = []
+    declared = config.get("taxonomies")
+    singulars = {str(k): str(v).lower() for k, v in declared.items()} \
+        if isinstance(declared, dict) else {"category": "categories", "tag": "tags"}
     for section in table:
         pattern = _hugo_text(config, "permalinks", section)
         if pattern is None:
@@ -373,6 +376,12 @@ def _hugo_permalinks(config: HugoConfig, taxonomies: tuple[str, ...]) -> dict[st
         elif section in taxonomies and section not in DEFAULT_TAXONOMIES:
             _check_term_pattern(config, section, pattern)
             found.append((section, pattern))
+        elif section in singulars and singulars[section] != section:
+            config.warnings.append(
+                f"{config.origin('permalinks', section)}: 'permalinks.{section}' names the "
+                f"taxonomy '{singulars[section]}' by its singular: Hugo 0.111 reads a "
+                f"taxonomy's pattern under its plural name ('permalinks.{singulars[section]}') "
+                "and moves no page by this one; neither does kzgraph.")
     _check_term_paths_apart(config, [t for t in taxonomies if t not in DEFAULT_TAXONOMIES],
                             dict(found))
     return {"permalinks": tuple(sorted(found))}
