@@ -150,12 +150,17 @@ class LinkReader:
     def form(self, path: str) -> Target | Unclear | None:
         """The page a site path (without its leading slash) names by its form alone."""
         first, _, rest = path.partition("/")
+        prefix = ""
         if first and rest and first not in KINDS and self.is_language(first):
-            path = rest
+            path, prefix = rest, first + "/"
         if not path:
             return None  # the home page
         if path.endswith(".html") and path[:-5] in KINDS and self.ugly(path[:-5]):
             path = path[:-5]  # the section's own page, /sources.html
+        elif path.rstrip("/") in KINDS and self.ugly(path.rstrip("/")):
+            # Hugo serves the section's page at /sources.html only
+            self.last_moved = f"/{prefix}{path.rstrip('/')}.html"
+            self.last_moved_by = "uglyURLs"
         for kind, pattern in _SITE_PATHS:
             m = pattern.fullmatch(path)
             if m:
