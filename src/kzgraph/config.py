@@ -223,8 +223,10 @@ def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None)
     - ``taxonomies`` (``region = "regions"``): the front-matter keys whose values are terms
       with pages of their own, and ``disablePathToLower``/``removePathAccents``: how Hugo makes
       their paths (and those of pages);
-    - ``permalinks`` (``sources = "/s/:slug/"``): where Hugo serves the pages of a section;
-      a pattern with a token kzgraph cannot expand is an error naming the file and the key;
+    - ``permalinks`` (``sources = "/s/:slug/"``): where Hugo serves the pages of a section,
+      and the term pages of a declared taxonomy (``regions = "/r/:slug/"``), where its concepts
+      are too; a pattern with a token kzgraph cannot expand, or a taxonomy's it cannot follow,
+      is an error naming the file and the key;
     - ``uglyURLs`` (true, or a table ``sources = true``): pages at ``<path>.html``;
     - ``pagination.pagerSize`` (or the older ``paginate``): the items on one page of a
       listing of the site kzgraph makes.
