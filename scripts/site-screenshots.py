@@ -1,7 +1,9 @@
 """Screenshots of the static site, for a reviewer: the home page, a source page, a category,
 search with a Russian query and the SPARQL page with a saved query's rows, in English and
-Russian. Builds the site from the content (or takes a built one), serves it on 127.0.0.1 and
-drives Debian's chromium through Playwright.
+Russian; a source and search in Kazakh and a taxonomy term (``regions/almaty-region``) in English,
+Russian and Kazakh where the site has them (a shot whose page the site lacks is skipped).
+Builds the site from the content (or takes a built one), serves it on 127.0.0.1 and drives
+Debian's chromium through Playwright.
 
     .venv/bin/python scripts/site-screenshots.py [--site DIR] [--output DIR] [--chromium PATH]
 """
@@ -22,10 +24,15 @@ SHOTS = {
     "home": ("", None), "home.ru": ("index.ru.html", None),
     "source": ("sources/sources/feminita/", None),
     "source.ru": ("sources/sources/feminita/index.ru.html", None),
+    "source.kk": ("sources/sources/feminita/index.kk.html", None),
+    "term": ("regions/almaty-region/", None),
+    "term.ru": ("regions/almaty-region/index.ru.html", None),
+    "term.kk": ("regions/almaty-region/index.kk.html", None),
     "category": ("category/ingo", None), "category.ru": ("category/ingo/index.ru.html", None),
     "guide.ru": ("guides/kazakhstan/index.ru.html", None),
     "search.ru": ("search/index.ru.html", "search:Руководство"),
     "search": ("search/", "search:feminist"),
+    "search.kk": ("search/index.kk.html", "search:Феминита"),
     "sparql": ("sparql/", "sparql:sources-by-category"),
     "sparql.ru": ("sparql/index.ru.html", "sparql:blind-spots"),
 }
@@ -68,6 +75,10 @@ def main() -> int:
                 page = browser.new_page(viewport={"width": 1100, "height": 900})
                 page.set_default_timeout(60_000)
                 for name, (path, action) in SHOTS.items():
+                    if not (site / path).is_file() and not (site / path / "index.html"
+                                                            ).is_file():
+                        print(f"{name}: skipped, the site has no {path}")
+                        continue
                     page.goto(url + path)
                     if action and action.startswith("search:"):
                         page.locator(".pagefind-ui__search-input").fill(action[7:])

@@ -233,20 +233,43 @@ def test_a_missing_translation_is_said_on_the_page(tmp_path: Path, content: Path
 
 
 def test_every_interface_language_has_every_word_with_the_same_fields() -> None:
+    """The site's words come from the message catalogues: each site language has every word,
+    with the English word's fields, translated (not copied) but for the names."""
     import string
 
-    from kzgraph.publish.site.i18n import UI
+    from kzgraph.publish.site.i18n import SITE_LANGUAGES, WORDS, words
 
     def fields(text: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
-    assert set(UI) == {"en", "ru", "kk"}
-    for lang, table in UI.items():
-        assert set(table) == set(UI["en"]), lang
+    assert SITE_LANGUAGES == {"en", "ru", "kk"}
+    english = words("en")
+    assert english["home"] == "Home" and english["terms"] == "Terms in {name}"
+    names = {key for key, word in WORDS.items() if isinstance(word, str)}
+    assert names == {"site", "sparql"}
+    for lang in SITE_LANGUAGES:
+        table = words(lang)
+        assert set(table) == set(WORDS), lang
         for key, text in table.items():
-            assert fields(text) == fields(UI["en"][key]), (lang, key)
-            if lang != "en" and key not in ("site", "sparql"):
-                assert text != UI["en"][key], (lang, key)  # translated, not copied
+            assert fields(text) == fields(english[key]), (lang, key)
+            if lang != "en" and key not in names:
+                assert text != english[key], (lang, key)  # translated, not copied
+    assert words("ru")["home"] == "Главная" and words("kk")["home"] == "Басты бет"
+
+
+def test_a_language_without_a_catalogue_gets_english_words_looked_up_once() -> None:
+    from kzgraph.errors import LOCALE_DIR
+    from kzgraph.publish.site.i18n import WORDS, words
+
+    assert not (LOCALE_DIR / "de.po").exists()
+    assert words("de") == words("en")
+    # once a language: the same table, not a new lookup per page
+    assert words("ru") is words("ru")
+    # the cached table is what each word's own lookup in the catalogue gives
+    assert dict(words("kk")) == {k: w if isinstance(w, str) else w.render("kk")
+                                 for k, w in WORDS.items()}
+    with pytest.raises(TypeError):
+        words("ru")["home"] = "x"  # type: ignore[index]
 
 
 def test_a_kazakh_page_has_the_kazakh_interface(tmp_path: Path, content: Path) -> None:

@@ -10,7 +10,7 @@ import re
 from kzgraph.config import Settings, with_hugo_site
 from kzgraph.engine.pipeline import load_and_map
 from kzgraph.publish.site.build import Site
-from kzgraph.publish.site.i18n import UI
+from kzgraph.publish.site.i18n import SITE_LANGUAGES, words
 from test_taxonomies import BASE, _site
 
 FEMINITA = f"{BASE}sources/sources/feminita/"
@@ -37,7 +37,7 @@ def test_a_sources_terms_are_a_section_of_its_page_in_every_language(tmp_path):
     files = site.files()
     for lang, heading in (("en", "Terms in regions"), ("ru", "Термины таксономии «regions»")):
         html = site.page(FEMINITA, lang).decode("utf-8")
-        assert UI[lang]["terms"].format(name="regions") == heading
+        assert words(lang)["terms"].format(name="regions") == heading
         links = _section(_main(html), heading)
         assert {text for _, text in links} == {"Almaty Region", "East Kazakhstan",
                                                "Алматинская область"}, links
@@ -53,9 +53,8 @@ def test_a_sources_terms_are_a_section_of_its_page_in_every_language(tmp_path):
 
 
 def test_every_language_of_the_site_has_the_words():
-    assert {lang for lang, table in UI.items() if "{name}" in table.get("terms", "")} == \
-        set(UI)
-    assert len({table["terms"] for table in UI.values()}) == len(UI)
+    assert all("{name}" in words(lang)["terms"] for lang in SITE_LANGUAGES)
+    assert len({words(lang)["terms"] for lang in SITE_LANGUAGES}) == len(SITE_LANGUAGES)
 
 
 def test_a_terms_page_lists_its_pages_split_as_the_hugo_site_paginates(tmp_path):

@@ -21,7 +21,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from kzgraph.config import Settings
 from kzgraph.content.sitepaths import SitePaths
 from kzgraph.formats.writers import flush_written, write_atomic
-from kzgraph.publish.site.i18n import UI
+from kzgraph.publish.site.i18n import SITE_LANGUAGES, words
 from kzgraph.publish.site.model import LABELS, SiteData, document_of, page_dir, page_file
 from kzgraph.publish.site.pages import IndexPages, Renderer
 from kzgraph.publish.site.paging import paged_file
@@ -101,9 +101,9 @@ class Site:
         graph = list(graph)
         # the languages of the content's pages, where known (reference data, such as the
         # names of countries, comes in more languages than the content is written in)
-        langs = set(languages) & _UI_LANGUAGES if languages is not None else \
+        langs = set(languages) & SITE_LANGUAGES if languages is not None else \
             {lit.language for _, _, lit in graph if getattr(lit, "language", None)
-             and lit.language in _UI_LANGUAGES}
+             and lit.language in SITE_LANGUAGES}
         self.data = SiteData(graph, settings.base, settings.default_language, langs)
         self.renderer = Renderer(self.data, bodies, dumps, examples, links,
                                  pager_size=settings.pager_size)
@@ -135,7 +135,7 @@ class Site:
         total = self.renderer.page_total(doc)
         pages = [paged_file(folder, page_file(doc, base, lang, self.settings.default_language
                                               ).rsplit("/", 1)[-1], number)
-                 for lang in self.data.languages_of(doc) for number in range(1, total + 1)]
+                 for lang in self.data.page_languages(doc) for number in range(1, total + 1)]
         return pages + [f"{folder}/index.{ext}" if folder else f"index.{ext}"
                         for ext in RDF_FILES]
 
@@ -154,7 +154,7 @@ class Site:
             if only is not None and doc not in only and self.data.kind(URIRef(doc)) != "scheme":
                 out.update(dict.fromkeys(names))
                 continue
-            for lang in self.data.languages_of(doc):
+            for lang in self.data.page_languages(doc):
                 out.update(self.renderer.resource_pages(doc, lang))
             made = render_rdf_files(self.data, doc)
             for name, ext in zip(names[-len(RDF_FILES):], RDF_FILES):
@@ -165,10 +165,6 @@ class Site:
         out.update(IndexPages(self.renderer).files())
         out.update(server_configs(self.settings, self.data.languages))
         return out
-
-
-#: the languages the site has its own words in (a page in another is shown in these)
-_UI_LANGUAGES = frozenset(UI)
 
 
 def guide_bodies(settings: Settings) -> dict[tuple[str, str], str]:
@@ -410,8 +406,10 @@ def _state(settings: Settings, site: Site, bodies: Mapping[tuple[str, str], str]
     for path in sorted(here.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and "vendor" not in path.parts:
             code.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
+    # the site's words live in the message catalogues, outside this folder
     code.update(repr((settings.base, settings.default_language, site.data.languages,
-                      examples)).encode())
+                      examples, [sorted(words(x).items()) for x in site.data.languages])
+                     ).encode())
     return {"code": code.hexdigest(),
             "guides": {f"{doc} {lang}": hashlib.sha256(
                 text.encode() + repr(sorted((links or {}).get((doc, lang), {}).items())).encode()

@@ -122,6 +122,7 @@ class SiteData:
         for members in self.documents.values():
             members.sort(key=lambda n: (len(str(n).split("#", 1)) > 1, str(n)))
         self._languages: dict[str, list[str]] = {}
+        self._page_languages: dict[str, list[str]] = {}
         self._kinds: dict[Node, str] = {}
         self._orphans: list[Triple] | None = None
 
@@ -189,6 +190,23 @@ class SiteData:
                         found.add(v.language)
         known = self._languages[doc] = [x for x in self.languages if x in found]
         return known
+
+    def page_languages(self, doc: str) -> list[str]:
+        """The site languages a document has a page in: those it has text in
+        (:meth:`languages_of`), or every one for a page that lists what points at its
+        resource and whose own text is a name: a taxonomy (a concept scheme), a taxonomy's term
+        and a person. Their pages are the site's own listings, as the index pages are: a
+        reader who followed a term from a Russian page reads its pages' Russian titles with
+        the Russian interface, and can switch language on it."""
+        found = self._page_languages.get(doc)
+        if found is None:
+            node = URIRef(doc)
+            kind = self.kind(node)
+            listing = kind in ("scheme", "person") or (kind == "resource" and bool(
+                self.values(node, SKOS.inScheme)))
+            found = self._page_languages[doc] = (self.languages if listing
+                                                 else self.languages_of(doc))
+        return found
 
     def of_kind(self, kind: str) -> list[URIRef]:
         return sorted((URIRef(d) for d in self.documents if self.kind(URIRef(d)) == kind),

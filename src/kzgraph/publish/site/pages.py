@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from kzgraph.content.guidebody import REF_SCHEME, refs_as_links
 from kzgraph.graph.bodies import shown
-from kzgraph.publish.site.i18n import language_name, words
+from kzgraph.publish.site.i18n import language_name, search_words, words
 from kzgraph.publish.site.model import SiteData, Text, page_dir, page_file, relative
 from kzgraph.publish.site.paging import (moved, page_count, page_slice, paged_file,
                                          pager)
@@ -85,7 +85,7 @@ class Renderer:
         doc, _, fragment = iri.partition("#")
         if doc not in self.data.documents and doc != self.data.base:
             return None
-        langs = self.data.languages_of(doc)
+        langs = self.data.page_languages(doc)
         target = page_file(doc, self.data.base, lang if lang in langs else None,
                            self.data.default_language)
         link = relative(here, target)
@@ -107,10 +107,10 @@ class Renderer:
 
     def _lang_of(self, folder: str, lang: str) -> str:
         """The language an index page of ``folder`` is shown in: ``lang``, unless the folder
-        is a resource's page (a scheme's) that has no text in it (then the default one). The
-        generated lists, search and SPARQL pages exist in every language of the site."""
+        is a resource's page that has no page in it (then the default one; a scheme's page
+        is in every language, as the generated lists, search and SPARQL pages are)."""
         doc = f"{self.data.base}{folder}/"
-        if doc in self.data.documents and lang not in self.data.languages_of(doc):
+        if doc in self.data.documents and lang not in self.data.page_languages(doc):
             return self.data.default_language
         return lang
 
@@ -203,7 +203,7 @@ class Renderer:
             content["guide_html"], content["sections"] = self._guide(here, node, doc, lang)
         fallback = title if title.fallback else (description if description and
                                                  description.fallback else None)
-        langs = d.languages_of(doc)
+        langs = d.page_languages(doc)
         out = [(here, self.page(here, lang, langs, title.value, content,
                                 template="resource.html", doc=doc,
                                 jsonld=embedded_jsonld(d, doc, lang, kind), fallback=fallback))]
@@ -252,7 +252,7 @@ class Renderer:
 
     def _listed(self, node: URIRef, kind: str) -> list[tuple[str, list[Node]]]:
         """What a page of ``kind`` lists that grows with the corpus (what points at it), by
-        the key of its heading in :data:`~kzgraph.publish.site.i18n.UI` (``""``: a scheme's
+        the key of its heading in :data:`~kzgraph.publish.site.i18n.WORDS` (``""``: a scheme's
         members, headed by the scheme's name): the listings split into pages."""
         d = self.data
         if kind == "source":
@@ -524,7 +524,7 @@ class IndexPages:
         here = self.r._in(folder, lang)
         w = words(lang)
         content = {"kind": folder, "heading": Text(w[folder], lang, False),
-                   "examples": self.r.examples,
+                   "examples": self.r.examples, "search_words": search_words(lang),
                    "examples_json": Markup(script_safe(self.r.examples)),
                    "sparql_labels": json.dumps({"editor": w["editor"],
                                                 "pageSize": w["page_size"]},
