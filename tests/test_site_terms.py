@@ -76,3 +76,23 @@ def test_a_terms_page_lists_its_pages_split_as_the_hugo_site_paginates(tmp_path)
         listed += [text for _, text in links]
     assert sorted(listed) == ["Feminita", "KazFem"]
     assert "regions/almaty-region/page/3/index.html" not in files
+
+
+def test_a_term_the_sites_permalinks_move_has_its_page_where_its_links_go(tmp_path):
+    """``[permalinks] regions = "/r/:slug/"``: the term's concept, its page on the static site
+    and the links to it from a source's page are at ``r/almaty-region/``; the taxonomy's list
+    stays at ``regions/``."""
+    site_dir = _site(tmp_path)
+    config = site_dir / "hugo.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '[permalinks]\nregions = "/r/:slug/"\n',
+                      encoding="utf-8")
+    settings = with_hugo_site(Settings(content=site_dir / "content"))
+    site = Site(load_and_map(settings).mapped.graph, settings)
+    files = site.files()
+    assert "r/almaty-region/index.html" in files
+    assert not [k for k in files if k.startswith("regions/almaty-region")]
+    html = site.page(FEMINITA, "en").decode("utf-8")
+    targets = {posixpath.normpath("sources/sources/feminita/" + href)
+               for href, _ in _section(_main(html), "Terms in regions")}
+    assert targets == {"r/almaty-region", "r/east-kazakhstan", "r/алматинская-область"}
+    assert all(f"{t}/index.html" in files for t in targets)

@@ -130,6 +130,38 @@ def test_links_by_those_paths_name_the_page(tmp_path):
             Literal("/old/alpha.html")) in result.mapped.graph
 
 
+@pytest.mark.parametrize("setting", ["global", "by-section"])
+def test_a_link_to_a_section_page_without_an_index_file_names_the_page_hugo_writes(tmp_path,
+                                                                                   setting):
+    """Hugo writes a section's own page at /sources.html whether or not it has an _index.md."""
+    site = make_site(tmp_path / "site", setting)
+    for rel in ("sources/_index.md", "sources/_index.ru.md", "guides/_index.md"):
+        (site / "content" / rel).unlink()
+    hrefs = ["/sources.html", "/ru/sources.html", "/guides.html", "/categories.html",
+             "/sources/", "/ru/sources/", "/guides/", "/categories/"]
+    body = "Links:\n\n" + "".join(f"- [link {n}]({href})\n" for n, href in enumerate(hrefs))
+    _write(site / "content/sources/linker/index.md", 'title: "Linker"', body)
+    _hugo_build(site, tmp_path / "public")
+    written = {h for h in hrefs if (tmp_path / "public" / h.lstrip("/")).is_file()
+               or (tmp_path / "public" / h.lstrip("/") / "index.html").is_file()}
+    result = load_and_map(_settings(site))
+    said = {hrefs[p.line - 8]: str(p.message) for p in result.problems
+            if p.path.endswith("linker/index.md") and "link" in str(p.message)}
+    # a link kzgraph takes without a word is a page Hugo wrote, and the others are reported
+    assert set(hrefs) - set(said) == written
+    assert written == ({"/sources.html", "/ru/sources.html", "/guides.html",
+                        "/categories.html"} if setting == "global"
+                       else {"/sources.html", "/ru/sources.html", "/categories.html", "/guides/"})
+    if setting == "by-section":
+        assert "kzgraph cannot tell what '/guides.html' is" in said["/guides.html"]
+    # a folder path Hugo does not serve names the page it moved to (with an _index.md or not)
+    assert said["/ru/sources/"] == (
+        "The link '/ru/sources/' names the folder path of a section's page, where Hugo does not "
+        "serve it: the site's 'uglyURLs' setting serves it at '/ru/sources.html'. Link to "
+        "'/ru/sources.html'.")
+    assert "serves it at '/categories.html'" in said["/categories/"]
+
+
 @pytest.mark.parametrize("written, says", [
     ('uglyURLs = "yes"\n', "'uglyURLs' must be true, false or a table of sections"),
     ("[uglyURLs]\nsources = 1\n", "'uglyURLs.sources' must be true or false, not"),

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from kzgraph.errors import ConfigError, brief
 from kzgraph.hugoconfig import HUGO_CONFIG_FILES, HugoConfig, hugo_config  # noqa: F401
-from kzgraph.hugoconfig import PERMALINK_TOKENS, unknown_tokens
+from kzgraph.hugoconfig import PERMALINK_TOKEN, PERMALINK_TOKENS, unknown_tokens
 
 DEFAULT_BASE = "https://kzgraph.example/"
 DEFAULT_LANGUAGE = "en"
@@ -74,6 +74,9 @@ class Settings:
     #: how many items one page of a site listing shows (Hugo's ``pagination.pagerSize``, or
     #: ``paginate`` before Hugo 0.128; Hugo's default is 10): the rest on ``page/2/``, ...
     pager_size: int = 10
+    #: what reading the Hugo site's configuration warns of (a theme's key Hugo does not take,
+    #: a module kzgraph cannot read), each naming the file and the key; said, not compared
+    hugo_warnings: tuple[str, ...] = field(default=(), compare=False, hash=False)
 
     def permalink(self, section: str) -> str | None:
         """The ``[permalinks]`` pattern of a section (``sources``), if the site gives one."""
@@ -220,11 +223,16 @@ def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None)
     - ``taxonomies`` (``region = "regions"``): the front-matter keys whose values are terms
       with pages of their own, and ``disablePathToLower``/``removePathAccents``: how Hugo makes
       their paths (and those of pages);
-    - ``permalinks`` (``sources = "/s/:slug/"``): where Hugo serves the pages of a section;
-      a pattern with a token kzgraph cannot expand is an error naming the file and the key;
+    - ``permalinks`` (``sources = "/s/:slug/"``): where Hugo serves the pages of a section,
+      and the term pages of a declared taxonomy (``regions = "/r/:slug/"``), where its concepts
+      are too; a pattern with a token kzgraph cannot expand, or a taxonomy's it cannot follow,
+      is an error naming the file and the key;
     - ``uglyURLs`` (true, or a table ``sources = true``): pages at ``<path>.html``;
     - ``pagination.pagerSize`` (or the older ``paginate``): the items on one page of a
       listing of the site kzgraph makes.
+
+    The site's theme components are read too, and what Hugo 0.111 takes from them (none of
+    these keys) merged; what kzgraph leaves out or cannot read is in ``hugo_warnings``.
 
     A value of the wrong kind for one of these keys is an error naming the file and the key.
 
@@ -279,9 +287,11 @@ def with_hugo_site(settings: Settings, environ: Mapping[str, str] | None = None)
     if dirs:
         changes["language_dirs"] = dirs
     changes.update(_hugo_taxonomies(config))
-    changes.update(_hugo_permalinks(config))
+    changes.update(_hugo_permalinks(config, changes.get("taxonomies", DEFAULT_TAXONOMIES)))
     changes.update(_hugo_ugly_urls(config))
     changes.update(_hugo_pager_size(config))
+    if config.warnings:
+        changes["hugo_warnings"] = tuple(config.warnings)
     return replace(settings, **changes) if changes else settings
 
 
@@ -331,10 +341,16 @@ def _hugo_taxonomies(config: HugoConfig) -> dict[str, object]:
 SECTIONS = ("categories", "guides", "perspectives", "sources")
 
 
-def _hugo_permalinks(config: HugoConfig) -> dict[str, object]:
-    """The ``[permalinks]`` patterns of the sections kzgraph reads; those of other sections
-    and of taxonomies serve no page kzgraph links to, and are left to Hugo (their tokens are
-    checked all the same: Hugo refuses a site with an unknown one)."""
+#: the tokens that read a page's date: a term page's is the newest of its pages', which kzgraph
+#: does not follow
+DATE_TOKENS = ("year", "month", "monthname", "day", "weekday", "weekdayname", "yearday")
+
+
+def _hugo_permalinks(config: HugoConfig, taxonomies: tuple[str, ...]) -> dict[str, object]:
+    """The ``[permalinks]`` patterns of the sections kzgraph reads and of the taxonomies it
+    makes concepts of (``taxonomies``, but for Hugo's defaults, which kzgraph reads as its own
+    keys); those of other sections serve no page kzgraph links to, and are left to Hugo (their
+    tokens are checked all the same: Hugo refuses a site with an unknown one)."""
     table = config.get("permalinks")
     if table is None:
         return {}
@@ -343,6 +359,9 @@ def _hugo_permalinks(config: HugoConfig) -> dict[str, object]:
                           f"section = \"pattern\" ([permalinks] sources = \"/s/:slug/\"), not "
                           f"{brief(table)}.")
     found = []
+    declared = config.get("taxonomies")
+    singulars = {str(k): str(v).lower() for k, v in declared.items()} \
+        if isinstance(declared, dict) else {"category": "categories", "tag": "tags"}
     for section in table:
         pattern = _hugo_text(config, "permalinks", section)
         if pattern is None:
@@ -356,7 +375,59 @@ def _hugo_permalinks(config: HugoConfig) -> dict[str, object]:
                 f"{', '.join(':' + t for t in PERMALINK_TOKENS)}.")
         if section in SECTIONS:
             found.append((section, pattern))
+        elif section in taxonomies and section not in DEFAULT_TAXONOMIES:
+            _check_term_pattern(config, section, pattern)
+            found.append((section, pattern))
+        elif section in singulars and singulars[section] != section:
+            config.warnings.append(
+                f"{config.origin('permalinks', section)}: 'permalinks.{section}' names the "
+                f"taxonomy '{singulars[section]}' by its singular: Hugo 0.111 reads a "
+                f"taxonomy's pattern under its plural name ('permalinks.{singulars[section]}') "
+                "and moves no page by this one; neither does kzgraph.")
+    _check_term_paths_apart(config, [t for t in taxonomies if t not in DEFAULT_TAXONOMIES],
+                            dict(found))
     return {"permalinks": tuple(sorted(found))}
+
+
+def _check_term_pattern(config: HugoConfig, plural: str, pattern: str) -> None:
+    """A taxonomy's pattern must tell its terms apart (``:slug`` or ``:title``), read no date
+    (a term's is its newest page's) and not start where kzgraph publishes its own pages."""
+    where = f"{config.origin('permalinks', plural)}: the permalink pattern " \
+            f"'permalinks.{plural}' (\"{pattern}\")"
+    tokens = {m.group(1) for m in PERMALINK_TOKEN.finditer(pattern)}
+    dated = sorted(tokens & set(DATE_TOKENS))
+    if dated:
+        raise ConfigError(f"{where} places the taxonomy's term pages by "
+                          f"{', '.join(':' + t for t in dated)}: Hugo gives a term the date of "
+                          "its newest page, which kzgraph does not follow, so it cannot tell "
+                          "where the terms are. Use :slug or :title (and :section) only.")
+    if not tokens & {"slug", "title"}:
+        raise ConfigError(f"{where} has neither :slug nor :title, so Hugo would write every "
+                          "term of the taxonomy at one path, one over another, without a word: "
+                          "add :slug.")
+    first = pattern.strip("/").split("/", 1)[0]
+    if first.lower() in RESERVED_PATHS and not PERMALINK_TOKEN.search(first):
+        raise ConfigError(f"{where} would put the taxonomy's terms under /{first}/, where "
+                          "kzgraph publishes its own pages: choose another path.")
+
+
+def _check_term_paths_apart(config: HugoConfig, plurals: list[str],
+                            patterns: dict[str, str]) -> None:
+    """Two taxonomies whose terms Hugo would serve at one path (``tags = "/t/:slug/"`` and
+    ``regions = "/t/:slug/"``, or a pattern into another taxonomy's folder) are an error."""
+    seen: dict[str, str] = {}
+    for plural in sorted(plurals):
+        pattern = patterns.get(plural, f"/{plural}/:slug/")
+        values = {"section": plural, "sections": plural, "title": "term", "slug": "term"}
+        path = PERMALINK_TOKEN.sub(lambda m, v=values: v.get(m.group(1), ""), pattern.lower())
+        path = re.sub(r"/{2,}", "/", path).strip("/")
+        if path in seen:
+            keys = [f"'permalinks.{p}'" for p in (seen[path], plural) if p in patterns]
+            raise ConfigError(f"{config.origin('permalinks')}: the taxonomies "
+                              f"'{seen[path]}' and '{plural}' put their terms at the same "
+                              f"paths (by {' and '.join(keys)}): Hugo writes one term's page "
+                              "over the other's, without a word. Give them different paths.")
+        seen[path] = plural
 
 
 def _hugo_ugly_urls(config: HugoConfig) -> dict[str, object]:

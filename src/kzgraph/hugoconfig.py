@@ -16,6 +16,18 @@ Hugo reads, each merged on top of the one before:
 3. environment variables ``HUGO_<KEY>`` (``HUGO_BASEURL``; the character after ``HUGO``
    separates nested keys: ``HUGO_LANGUAGES_RU_CONTENTDIR``).
 
+Then the configuration of the site's theme components, each read the same way from its own
+folder (files and ``config/``, no variables): ``theme = "x"`` (or a list) is ``themes/x/``
+(the site's ``themesDir``), and so is a ``[[module.imports]]`` ``path = "x"``; a Go module path
+(``github.com/owner/theme``) is read from the site's ``_vendor/`` folder, where ``hugo mod
+vendor`` puts it, and otherwise cannot be read here (kzgraph fetches nothing): a warning naming
+the file and key says so (:attr:`HugoConfig.warnings`), as for a theme folder that is missing.
+A component's own ``theme`` and imports are read after it. Hugo 0.111 takes from a component
+only what the site's defaults leave open: ``params``, deep-merged under the site's (checked with
+the real binary by ``tests/test_hugo_themes.py``); its ``baseURL``, ``taxonomies``,
+``permalinks``, ``uglyURLs``, ``languages``, pagination and path settings are not used, even
+where the site sets none, so kzgraph leaves them too, with a warning naming the file and key.
+
 Hugo's ``--configDir`` flag can name another folder; no variable can (Hugo 0.111 looks
 ``HUGO_CONFIGDIR`` up only when that flag is empty, and it never is), so kzgraph reads
 ``config/``. Merging is Hugo's: tables merge key by key, at every depth; any other value
@@ -80,6 +92,9 @@ class HugoConfig:
     data: dict[str, object] = field(default_factory=dict)
     #: which file (or environment variable) gave the value at a key path
     origins: dict[Key, str] = field(default_factory=dict)
+    #: what kzgraph could not read, or reads and leaves out as Hugo does (a theme's keys), each
+    #: naming the file and the key
+    warnings: list[str] = field(default_factory=list)
 
     def get(self, *keys: str) -> object | None:
         """The value at a key path (any case), or None."""
@@ -147,9 +162,20 @@ def hugo_config(site: Path, environ: Mapping[str, str] | None = None) -> HugoCon
         ``HUGO_<KEY>``); the process's own by default
     """
     environ = os.environ if environ is None else environ
-    config = HugoConfig(site=site, environment=environment_of(environ))
+    config = _read_folder(site, environment_of(environ))
+    if config is None:
+        return None
+    _apply_environment(config, environ)
+    _read_components(config)
+    return config
+
+
+def _read_folder(folder: Path, environment: str) -> HugoConfig | None:
+    """The configuration of a site or theme folder, its file then its configuration folder,
+    merged as Hugo merges them (no environment variables); None when it has none."""
+    config = HugoConfig(site=folder, environment=environment)
     for name in HUGO_CONFIG_FILES:
-        path = site / name
+        path = folder / name
         if path.is_file():
             config.merge(read_file(path), str(path))
             config.files.append(path)
@@ -157,19 +183,128 @@ def hugo_config(site: Path, environ: Mapping[str, str] | None = None) -> HugoCon
     # the configuration folder is merged on its own, then on top of the file (as Hugo does:
     # not the same as merging each of its files on top of the file, when a table replaces
     # a text that replaced a table)
-    folder = site / "config"
-    directory = HugoConfig(site=site, environment=config.environment)
-    for sub in ("_default", config.environment):
-        if (folder / sub).is_dir():
-            for path in _walk(folder / sub):
+    directory = HugoConfig(site=folder, environment=environment)
+    for sub in ("_default", environment):
+        if (folder / "config" / sub).is_dir():
+            for path in _walk(folder / "config" / sub):
                 directory.merge(read_file(path), str(path), _key_path(path))
                 directory.files.append(path)
     config.merge(directory.data, directory)
     config.files.extend(directory.files)
-    if not config.files:
-        return None
-    _apply_environment(config, environ)
-    return config
+    return config if config.files else None
+
+
+#: the keys kzgraph reads from a site's configuration that Hugo 0.111 does not take from a
+#: theme component's (a key path; ``*`` any language)
+THEME_IGNORED = (("baseurl",), ("defaultcontentlanguage",), ("languages", "*", "contentdir"),
+                 ("taxonomies",), ("permalinks",), ("uglyurls",), ("disablepathtolower",),
+                 ("removepathaccents",), ("pagination", "pagersize"), ("paginate",))
+
+
+def _components(config: HugoConfig, owner: HugoConfig) -> list[tuple[str, str, str]]:
+    """The theme components ``owner`` names, in Hugo's order: (name or module path, the file
+    that names it, the key)."""
+    out: list[tuple[str, str, str]] = []
+    imports = owner.get("module", "imports")
+    for n, item in enumerate(imports if isinstance(imports, list) else []):
+        where = owner.origin("module", "imports")
+        if not isinstance(item, dict) or not isinstance(item.get("path"), str):
+            config.warnings.append(f"{where}: 'module.imports' entry {n + 1} has no 'path' "
+                                   "text: kzgraph cannot tell which module it imports.")
+        elif not item.get("disable") and not item.get("ignoreconfig"):
+            out.append((item["path"], where, "module.imports"))
+    theme = owner.get("theme")
+    names = theme if isinstance(theme, list) else \
+        [t.strip() for t in theme.split(",")] if isinstance(theme, str) else []
+    for name in names:
+        if isinstance(name, str) and name:
+            out.append((name, owner.origin("theme"), "theme"))
+    return out
+
+
+def _read_components(config: HugoConfig) -> None:
+    """Read the site's theme components (and theme components of theirs), merge what Hugo
+    takes from them, and warn of what kzgraph cannot read or leaves out as Hugo does."""
+    themes = config.get("themesdir")
+    themes_dir = config.site / (themes if isinstance(themes, str) else "themes")
+    pending = _components(config, config)
+    seen: set[str] = set()
+    vendored = _vendored(config.site)
+    while pending:
+        name, where, key = pending.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        folder = themes_dir / name
+        if not folder.is_dir() and name in vendored:
+            folder = config.site / "_vendor" / name
+        if not folder.is_dir():
+            remote = "." in name.split("/", 1)[0]
+            config.warnings.append(
+                f"{where}: '{key}' names '{name}', " + (
+                    "a module kzgraph cannot fetch (it reads no network): its configuration "
+                    "is not read; 'hugo mod vendor' puts it in _vendor/, where kzgraph reads it."
+                    if remote else f"but there is no folder {folder}: its configuration is "
+                    "not read (Hugo will not build the site without it)."))
+            continue
+        theme = _read_folder(folder, config.environment)
+        if theme is None:
+            continue
+        config.files.extend(theme.files)
+        for path in THEME_IGNORED:
+            for keys in _expand(theme.data, path):
+                config.warnings.append(
+                    f"{theme.origin(*keys)}: the theme's configuration sets "
+                    f"'{'.'.join(keys)}', which Hugo 0.111 takes only from the site's own "
+                    "configuration: kzgraph leaves it out too (set it in the site's "
+                    "configuration to use it).")
+        params = theme.get("params")
+        if isinstance(params, dict):
+            _merge_under(config, params, ("params",), theme)
+        pending[:0] = _components(config, theme)  # depth first, as Hugo reads them
+
+
+def _vendored(site: Path) -> set[str]:
+    """The modules ``hugo mod vendor`` put in the site's ``_vendor/`` (its ``modules.txt``
+    lists them, ``# github.com/owner/theme v1.0.0``), which Hugo reads instead of fetching."""
+    try:
+        text = (site / "_vendor" / "modules.txt").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {line.split()[1] for line in text.splitlines()
+            if line.startswith("# ") and len(line.split()) >= 2}
+
+
+def _expand(data: dict, path: Key) -> list[Key]:
+    """The key paths of ``data`` matching ``path`` (``*``: any key) that are set."""
+    found: list[Key] = [()]
+    for key in path:
+        step: list[Key] = []
+        for at in found:
+            node: object = data
+            for k in at:
+                node = node.get(k) if isinstance(node, dict) else None
+            if isinstance(node, dict):
+                step.extend((*at, k) for k in (node if key == "*" else [key]) if k in node)
+        found = step
+    return found
+
+
+def _merge_under(config: HugoConfig, item: dict, at: Key, theme: HugoConfig) -> None:
+    """Merge a theme's table at ``at`` under the site's: each key the site does not set is
+    the theme's, tables key by key (Hugo's deep merge of ``params``)."""
+    node = config.get(*at)
+    if node is None:
+        config.merge({at[-1]: item}, theme.origin(*at), at[:-1])
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in item.items():
+        old = node.get(key)
+        if old is None:
+            config.merge({key: value}, theme.origin(*at, key), at)
+        elif isinstance(old, dict) and isinstance(value, dict):
+            _merge_under(config, value, (*at, key), theme)
 
 
 def _walk(folder: Path) -> list[Path]:

@@ -126,6 +126,8 @@ def _settings(content: Path | None) -> Settings:
     environment = ctx.meta.get("kzgraph.environment") if ctx is not None else None
     environ = None if not environment else {**os.environ, "HUGO_ENVIRONMENT": environment}
     settings = with_hugo_site(find_settings().with_content(content), environ)
+    for warning in settings.hugo_warnings:
+        click.echo(f"warning: {warning}", err=True)
     drafts = bool(ctx is not None and ctx.meta.get("kzgraph.drafts"))
     return replace(settings, drafts=True) if drafts else settings
 

@@ -13,7 +13,9 @@ Editors link the way Hugo lets them, and every way names the same page:
   :func:`kzgraph.content.guidebody.refs_as_links` turned into a ``hugo-ref:`` address;
 - a path a page's ``slug``, ``url`` or ``aliases`` gives it (:mod:`kzgraph.content.sitepaths`):
   looked up before the path's form is read, as another page's claim on a folder path wins
-  over the folder on Hugo's site too.
+  over the folder on Hugo's site too;
+- under ``uglyURLs``, a section's own page at ``/sources.html`` (``/ru/sources.html``), which
+  Hugo writes whether or not the section has an ``_index.md`` (with one, its claim names it).
 """
 
 from __future__ import annotations
@@ -72,11 +74,14 @@ class LinkReader:
         ``baseURL``), each ending with ``/``
     :param is_language: whether a path's first segment is a language code, which Hugo puts
         before the path of a page in another language (``/ru/...``)
+    :param ugly: whether Hugo serves a section's pages at ``<path>.html`` (``uglyURLs``)
     """
 
     def __init__(self, bases: tuple[str, ...],
                  is_language: Callable[[str], bool] = lambda code: False,
-                 paths: SitePaths | None = None) -> None:
+                 paths: SitePaths | None = None,
+                 ugly: Callable[[str], bool] = lambda section: False) -> None:
+        self.ugly = ugly
         self.bases = tuple(sorted({b if b.endswith("/") else b + "/" for b in bases},
                                   key=len, reverse=True))
         self.is_language = is_language
@@ -145,10 +150,17 @@ class LinkReader:
     def form(self, path: str) -> Target | Unclear | None:
         """The page a site path (without its leading slash) names by its form alone."""
         first, _, rest = path.partition("/")
+        prefix = ""
         if first and rest and first not in KINDS and self.is_language(first):
-            path = rest
+            path, prefix = rest, first + "/"
         if not path:
             return None  # the home page
+        if path.endswith(".html") and path[:-5] in KINDS and self.ugly(path[:-5]):
+            path = path[:-5]  # the section's own page, /sources.html
+        elif path.rstrip("/") in KINDS and self.ugly(path.rstrip("/")):
+            # Hugo serves the section's page at /sources.html only
+            self.last_moved = f"/{prefix}{path.rstrip('/')}.html"
+            self.last_moved_by = "uglyURLs"
         for kind, pattern in _SITE_PATHS:
             m = pattern.fullmatch(path)
             if m:

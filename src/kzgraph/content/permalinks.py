@@ -20,6 +20,13 @@ makes one (lower case unless
 :func:`kzgraph.content.taxonomies.term_path`), and a page in another language than the default
 one is served under its prefix (``/ru/...``). A pattern ending in ``.html`` still gives a
 folder (``/g/name.html/``), unlike a ``url``.
+
+A pattern keyed by a taxonomy (``regions = "/r/:slug/"``) places that taxonomy's term pages, not
+its list page (``/regions/`` stays), as Hugo 0.111 does (:func:`term_path_of`, checked by
+``tests/test_term_permalinks.py``): a term has no file, so ``:section`` and ``:sections`` are the
+taxonomy's name, ``:title`` and ``:slug`` the term, and ``:filename`` and ``:slugorfilename``
+are empty; its date is the newest of its pages', which kzgraph does not follow (a date token in
+a taxonomy's pattern is an error, see :mod:`kzgraph.config`).
 """
 
 from __future__ import annotations
@@ -88,3 +95,19 @@ def expand(pattern: str, page: Page, settings: Settings) -> str:
     # Hugo query-unescapes the expanded pattern ('+' and '%20' become spaces) before it makes
     # the whole a path
     return urlize(unquote_plus(path)).strip("/")
+
+
+def term_path_of(plural: str, term: str, settings: Settings) -> str:
+    """The path (no leading or trailing slash, without the language prefix) Hugo serves the
+    page of a taxonomy's term at: ``regions/almaty-region`` by default, or where the site's
+    ``[permalinks]`` pattern of the taxonomy says. ``term`` is the term made a path segment
+    (:func:`kzgraph.content.taxonomies.term_path`)."""
+    pattern = settings.permalink(plural)
+    if pattern is None:
+        return f"{plural}/{term}"
+    urlize = lambda text: term_path(text, lower=settings.path_to_lower,  # noqa: E731
+                                    remove_accents=settings.remove_path_accents)
+    values = {"section": plural, "sections": plural, "title": term, "slug": term,
+              "filename": "", "slugorfilename": ""}
+    path = PERMALINK_TOKEN.sub(lambda m: values[m.group(1)], pattern)
+    return re.sub(r"/{2,}", "/", urlize(unquote_plus(path))).strip("/")

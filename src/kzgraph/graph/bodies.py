@@ -70,7 +70,7 @@ def link_reader(settings: Settings, paths: SitePaths | None) -> LinkReader:
     claim (``paths``)."""
     bases = (settings.base, *settings.site_bases)
     return LinkReader(bases, is_language=lambda code: language_name(code) is not None,
-                      paths=paths)
+                      paths=paths, ugly=settings.ugly)
 
 
 def shown(href: str) -> str:
@@ -119,6 +119,12 @@ def resolve(mapper: "_Mapper", links: LinkReader, page: Page, link: Link
             msg("The link '{href}': {reason}", href=shown(link.href), reason=found.reason),
             line=link.line, severity="error" if found.dead else WARNING))
         return None
+    if found.kind in ("list", "scheme") and links.last_moved_by == "uglyURLs":
+        mapper.problems.append(page.problem(
+            msg("The link '{href}' names the folder path of a section's page, where Hugo does "
+                "not serve it: the site's 'uglyURLs' setting serves it at '{now}'. Link to "
+                "'{now}'.", href=shown(link.href), now=links.last_moved),
+            line=link.line, severity=WARNING))
     if found.kind == "list":
         return None
     if found.kind == "country":

@@ -55,10 +55,10 @@ class Minter:
         """A Hugo taxonomy (its terms' concept scheme), where Hugo lists its terms."""
         return URIRef(f"{self.base}{plural}/")
 
-    def term(self, plural: str, path: str) -> URIRef:
+    def term(self, path: str) -> URIRef:
         """A term of a Hugo taxonomy, where Hugo publishes its page (``path``:
-        :func:`kzgraph.content.taxonomies.term_path`)."""
-        return URIRef(f"{self.base}{plural}/{path}/")
+        :func:`kzgraph.content.permalinks.term_path_of`, ``regions/almaty-region``)."""
+        return URIRef(f"{self.base}{path}/")
 
     def collection(self, slug: str) -> URIRef:
         """What a section page (``_index.md``) describes: the concept scheme of categories or

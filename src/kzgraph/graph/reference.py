@@ -83,16 +83,16 @@ def reference_triples(base: str, kind: str, code: str) -> tuple[Triple, ...]:
     elif kind == "top-concept":  # code: "category/<slug>" or "perspective/<slug>"
         scheme_kind, slug = code.split("/", 1)
         out = [(mint.scheme(scheme_kind), SKOS.hasTopConcept, mint.page(scheme_kind, slug))]
-    elif kind == "term":  # code: "<taxonomy>/<path>", a Hugo taxonomy's term
+    elif kind == "term":  # code: "<taxonomy>/<path of its page>", a Hugo taxonomy's term
         plural, path = code.split("/", 1)
-        scheme, iri = mint.taxonomy(plural), mint.term(plural, path)
+        scheme, iri = mint.taxonomy(plural), mint.term(path)
         out = [(iri, RDF.type, SKOS.Concept), (iri, SKOS.inScheme, scheme),
                (iri, SKOS.topConceptOf, scheme), (scheme, SKOS.hasTopConcept, iri),
                (scheme, RDF.type, SKOS.ConceptScheme), (scheme, RDFS.label, Literal(plural))]
     elif kind == "term-label":  # code: "<taxonomy>/<path>\t<language>\t<the term as written>"
         where, lang, text = code.split("\t", 2)
         plural, path = where.split("/", 1)
-        out = [(mint.term(plural, path), RDFS.label, text_literal(text, lang))]
+        out = [(mint.term(path), RDFS.label, text_literal(text, lang))]
     elif kind == "scheme-own":  # a scheme whose section page (_index.md) gives its titles
         out = [(mint.scheme(code), RDF.type, SKOS.ConceptScheme)]
     else:
