@@ -485,3 +485,38 @@ def test_pages_reach_the_disk_in_one_flush_before_the_state_says_they_are_there(
     assert events.count("sync") == 1
     state = max(i for i, e in enumerate(events) if e.startswith("fsync ") and "kzgraph-site-state" in e)
     assert events.index("sync") < state
+
+
+def test_the_search_index_is_made_again_only_when_a_page_changed(
+        tmp_path: Path, content: Path, monkeypatch) -> None:
+    """A build that makes the search index keeps the previous one when no page changed since
+    it was made (a restart of ``kzgraph serve``); after a build without the index that changed
+    a page, it is made again. Each time the folder equals a cold build."""
+    from kzgraph.publish.site import build as site_build
+
+    runs: list[Path] = []
+    real = site_build.run_pagefind
+
+    def counted(site: Path, output: Path) -> None:
+        runs.append(site)
+        real(site, output)
+
+    monkeypatch.setattr(site_build, "run_pagefind", counted)
+    settings = Settings(base=BASE, content=content)
+    out, cache = tmp_path / "public", tmp_path / "cache"
+    build_site(settings, out, cache=cache)
+    assert len(runs) == 1
+    again = build_site(settings, out, cache=cache)
+    assert len(runs) == 1 and again.written == [] and again.removed == []
+    assert any(k.startswith("pagefind/") for k in again._kept)
+    replace_in(content / "sources/kazfem/index.md", 'title: "KazFem"', 'title: "KazFem!"')
+    build_site(settings, out, cache=cache, search=False)  # as serve's rebuilds
+    build_site(settings, out, cache=cache, search=False)  # nothing changed: still stale
+    build_site(settings, out, cache=cache)  # a restart: the pages changed since the index
+    assert len(runs) == 2
+    cold = tmp_path / "cold"
+    build_site(settings, cold, cache=False)
+    assert _tree(out) == _tree(cold)
+    (out / "pagefind/pagefind-entry.json").unlink()  # a file of the index lost: made again
+    build_site(settings, out, cache=cache)
+    assert runs.count(out) == 3 and _tree(out) == _tree(cold)

@@ -203,3 +203,38 @@ def test_links_by_permalink_and_ugly_paths_lead_to_the_sources_page(tmp_path):
     hrefs = _hrefs((out / "guides/kz/index.html").read_text(encoding="utf-8"))
     assert [hrefs[f"link {n}"] for n in range(len(links))] == [
         f"../../sources/sources/{slug}/" for _, slug in links]
+
+
+def test_the_guides_text_is_read_again_when_a_guide_file_or_the_claims_change(
+        tmp_path: Path) -> None:
+    """:func:`guide_texts` keeps its last answer while every guide file has the stamp it had
+    and the claims the same digest: a guide saved since (another time, size or inode) is
+    read again, and so are its links when the claims change. Each answer equals the one a
+    fresh process would give (the kept answer forgotten)."""
+    import shutil
+    import time
+
+    from kzgraph.content.sitepaths import SitePaths
+    from kzgraph.publish.site import build as site_build
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent.parent / "content", content)
+    settings = Settings(base=BASE, content=content)
+    guide = content / "guides/kazakhstan/index.md"
+    time.sleep(1.1)  # (a file changed within the last second is read again, whatever)
+    def fresh(paths: SitePaths | None = None) -> tuple:
+        site_build._GUIDES.clear()
+        return guide_texts(settings, paths)
+
+    first = guide_texts(settings)
+    assert site_build._GUIDES and first == fresh()
+    assert guide_texts(settings) == first  # kept (the files' stamps as they were)
+    text = guide.read_text(encoding="utf-8")
+    assert "For example:" in text
+    guide.write_text(text.replace("For example:", "For instance:"), encoding="utf-8")
+    time.sleep(1.1)
+    second = guide_texts(settings)
+    assert second != first and second == fresh()
+    assert any("For instance:" in body for body in second[0].values())
+    claims = SitePaths([])
+    assert guide_texts(settings, claims) == fresh(claims)

@@ -224,3 +224,53 @@ def _folder(target: Path) -> Path:
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and not p.name.startswith(".kzgraph-site")}
+
+
+@pytest.mark.parametrize("edit", ["title kept in place", "title moved to the end"])
+def test_a_rebuild_renders_only_the_listing_pages_whose_items_changed(
+        tmp_path: Path, content: Path, edit: str) -> None:
+    """A listing page is rendered again only when what it shows changed (its digest of what
+    the template is given): the same rebuild made with the previous digests forgotten (so
+    every page of an affected document is rendered) renders more pages and writes the same
+    folder; an edit that leaves a source where it was in Kazakhstan's five pages changes
+    few of them, one that moves it to the end every page after its old place. Either way
+    the folder equals a cold build."""
+    import json
+
+    settings = Settings(base=BASE, content=content, pager_size=3)
+    out, cache = tmp_path / "public", tmp_path / "cache"
+    build_site(settings, out, cache=cache, search=False)
+    plain, plain_cache = tmp_path / "plain", tmp_path / "plain-cache"
+    shutil.copytree(out, plain)
+    shutil.copytree(cache, plain_cache)
+    state = plain / ".kzgraph-site-state"
+    recorded = json.loads(state.read_text(encoding="utf-8"))
+    assert "country/kz/page/2/index.html" in recorded.pop("pages")
+    state.write_text(json.dumps(recorded), encoding="utf-8")
+    kz = out / "country/kz"
+    listing = sorted(p.relative_to(out).as_posix() for p in kz.rglob("index*.html"))
+    assert len(listing) >= 10  # five pages, in two languages at least
+    before = {k: (out / k).read_bytes() for k in listing}
+    if edit == "title kept in place":
+        replace_in(content / "sources/zakon_kz/index.md", 'title: "Zakon.kz"',
+                   'title: "Zakon.kz!"')
+    else:
+        replace_in(content / "sources/ak_orda/index.md", 'title: "Ak Orda"',
+                   'title: "Zz Ak Orda"')
+    report = build_site(settings, out, cache=cache, search=False)
+    every = build_site(settings, plain, cache=plain_cache, search=False)
+    changed = {k for k in listing if (out / k).read_bytes() != before[k]}
+    assert changed and changed <= set(report.written)
+    if edit == "title kept in place":
+        assert len(changed) <= 4  # its page of the listing (in two languages, the pagers)
+        assert report.rendered <= every.rendered - (len(listing) - len(changed))
+    else:
+        assert "country/kz/page/2/index.html" in changed
+        assert report.rendered < every.rendered
+    assert sorted(report.written) == sorted(every.written)
+    cold = tmp_path / "cold"
+    build_site(settings, cold, cache=False, search=False)
+    assert _tree(out) == _tree(cold) == _tree(plain)
+    # what each listing page showed, as recorded, is what a cold build records
+    assert (out / ".kzgraph-site-state").read_bytes() == \
+        (cold / ".kzgraph-site-state").read_bytes()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import os
 import subprocess
 import sys
@@ -21,16 +20,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from kzgraph.config import Settings
 from kzgraph.content.sitepaths import SitePaths
 from kzgraph.formats.writers import flush_written, write_atomic
-from kzgraph.publish.site.i18n import SITE_LANGUAGES, words
-from kzgraph.publish.site.model import LABELS, SiteData, document_of, page_dir, page_file
+from kzgraph.publish.site.i18n import SITE_LANGUAGES
+from kzgraph.publish.site.model import SiteData, page_dir, page_file
 from kzgraph.publish.site.pages import IndexPages, Renderer
 from kzgraph.publish.site.paging import paged_file
+from kzgraph.publish.site.previous import (MANIFEST, STATE, _affected, _kept_index, _lines,
+                                           _pagefind_version, _previous_state, _state)
 from kzgraph.publish.site.rdf import RDF_FILES, render_rdf, render_rdf_files
-from kzgraph.vocab import RDF
 
-MANIFEST = ".kzgraph-site"
-#: what the previous build rendered from: the site code, settings, guides' Markdown
-STATE = ".kzgraph-site-state"
 STATIC = Path(__file__).parent / "static"
 
 
@@ -115,7 +112,9 @@ class Site:
         """The HTML page of the document ``doc`` (an IRI without fragment) in ``lang``."""
         lang = lang or self.settings.default_language
         if doc == self.data.base:
-            return IndexPages(self.renderer).home(lang)
+            page = IndexPages(self.renderer).home(lang)
+            assert page is not None  # (only a site build gives the previous digests)
+            return page
         if doc not in self.data.documents:
             raise KeyError(doc)
         return self.renderer.resource(doc, lang)
@@ -177,22 +176,64 @@ def guide_texts(settings: Settings, paths: SitePaths | None = None
     """The guides' Markdown, and the IRI each of its links names as the mapping resolved it
     (:func:`~kzgraph.graph.bodies.link_targets`, with the claims ``paths`` the build engine
     settled: a link by a page's ``slug``, ``url``, ``aliases`` or folder path), both by
-    (guide IRI, language), read from the content folder."""
+    (guide IRI, language), read from the content folder.
+
+    Only the guides' files are read: where a file is says what it describes (reading all
+    100,000 pages for 1,000 guides' text took a rebuild 30 s). A process that builds again
+    (``kzgraph serve``) reads them again only when one of them changed: the last call's
+    answer is kept with the stamp of every guide file (:func:`_guide_stamps`) and the
+    claims' digest, and a save that touches no guide finds both as they were."""
     from kzgraph.content.layout import place
-    from kzgraph.content.load import find_files, load_files
+    from kzgraph.content.load import find_file_names, load_files
     from kzgraph.graph.bodies import link_targets
 
     root = settings.content
-    found, _ = find_files(root)
-    # only the guides' files are read: where a file is says what it describes (reading all
-    # 100,000 pages for 1,000 guides' text took a rebuild 30 s)
-    guides = [p for p in found if (lambda where: isinstance(where, tuple)
-                                   and where[0] == "guide")(place(p.relative_to(root).parts))]
-    content = load_files(guides, root, settings.default_language)
+    names, _ = find_file_names(root)
+    prefix = os.path.join(str(root), "")
+    guides = []
+    for name in names:
+        rel = name[len(prefix):] if name.startswith(prefix) else \
+            Path(name).relative_to(root).as_posix()
+        where = place(tuple(rel.split(os.sep)))
+        if isinstance(where, tuple) and where[0] == "guide":
+            guides.append(name)
+    stamps = _guide_stamps(guides)
+    key = (repr(settings), stamps, paths.digest if paths else None)
+    if stamps is not None and _GUIDES.get("key") == key:
+        bodies, links = _GUIDES["texts"]  # type: ignore[misc]
+        return dict(bodies), dict(links)
+    content = load_files([Path(n) for n in guides], root, settings.default_language)
     pages = [p for p in content.pages if p.kind == "guide"]
-    key = lambda p: (f"{settings.base}guides/{p.slug}/", p.lang)  # noqa: E731
-    return ({key(p): p.body for p in pages},
-            {key(p): link_targets(settings, paths, p) for p in pages})
+    iri = lambda p: (f"{settings.base}guides/{p.slug}/", p.lang)  # noqa: E731
+    texts = ({iri(p): p.body for p in pages},
+             {iri(p): link_targets(settings, paths, p) for p in pages})
+    _GUIDES.clear()
+    if stamps is not None:
+        _GUIDES.update(key=key, texts=texts)
+    return dict(texts[0]), dict(texts[1])
+
+
+#: the last answer of :func:`guide_texts` in this process, and what it was read from
+_GUIDES: dict[str, object] = {}
+
+
+def _guide_stamps(names: list[str]) -> tuple | None:
+    """Each guide file with its modification and change times, inode and size; None when one
+    was changed too recently for its times to tell a later change in the same tick (as the
+    content walk's folder stamps, :mod:`kzgraph.content.walk`), or cannot be read."""
+    from kzgraph.content.walk import _RACY_NS
+
+    recent = time.time_ns() - _RACY_NS
+    out = []
+    for name in names:
+        try:
+            st = os.stat(name)
+        except OSError:
+            return None
+        if max(st.st_mtime_ns, st.st_ctime_ns) > recent:
+            return None
+        out.append((name, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_size))
+    return tuple(out)
 
 
 def saved_examples(settings: Settings) -> list[dict]:
@@ -261,12 +302,22 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
         state = _state(settings, site, bodies, examples, links)
         only = _affected(output, site, nt + _lines(void), state)
         del nt
+        prior = _previous_state(output) if only is not None else {}
+        previous = prior.get("pages") if isinstance(prior.get("pages"), dict) else None
+        site.renderer.previous = previous
         files = site.files(only)
         folder = str(output)
         for name in [k for k, v in files.items() if v is None]:
             if not os.path.isfile(os.path.join(folder, name)):  # not there: made again
+                site.renderer.previous = previous = None
+                site.renderer.digests.clear()
                 files = site.files(None)
                 break
+        # each listing page's digest: this build's where it looked, else the previous one's
+        # (its document was not rendered), for the files the site still has
+        digests = site.renderer.digests
+        state["pages"] = {k: digests.get(k) or (previous or {}).get(k) for k in files
+                          if k in digests or k in (previous or {})}
         report.rendered = sum(1 for k, v in files.items() if v is not None
                               and k.endswith(".html") and "/" in k)
         files.update(_static_files())
@@ -276,15 +327,26 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
         files.update(dict.fromkeys(dumps))
         written, report.removed = _sync(output, files, keep=("pagefind/",))
         report.written += written
+        # the search index is of the pages as they were when it was made (by this Pagefind):
+        # kept as long as no page changed (a restart of ``kzgraph serve`` indexed 40,000
+        # pages again at 10,000 heavy pages, 17 of its 27 s)
+        indexed = prior.get("search")
+        if any(k.endswith(".html") for k in (*written, *report.removed)):
+            indexed = None
         if search:
-            index = Path(tmp) / "pagefind"
-            run_pagefind(output, index)
-            found = {f"pagefind/{p.relative_to(index).as_posix()}": p.read_bytes()
-                     for p in sorted(index.rglob("*")) if p.is_file()}
-            entry = "pagefind/pagefind-entry.json"
-            if entry in found:  # Pagefind writes its languages in any order: sorted here
-                found[entry] = json.dumps(json.loads(found[entry]), sort_keys=True,
-                                          ensure_ascii=False, separators=(",", ":")).encode()
+            marker = _pagefind_version()
+            found = _kept_index(output) if indexed == marker else None
+            if found is None:
+                index = Path(tmp) / "pagefind"
+                run_pagefind(output, index)
+                found = {f"pagefind/{p.relative_to(index).as_posix()}": p.read_bytes()
+                         for p in sorted(index.rglob("*")) if p.is_file()}
+                entry = "pagefind/pagefind-entry.json"
+                if entry in found:  # Pagefind writes its languages in any order: sorted here
+                    found[entry] = json.dumps(json.loads(found[entry]), sort_keys=True,
+                                              ensure_ascii=False,
+                                              separators=(",", ":")).encode()
+                indexed = marker
             files.update(found)
             written, removed = _sync(output, files)
             report.written += written
@@ -293,6 +355,7 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
         # that says they are there does (after a crash with no state, the next build renders
         # every page again and rewrites each file whose bytes differ)
         flush_written()
+        state["search"] = indexed
         write_atomic(output / STATE, json.dumps(state, sort_keys=True, indent=0).encode())
         del outcome
     report.files = len(files)
@@ -368,9 +431,13 @@ def read_triples(data: bytes, fmt: str) -> list[tuple]:
 
     xsd_string = "http://www.w3.org/2001/XMLSchema#string"
     made: dict[object, object] = {}
+    before = _TERMS.get(fmt, {}).get
 
     def term(t: object) -> object:
-        found = made.get(t)
+        found = made.get(t)  # (an empty literal is false: looked up again here)
+        if found is not None:
+            return found
+        found = before(t)
         if found is None:
             if isinstance(t, ox.NamedNode):
                 found = URIRef(t.value)
@@ -383,90 +450,23 @@ def read_triples(data: bytes, fmt: str) -> list[tuple]:
                     found = Literal(t.value, datatype=URIRef(t.datatype.value))
             else:
                 found = BNode(t.value)  # type: ignore[attr-defined]
-            made[t] = found
+        made[t] = found
         return found
 
     rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE
     # a term seen before is looked up without a call (most are: a rebuild at 10,000 heavy
     # pages read 650,000 terms, 40,000 of them distinct)
     get = made.get
-    return [(get(s) or term(s), get(p) or term(p), get(o) or term(o))
-            for s, p, o in (q.triple for q in ox.parse(data, format=rdf_format))]
+    out = [(get(s) or term(s), get(p) or term(p), get(o) or term(o))
+           for s, p, o in (q.triple for q in ox.parse(data, format=rdf_format))]
+    _TERMS[fmt] = made
+    return out
 
 
-def _state(settings: Settings, site: Site, bodies: Mapping[tuple[str, str], str],
-           examples: list[dict], links: Mapping[tuple[str, str], Mapping[str, str]] | None
-           = None) -> dict[str, object]:
-    """What every page depends on besides the graph, as digests. (Not whether the search
-    index is made: no page shows it. It was in: ``kzgraph serve``'s first build makes the
-    index and its rebuilds do not, so its first rebuild rendered every page, 36 s instead of
-    7 s at 10,000 heavy pages.)"""
-    code = hashlib.sha256()
-    here = Path(__file__).parent
-    for path in sorted(here.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and "vendor" not in path.parts:
-            code.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
-    # the site's words live in the message catalogues, outside this folder
-    code.update(repr((settings.base, settings.default_language, site.data.languages,
-                      examples, [sorted(words(x).items()) for x in site.data.languages])
-                     ).encode())
-    return {"code": code.hexdigest(),
-            "guides": {f"{doc} {lang}": hashlib.sha256(
-                text.encode() + repr(sorted((links or {}).get((doc, lang), {}).items())).encode()
-            ).hexdigest() for (doc, lang), text in sorted(bodies.items())}}
-
-
-def _affected(output: Path, site: Site, nt: bytes, state: dict[str, object]
-              ) -> set[str] | None:
-    """The documents whose files may differ from the previous build's (None: all of them):
-    those with a changed statement, a changed guide text, or a neighbour whose statements
-    changed (its label, its languages and its links are shown on their pages)."""
-    try:
-        before = json.loads((output / STATE).read_text(encoding="utf-8"))
-        old = (output / "kzgraph.nt").read_bytes() + _lines((output / "void.ttl").read_bytes())
-    except (OSError, ValueError, SyntaxError):
-        return None
-    if before.get("code") != state["code"]:
-        return None
-    data = site.data
-    nodes: set[str] = set()
-    shown: set[str] = set()  # nodes whose label, kind or languages may have changed
-    for line in set(old.splitlines()) ^ set(nt.splitlines()):
-        text = line.decode("utf-8")
-        subject, _, rest = text.partition(" ")
-        predicate, _, obj = rest.partition(" ")
-        obj = obj.rstrip(" .")
-        nodes.add(subject.strip("<>"))
-        if obj.startswith("<"):
-            nodes.add(obj.strip("<>"))
-        if predicate in _SHOWN or _TAGGED.search(obj):
-            shown.add(subject.strip("<>"))
-    guides_before = before.get("guides", {})
-    guides_now = state["guides"]
-    assert isinstance(guides_now, dict) and isinstance(guides_before, dict)
-    for key in set(guides_before) ^ set(guides_now) | {
-            k for k in guides_now if guides_before.get(k) != guides_now[k]}:
-        nodes.add(key.split(" ", 1)[0])
-    docs = {document_of(n) for n in nodes}
-    for n in shown:
-        node = URIRef(n)
-        docs.update(document_of(str(o)) for values in data.out.get(node, {}).values()
-                    for o in values if isinstance(o, URIRef))
-        docs.update(document_of(str(s)) for s, _ in data.incoming.get(node, []))
-    return docs
-
-
-#: predicates whose change shows on the pages that link to their subject (as N-Triples terms)
-_SHOWN = {f"<{p}>" for p in (*LABELS, RDF.type)}
-_TAGGED = re.compile(r'"@[A-Za-z]')
-
-
-def _lines(turtle: bytes) -> bytes:
-    """A Turtle file's statements as N-Triples lines."""
-    import pyoxigraph as ox
-
-    return b"".join(str(q.triple).encode() + b" .\n"
-                    for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+#: by format, the terms the last :func:`read_triples` made: a process that reads the dump of
+#: a rebuild (``kzgraph serve``) makes only the new ones (making rdflib terms was a third of
+#: reading the dump at 10,000 heavy pages, 0.7 s); only the last call's are kept
+_TERMS: dict[str, dict[object, object]] = {}
 
 
 def _static_files() -> dict[str, bytes]:

@@ -5,6 +5,7 @@ is the guide's Markdown, rendered with raw HTML turned off, and the embedded JSO
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -73,6 +74,10 @@ class Renderer:
         self.links = dict(links or {})
         self.dumps = dict(dumps or {})
         self.examples = list(examples or [])
+        #: a listing page's digest of what it shows (:meth:`page`), by site file, as the
+        #: previous build rendered it (None: render every page) and as this one saw it
+        self.previous: Mapping[str, str] | None = None
+        self.digests: dict[str, str] = {}
 
     # -- shared pieces -------------------------------------------------------------------------
 
@@ -120,9 +125,24 @@ class Renderer:
 
     def page(self, here: str, lang: str, langs: list[str], title: str, content: dict[str, Any],
              *, template: str, doc: str | None = None, jsonld: str | None = None,
-             fallback: Text | None = None) -> bytes:
+             fallback: Text | None = None) -> bytes | None:
+        """The page ``here`` rendered; None for a listing page (an index, the home page, a
+        page with a pager, a further page) that shows what it showed in the previous build
+        (:attr:`previous`): its digest of everything the template is given is the same, and
+        the site's code, settings and guides are too (the caller renders every page
+        otherwise). Not rendering the pages of a long category whose items did not change
+        is most of an edit's rendering."""
         w = words(lang)
         content.setdefault("pager", None)
+        nav = self.nav(here, lang)
+        if template != "resource.html" or content["pager"] is not None:
+            seen = repr((template, here, lang, langs, title, content, doc, jsonld, fallback,
+                         nav))
+            if " at 0x" not in seen:  # every value shown by its value, none by its address
+                digest = hashlib.blake2b(seen.encode(), digest_size=16).hexdigest()
+                self.digests[here] = digest
+                if self.previous is not None and self.previous.get(here) == digest:
+                    return None
         folder = here.rsplit("/", 1)[0] if "/" in here else ""
         alternates = [Item(language_name(x), relative(here, self._in(folder, x)), x)
                       for x in langs]
@@ -139,7 +159,7 @@ class Renderer:
                     for x in langs]
         html = environment().get_template(template).render(
             hreflang=hreflang,
-            lang=lang, w=w, title=title, nav=self.nav(here, lang), alternates=alternates,
+            lang=lang, w=w, title=title, nav=nav, alternates=alternates,
             rdf=rdf, jsonld=Markup(jsonld) if jsonld else None, fallback_note=note,
             fallback_lang=fallback.lang if fallback is not None and fallback.fallback else None,
             iri=doc, searchable=content.get("kind") in SEARCHABLE, static=relative(here, "static/site.css").rsplit("/", 1)[0],
@@ -161,7 +181,9 @@ class Renderer:
 
     def resource(self, doc: str, lang: str) -> bytes:
         """The page of one document in one language (the first page of its listings)."""
-        return self.resource_pages(doc, lang, first_only=True)[0][1]
+        page = self.resource_pages(doc, lang, first_only=True)[0][1]
+        assert page is not None  # (only a site build gives the previous digests)
+        return page
 
     def page_total(self, doc: str) -> int:
         """How many pages the listings of a document's page fill."""
@@ -170,7 +192,7 @@ class Renderer:
         return page_count(sum(len(nodes) for _, nodes in listed), self.pager_size)
 
     def resource_pages(self, doc: str, lang: str, first_only: bool = False
-                       ) -> list[tuple[str, bytes]]:
+                       ) -> list[tuple[str, bytes | None]]:
         """The pages of one document in one language: its own page (the first of its
         listings, with everything else the page shows), then each further page of its
         listings (:mod:`~kzgraph.publish.site.paging`), as (site file, bytes)."""
@@ -212,7 +234,7 @@ class Renderer:
         return out
 
     def _further(self, folder: str, name: str, lang: str, langs: list[str], title: Text,
-                 blocks: list[Block], total: int, kind: str) -> list[tuple[str, bytes]]:
+                 blocks: list[Block], total: int, kind: str) -> list[tuple[str, bytes | None]]:
         """Pages 2, 3, ... of a listing whose first page is ``folder/name``: its title, its
         paged blocks' items for that page (``blocks`` made for the first page: their links
         are moved two folders down) and the pager. HTML only: no RDF, no JSON-LD."""
@@ -433,8 +455,8 @@ class IndexPages:
         self.d = renderer.data
         self._counts: dict[Node, int] = {}  # sources by category and country
 
-    def files(self) -> dict[str, bytes]:
-        out: dict[str, bytes] = {}
+    def files(self) -> dict[str, bytes | None]:
+        out: dict[str, bytes | None] = {}
         for lang in self.d.languages:
             out[self.r._in("", lang)] = self.home(lang)
             for name, kind in (("guides", "guide"), ("countries", "country"),
@@ -447,7 +469,7 @@ class IndexPages:
             out[self.r._in("sparql", lang)] = self.simple("sparql", "sparql.html", lang)
         return out
 
-    def home(self, lang: str) -> bytes:
+    def home(self, lang: str) -> bytes | None:
         here = self.r._in("", lang)
         w = words(lang)
         dataset = URIRef(self.d.base + "dataset")
@@ -500,7 +522,7 @@ class IndexPages:
     def dumps_with_void(self) -> dict[str, int]:
         return dict(self.r.dumps)
 
-    def listing(self, folder: str, name: str, kind: str, lang: str) -> dict[str, bytes]:
+    def listing(self, folder: str, name: str, kind: str, lang: str) -> dict[str, bytes | None]:
         """An index page (every resource of ``kind``) and its further pages."""
         here = self.r._in(folder, lang)
         w = words(lang)
@@ -520,7 +542,7 @@ class IndexPages:
                                    "index"))
         return out
 
-    def simple(self, folder: str, template: str, lang: str) -> bytes:
+    def simple(self, folder: str, template: str, lang: str) -> bytes | None:
         here = self.r._in(folder, lang)
         w = words(lang)
         content = {"kind": folder, "heading": Text(w[folder], lang, False),
