@@ -24,8 +24,9 @@ from kzgraph.publish.site.i18n import SITE_LANGUAGES
 from kzgraph.publish.site.model import SiteData, page_dir, page_file
 from kzgraph.publish.site.pages import IndexPages, Renderer
 from kzgraph.publish.site.paging import paged_file
-from kzgraph.publish.site.previous import (MANIFEST, STATE, _affected, _kept_index, _lines,
-                                           _pagefind_version, _previous_state, _state)
+from kzgraph.publish.site.previous import (MANIFEST, STATE, affected_documents, kept_index,
+                                           page_state, pagefind_version, previous_state,
+                                           turtle_lines)
 from kzgraph.publish.site.rdf import RDF_FILES, render_rdf, render_rdf_files
 
 STATIC = Path(__file__).parent / "static"
@@ -299,10 +300,10 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
         site = Site(graph, settings, bodies=bodies, links=links,
                     dumps={k: v.stat().st_size for k, v in dumps.items()}, examples=examples,
                     languages=outcome.coverage.languages)
-        state = _state(settings, site, bodies, examples, links)
-        only = _affected(output, site, nt + _lines(void), state)
+        state = page_state(settings, site, bodies, examples, links)
+        only = affected_documents(output, site, nt + turtle_lines(void), state)
         del nt
-        prior = _previous_state(output) if only is not None else {}
+        prior = previous_state(output) if only is not None else {}
         previous = prior.get("pages") if isinstance(prior.get("pages"), dict) else None
         site.renderer.previous = previous
         files = site.files(only)
@@ -334,8 +335,8 @@ def build_site(settings: Settings, output: Path, *, base: str | None = None, lan
         if any(k.endswith(".html") for k in (*written, *report.removed)):
             indexed = None
         if search:
-            marker = _pagefind_version()
-            found = _kept_index(output) if indexed == marker else None
+            marker = pagefind_version()
+            found = kept_index(output) if indexed == marker else None
             if found is None:
                 index = Path(tmp) / "pagefind"
                 run_pagefind(output, index)

@@ -1,7 +1,7 @@
 """What a site build knows of the previous one in the same folder: the state it recorded (the
 digests of what every page depends on besides the graph, each listing page's digest of what it
 shows, whether the search index is of the pages as they are), and from it which documents may
-have changed (:func:`_affected`)."""
+have changed (:func:`affected_documents`)."""
 
 from __future__ import annotations
 
@@ -28,9 +28,9 @@ MANIFEST = ".kzgraph-site"
 STATE = ".kzgraph-site-state"
 
 
-def _state(settings: Settings, site: Site, bodies: Mapping[tuple[str, str], str],
-           examples: list[dict], links: Mapping[tuple[str, str], Mapping[str, str]] | None
-           = None) -> dict[str, object]:
+def page_state(settings: Settings, site: Site, bodies: Mapping[tuple[str, str], str],
+               examples: list[dict], links: Mapping[tuple[str, str], Mapping[str, str]] | None
+               = None) -> dict[str, object]:
     """What every page depends on besides the graph, as digests. (Not whether the search
     index is made: no page shows it. It was in: ``kzgraph serve``'s first build makes the
     index and its rebuilds do not, so its first rebuild rendered every page, 36 s instead of
@@ -50,7 +50,7 @@ def _state(settings: Settings, site: Site, bodies: Mapping[tuple[str, str], str]
             ).hexdigest() for (doc, lang), text in sorted(bodies.items())}}
 
 
-def _previous_state(output: Path) -> dict[str, object]:
+def previous_state(output: Path) -> dict[str, object]:
     """What the previous build recorded in its state (empty: nothing)."""
     try:
         state = json.loads((output / STATE).read_text(encoding="utf-8"))
@@ -59,7 +59,7 @@ def _previous_state(output: Path) -> dict[str, object]:
     return state if isinstance(state, dict) else {}
 
 
-def _pagefind_version() -> str:
+def pagefind_version() -> str:
     """The Pagefind that makes the search index (an index made by another is made again)."""
     from importlib.metadata import PackageNotFoundError, version
 
@@ -69,7 +69,7 @@ def _pagefind_version() -> str:
         return "pagefind"
 
 
-def _kept_index(output: Path) -> dict[str, bytes | None] | None:
+def kept_index(output: Path) -> dict[str, bytes | None] | None:
     """The previous build's search index files, kept as they are (None: there is none, or a
     file of it is missing)."""
     try:
@@ -82,14 +82,14 @@ def _kept_index(output: Path) -> dict[str, bytes | None] | None:
     return dict.fromkeys(kept)
 
 
-def _affected(output: Path, site: Site, nt: bytes, state: dict[str, object]
-              ) -> set[str] | None:
+def affected_documents(output: Path, site: Site, nt: bytes, state: dict[str, object]
+                       ) -> set[str] | None:
     """The documents whose files may differ from the previous build's (None: all of them):
     those with a changed statement, a changed guide text, or a neighbour whose statements
     changed (its label, its languages and its links are shown on their pages)."""
     try:
         before = json.loads((output / STATE).read_text(encoding="utf-8"))
-        old = (output / "kzgraph.nt").read_bytes() + _lines((output / "void.ttl").read_bytes())
+        old = (output / "kzgraph.nt").read_bytes() + turtle_lines((output / "void.ttl").read_bytes())
     except (OSError, ValueError, SyntaxError):
         return None
     if before.get("code") != state["code"]:
@@ -127,7 +127,7 @@ _SHOWN = {f"<{p}>" for p in (*LABELS, RDF.type)}
 _TAGGED = re.compile(r'"@[A-Za-z]')
 
 
-def _lines(turtle: bytes) -> bytes:
+def turtle_lines(turtle: bytes) -> bytes:
     """A Turtle file's statements as N-Triples lines."""
     import pyoxigraph as ox
 
