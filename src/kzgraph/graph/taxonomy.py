@@ -2,9 +2,10 @@
 declares ``[taxonomies] region = "regions"``) are concepts, one per path Hugo gives the term,
 at that path (``{base}regions/almaty-region/``, or where the site's ``[permalinks]`` pattern of
 the taxonomy puts it: :func:`kzgraph.content.permalinks.term_path_of`); the taxonomy is their
-concept scheme (``{base}regions/``, its list page, which no pattern moves). The page says ``dcterms:subject`` each of its terms; the concepts are
-described once, in the reference graph, with each spelling pages gave as an ``rdfs:label`` in
-the page's language (two spellings Hugo makes one path of are one concept, as on the site).
+concept scheme (``{base}regions/``, its list page, which no pattern moves). The page says
+``dcterms:subject`` each of its terms; the concepts are described once, in the reference
+graph, with each spelling pages gave as an ``rdfs:label`` in the page's language (two spellings
+Hugo makes one path of are one concept, as on the site).
 
 Terms are text, so each language version of a page has its own (Hugo lists them per language).
 """
