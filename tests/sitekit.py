@@ -41,6 +41,16 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+def no_serious_violations(pg: Any) -> None:
+    """axe-core (axe-playwright-python) finds no serious or critical violation on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(pg)
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
+
+
 def nginx_path() -> str:
     path = shutil.which("nginx") or (
         "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)

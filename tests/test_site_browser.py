@@ -18,7 +18,7 @@ from kzgraph.config import Settings
 from kzgraph.publish.site import build_site
 from kzgraph.publish.site.build import example_value, saved_examples
 from kzgraph.query.saved import catalog
-from sitekit import StaticServer, chromium
+from sitekit import StaticServer, chromium, no_serious_violations
 
 BASE = "https://kzgraph.example/"
 HOSTILE = "</script><script>alert(\"x\")</script> 'q' & <!-- שלום עולם مرحبا"
@@ -54,15 +54,6 @@ def page(browser, server):
     yield pg
     context.close()
     assert not problems, problems
-
-
-def no_serious_violations(pg) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(pg)
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, serious
 
 
 def test_home_page(page, server) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from kzgraph.config import Settings, with_hugo_site
 from kzgraph.publish.site import build_site
-from sitekit import StaticServer, chromium
+from sitekit import StaticServer, chromium, no_serious_violations
 from test_taxonomies import _site
 
 LANGUAGES = {"en", "ru", "kk"}
@@ -138,15 +138,6 @@ def page(browser, site):
         yield pg
         context.close()
     assert not problems, problems
-
-
-def no_serious_violations(pg) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(pg)
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, serious
 
 
 def test_a_term_page_switches_language_in_the_browser(page) -> None:
